@@ -1,0 +1,55 @@
+// Formatting for display. Money arrives as integer micro-dollars (or a decimal string) and is
+// never turned into a float before this last step.
+
+const MICROS_PER_DOLLAR = 1_000_000n;
+
+export function formatMicroUsd(micros: bigint | number | string, options: { precise?: boolean } = {}): string {
+  const value = BigInt(micros);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const dollars = abs / MICROS_PER_DOLLAR;
+  const fraction = abs % MICROS_PER_DOLLAR;
+  const digits = options.precise ? 4 : 2;
+  // Round half up at the shown precision.
+  const scale = 10n ** BigInt(6 - digits);
+  let rounded = (fraction + scale / 2n) / scale;
+  let whole = dollars;
+  if (rounded >= 10n ** BigInt(digits)) {
+    whole += 1n;
+    rounded = 0n;
+  }
+  const wholeText = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}$${wholeText}.${rounded.toString().padStart(digits, "0")}`;
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat("en-US").format(value);
+}
+
+export function formatDateTime(value: Date | string, timeZone?: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    year: "numeric",
+    month: "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(value));
+}
+
+export function formatRelative(value: Date | string, now: Date = new Date()): string {
+  const seconds = Math.round((new Date(value).getTime() - now.getTime()) / 1000);
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+    ["second", 1],
+  ];
+  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, "second");
+}

@@ -1,0 +1,61 @@
+// `npm start`: boot (database, migrations, demo seed) and serve the console and the agent API
+// on PORT from this one process. `--dev` serves with Next's dev server instead of the build.
+import { createServer } from "node:http";
+import next from "next";
+import { boot, parseFlag } from "../server/runtime/boot";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
+  process.exit(2);
+}
+const dataDir = process.env.AGENTRY_DATA_DIR || ".data";
+const publicUrl = `http://localhost:${port}`;
+const log = (line: string) => console.log(`[agentry] ${line}`);
+
+const booted = await boot({
+  dataDir,
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  demo: parseFlag(process.env.AGENTRY_DEMO),
+  publicUrl,
+  log,
+});
+
+process.env.DATABASE_URL = booted.databaseUrl;
+process.env.AUTH_SECRET ||= booted.authSecret;
+
+const app = next({ dev, dir: process.cwd(), port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = createServer((request, response) => {
+  void handle(request, response);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down`);
+  server.close();
+  await app.close().catch(() => {});
+  await booted.stop().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+server.listen(port, () => {
+  const lines = [
+    "",
+    `  Agentry is listening on ${publicUrl}`,
+    `  Database: ${booted.embedded ? `embedded PostgreSQL in ${dataDir}/pg` : "DATABASE_URL"}`,
+  ];
+  if (booted.demo) {
+    lines.push("", "  Demo logins (also in " + `${dataDir}/demo.json):`);
+    for (const user of booted.demo.users) {
+      lines.push(`    ${user.email.padEnd(28)} ${user.password.padEnd(20)} ${user.role}${user.teams.length ? ` (${user.teams.join(", ")})` : ""}`);
+    }
+  }
+  console.log(`${lines.join("\n")}\n`);
+});

@@ -1,0 +1,57 @@
+// Reading the audit log for the console: filtered, newest first, a page at a time.
+import type { DbOrTx } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import type { Reach } from "../domain/access/permissions";
+import { verifyAuditChain, type ChainVerification, type ChainedAuditRecord } from "../domain/audit/chain";
+import { readAuditChain, toAuditRecord } from "./audit";
+
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  targetType?: string;
+  teamId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export function auditWhere(orgId: string, reach: Reach, filter: AuditFilter): Prisma.AuditEntryWhereInput {
+  const and: Prisma.AuditEntryWhereInput[] = [{ orgId }];
+  if (reach.kind === "teams") and.push({ teamId: { in: [...reach.teamIds] } });
+  if (filter.action) and.push({ action: { startsWith: filter.action } });
+  if (filter.actor) and.push({ actorLabel: { contains: filter.actor, mode: "insensitive" } });
+  if (filter.targetType) and.push({ targetType: filter.targetType });
+  if (filter.teamId) and.push({ teamId: filter.teamId });
+  if (filter.from) and.push({ at: { gte: filter.from } });
+  if (filter.to) and.push({ at: { lt: filter.to } });
+  return { AND: and };
+}
+
+export async function listAuditEntries(
+  db: DbOrTx,
+  orgId: string,
+  reach: Reach,
+  filter: AuditFilter,
+  page: { limit: number; beforeSeq?: number },
+): Promise<{ entries: ChainedAuditRecord[]; nextCursor: number | null }> {
+  const where = auditWhere(orgId, reach, filter);
+  const rows = await db.auditEntry.findMany({
+    where: page.beforeSeq ? { AND: [where, { seq: { lt: page.beforeSeq } }] } : where,
+    orderBy: { seq: "desc" },
+    take: page.limit + 1,
+  });
+  const more = rows.length > page.limit;
+  const entries = rows.slice(0, page.limit).map(toAuditRecord);
+  return { entries, nextCursor: more ? (entries[entries.length - 1]?.seq ?? null) : null };
+}
+
+export async function distinctAuditActions(db: DbOrTx, orgId: string): Promise<string[]> {
+  const rows = await db.auditEntry.findMany({ where: { orgId }, distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+  return rows.map((row) => row.action);
+}
+
+/** Verifies the whole chain of the org from its first entry. */
+export async function verifyOrgChain(db: DbOrTx, orgId: string): Promise<ChainVerification> {
+  const entries: ChainedAuditRecord[] = [];
+  for await (const entry of readAuditChain(db, orgId)) entries.push(entry);
+  return verifyAuditChain(entries);
+}

@@ -1,0 +1,103 @@
+// What `npm start` does before it serves: resolve configuration (DESIGN.md "Running it"), start
+// the embedded PostgreSQL when no DATABASE_URL is given, apply migrations, seed the demo org on
+// an empty database in demo mode, and write <data dir>/demo.json.
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { createDb } from "../db";
+import { startEmbeddedPostgres } from "../db/embedded";
+import { applyMigrations } from "../db/migrate";
+import { isDatabaseEmpty, seedDemoOrg, type DemoUser } from "../../prisma/seed/demo";
+
+export interface BootOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  demo?: boolean;
+  publicUrl: string;
+  log: (line: string) => void;
+}
+
+export interface Booted {
+  databaseUrl: string;
+  embedded: boolean;
+  authSecret: string;
+  demo: DemoFile | null;
+  stop: () => Promise<void>;
+}
+
+const demoFileSchema = z.object({
+  url: z.string(),
+  databaseUrl: z.string(),
+  users: z.array(z.object({ email: z.string(), password: z.string(), role: z.string(), teams: z.array(z.string()) })),
+  agentKeys: z.record(z.string(), z.string()),
+  ingestKey: z.string().nullable(),
+});
+export type DemoFile = z.infer<typeof demoFileSchema>;
+
+const secretsSchema = z.object({ authSecret: z.string().min(32), postgresPassword: z.string().min(16) });
+
+/** Secrets generated once per data folder, readable only by their owner. */
+function loadOrCreateSecrets(dataDir: string): z.infer<typeof secretsSchema> {
+  const file = join(dataDir, "secrets.json");
+  if (existsSync(file)) return secretsSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  const secrets = { authSecret: randomBytes(32).toString("base64url"), postgresPassword: randomBytes(18).toString("base64url") };
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+export function parseFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  throw new Error(`Expected on/off, true/false or 1/0, got "${value}"`);
+}
+
+export async function boot(options: BootOptions): Promise<Booted> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  // As root, the embedded PostgreSQL runs as the `postgres` user and must reach its folder.
+  chmodSync(dataDir, 0o755);
+  const secrets = loadOrCreateSecrets(dataDir);
+
+  let databaseUrl = options.databaseUrl;
+  let stopDatabase = async () => {};
+  const embedded = !databaseUrl;
+  if (!databaseUrl) {
+    options.log(`Starting the embedded PostgreSQL in ${join(dataDir, "pg")}`);
+    const database = await startEmbeddedPostgres({ dir: join(dataDir, "pg"), password: secrets.postgresPassword, log: options.log });
+    databaseUrl = database.url;
+    stopDatabase = database.stop;
+  }
+
+  try {
+    const applied = await applyMigrations(databaseUrl, { log: options.log });
+    options.log(applied.length > 0 ? `Applied ${applied.length} migration(s).` : "Database schema is up to date.");
+
+    const demoMode = options.demo ?? embedded;
+    const demoPath = join(dataDir, "demo.json");
+    let demo: DemoFile | null = null;
+    if (demoMode) {
+      const db = createDb(databaseUrl, 4);
+      try {
+        let users: DemoUser[] | null = null;
+        if (await isDatabaseEmpty(db)) {
+          options.log("Seeding the demo organisation (Acme Corp)…");
+          users = await seedDemoOrg(db);
+        } else if (existsSync(demoPath)) {
+          users = demoFileSchema.parse(JSON.parse(readFileSync(demoPath, "utf8"))).users as DemoUser[];
+        }
+        if (users) {
+          demo = { url: options.publicUrl, databaseUrl, users, agentKeys: {}, ingestKey: null };
+          writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+        }
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    return { databaseUrl, embedded, authSecret: secrets.authSecret, demo, stop: stopDatabase };
+  } catch (error) {
+    await stopDatabase();
+    throw error;
+  }
+}
