@@ -9,7 +9,7 @@ export default async function NoAccessPage() {
   const userId = await requireUserId();
   const user = await getDb().user.findUnique({ where: { id: userId }, select: { email: true } });
   return (
-    <div className="flex min-h-screen items-center justify-center px-4">
+    <main className="flex min-h-screen items-center justify-center px-4">
       <div className="max-w-md rounded-lg bg-white p-8 shadow-sm ring-1 ring-slate-200">
         <h1 className="text-lg font-semibold">You are not a member of any organisation</h1>
         <p className="mt-2 text-sm text-slate-600">
@@ -20,6 +20,6 @@ export default async function NoAccessPage() {
           <SignOutButton />
         </div>
       </div>
-    </div>
+    </main>
   );
 }

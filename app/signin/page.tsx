@@ -13,7 +13,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await currentUserId()) redirect("/");
   const sso = oidcConfigured();
   return (
-    <div className="flex min-h-screen items-center justify-center px-4">
+    <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 flex items-center gap-2">
           <span aria-hidden className="grid h-9 w-9 place-items-center rounded-lg bg-brand-600 text-lg font-bold text-white">A</span>
@@ -38,6 +38,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           ) : null}
         </div>
       </div>
-    </div>
+    </main>
   );
 }

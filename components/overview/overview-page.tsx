@@ -12,7 +12,7 @@ function Stat({ label, value, href }: { label: string; value: React.ReactNode; h
   const body = (
     <>
       <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
-      <p className="mt-2 text-2xl font-semibold tabular-nums text-slate-900">{value}</p>
+      <div className="mt-2 text-2xl font-semibold tabular-nums text-slate-900">{value}</div>
     </>
   );
   return <Card className="px-5 py-4">{href ? <Link href={href} className="block">{body}</Link> : body}</Card>;

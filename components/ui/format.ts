@@ -19,7 +19,9 @@ export function formatMicroUsd(micros: bigint | number | string, options: { prec
     rounded = 0n;
   }
   const wholeText = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}$${wholeText}.${rounded.toString().padStart(digits, "0")}`;
+  // A debit that rounds to nothing is shown as $0.00, not "-$0.00".
+  const sign = negative && (whole > 0n || rounded > 0n) ? "-" : "";
+  return `${sign}$${wholeText}.${rounded.toString().padStart(digits, "0")}`;
 }
 
 export function formatNumber(value: number): string {

@@ -6,9 +6,8 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { auth } from "../auth";
 import { authorize, loadMembership, type AuthorizedOrg } from "../auth/access";
-import { getDb, type Db, type Tx } from "../db";
+import type { Db, Tx } from "../db";
 import { appendAudit, type AuditActor, type NewAuditEntry } from "../data/audit";
 import { reachIncludesTeam, type Permission } from "../domain/access/permissions";
 
@@ -16,11 +15,6 @@ export interface TRPCContext {
   db: Db;
   /** The signed-in user's id, from the session token; nothing else is trusted from it. */
   userId: string | null;
-}
-
-export async function createTRPCContext(): Promise<TRPCContext> {
-  const session = await auth();
-  return { db: getDb(), userId: session?.user?.id ?? null };
 }
 
 const t = initTRPC.context<TRPCContext>().create({

@@ -25,7 +25,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, saltB64, hashB64] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !saltB64 || !hashB64) return false;
   const expected = Buffer.from(hashB64, "base64");
-  const key = await derive(password, Buffer.from(saltB64, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
+  let key: Buffer;
+  try {
+    key = await derive(password, Buffer.from(saltB64, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
+  } catch {
+    return false; // parameters scrypt refuses: not a hash this code wrote, so it matches nothing
+  }
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

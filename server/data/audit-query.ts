@@ -44,8 +44,8 @@ export async function listAuditEntries(
   return { entries, nextCursor: more ? (entries[entries.length - 1]?.seq ?? null) : null };
 }
 
-export async function distinctAuditActions(db: DbOrTx, orgId: string): Promise<string[]> {
-  const rows = await db.auditEntry.findMany({ where: { orgId }, distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+export async function distinctAuditActions(db: DbOrTx, orgId: string, reach: Reach): Promise<string[]> {
+  const rows = await db.auditEntry.findMany({ where: auditWhere(orgId, reach, {}), distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
   return rows.map((row) => row.action);
 }
 
@@ -54,4 +54,29 @@ export async function verifyOrgChain(db: DbOrTx, orgId: string): Promise<ChainVe
   const entries: ChainedAuditRecord[] = [];
   for await (const entry of readAuditChain(db, orgId)) entries.push(entry);
   return verifyAuditChain(entries);
+}
+
+/**
+ * The seqs of the entries written in [from, to), as one contiguous range (null: none). An export
+ * by time is cut by seq so it never has holes, even if replicas' clocks disagreed slightly.
+ */
+export async function auditSeqRange(
+  db: DbOrTx,
+  orgId: string,
+  range: { from?: Date; to?: Date },
+): Promise<{ fromSeq: number; throughSeq: number } | null> {
+  const [first, last] = await Promise.all([
+    db.auditEntry.findFirst({
+      where: { orgId, ...(range.from ? { at: { gte: range.from } } : {}) },
+      orderBy: { seq: "asc" },
+      select: { seq: true },
+    }),
+    db.auditEntry.findFirst({
+      where: { orgId, ...(range.to ? { at: { lt: range.to } } : {}) },
+      orderBy: { seq: "desc" },
+      select: { seq: true },
+    }),
+  ]);
+  if (!first || !last || first.seq > last.seq) return null;
+  return { fromSeq: first.seq, throughSeq: last.seq };
 }

@@ -94,10 +94,15 @@ async function loadEngineModule(): Promise<EngineModule> {
   return bindings;
 }
 
+// Instantiated once per process: the bindings module is shared, and instantiating the wasm a
+// second time leaves its glue reading the old memory (the second diff crashed in a panic).
+let engineModulePromise: Promise<EngineModule> | null = null;
+
 /** SQL that brings the database at `databaseUrl` to the schema; empty when they agree. */
 export async function diffDatabaseToSchema(databaseUrl: string, schemaPath = "prisma/schema.prisma"): Promise<string> {
   const schema = readFileSync(schemaPath, "utf8");
-  const engineModule = await loadEngineModule();
+  engineModulePromise ??= loadEngineModule();
+  const engineModule = await engineModulePromise;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on("connect", reportCharColumnsAsText);
   const factory = charAwareFactory(new PrismaPg(pool));

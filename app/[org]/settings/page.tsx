@@ -1,5 +1,14 @@
-import { ComingSoon } from "@/components/shell/coming-soon";
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { SettingsPage } from "@/components/settings/settings-page";
 
-export default function SettingsPage() {
-  return <ComingSoon title="Settings" summary="placeholder" items={[]} />;
+export const metadata: Metadata = { title: "Settings" };
+
+export default function Page() {
+  // SettingsPage reads ?tab= from the URL.
+  return (
+    <Suspense>
+      <SettingsPage />
+    </Suspense>
+  );
 }

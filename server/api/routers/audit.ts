@@ -20,7 +20,7 @@ export const auditRouter = createTRPCRouter({
       return listAuditEntries(ctx.db, ctx.access.orgId, ctx.access.reach, filter, { limit, beforeSeq: cursor ?? undefined });
     }),
 
-  actions: orgProcedure("audit:read").query(({ ctx }) => distinctAuditActions(ctx.db, ctx.access.orgId)),
+  actions: orgProcedure("audit:read").query(({ ctx }) => distinctAuditActions(ctx.db, ctx.access.orgId, ctx.access.reach)),
 
   /** Recomputes every hash of the org's chain. The answer says only whether it holds and where it breaks. */
   verify: orgProcedure("audit:read").query(async ({ ctx }) => {

@@ -1,6 +1,7 @@
-// Canonical JSON: object keys sorted by code point at every depth, no whitespace, `undefined`
-// members dropped. Two parties that agree on the value produce the same bytes, so a hash of
-// it can be checked by anyone offline (an export verified with `npm run audit:verify`).
+// Canonical JSON: object keys sorted by UTF-16 code unit (as RFC 8785) at every depth, no
+// whitespace, `undefined` members dropped. Two parties that agree on the value produce the same
+// bytes, so a hash of it can be checked by anyone offline (an export verified with
+// `npm run audit:verify`).
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export function canonicalJson(value: unknown): string {

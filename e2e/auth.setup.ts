@@ -1,0 +1,15 @@
+import { test as setup, expect } from "@playwright/test";
+import { DEMO, demoLogin, SignInPage, storageStatePath, type DemoPerson } from "./fixtures";
+
+// Signs in once as each demo person through the real form and saves the session for the specs.
+for (const person of Object.keys(DEMO) as DemoPerson[]) {
+  setup(`sign in as ${person}`, async ({ page }) => {
+    const login = demoLogin(DEMO[person]);
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signIn(login.email, login.password);
+    await expect(page).toHaveURL(/\/acme$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await page.context().storageState({ path: storageStatePath(person) });
+  });
+}

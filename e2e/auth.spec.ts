@@ -1,0 +1,64 @@
+import { hashPassword } from "../server/auth/password";
+import { DEMO, demoLogin, expect, signedInAs, test, withDatabase } from "./fixtures";
+
+test.describe("signing in", () => {
+  test("a wrong password gets one clear message that does not say whether the email exists", async ({ page, signInPage }) => {
+    await signInPage.goto();
+    await signInPage.signIn(DEMO.owner, "not-the-password");
+    await expect(signInPage.error()).toHaveText("Wrong email or password.");
+
+    await signInPage.signIn("nobody-here@acme.test", "not-the-password");
+    await expect(signInPage.error()).toHaveText("Wrong email or password.");
+    await expect(page).toHaveURL(/\/signin/);
+  });
+
+  test("signing in lands on the organisation's overview and signing out ends the session", async ({ page, signInPage }) => {
+    const login = demoLogin(DEMO.compliance);
+    await signInPage.goto();
+    await signInPage.signIn(login.email, login.password);
+    await expect(page).toHaveURL(/\/acme$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await expect(page.getByText("Compliance", { exact: true }).first()).toBeVisible();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/signin/);
+    await page.goto("/acme/audit");
+    await expect(page).toHaveURL(/\/signin/);
+  });
+
+  test("the console is closed to visitors who are not signed in", async ({ page }) => {
+    await page.goto("/acme");
+    await expect(page).toHaveURL(/\/signin/);
+    const response = await page.request.post("/api/trpc/org.update", { data: { json: { orgId: "00000000-0000-4000-8000-000000000000", name: "x" } } });
+    expect(response.status()).toBe(401);
+  });
+
+  test("someone signed in without a membership is told so", async ({ page, signInPage }) => {
+    const email = `no-membership-${Date.now()}@example.test`;
+    const password = "a-long-enough-password";
+    const passwordHash = await hashPassword(password);
+    await withDatabase((client) =>
+      client.query("INSERT INTO users (id, email, name, password_hash) VALUES (gen_random_uuid(), $1, $2, $3)", [email, "Nora Nomember", passwordHash]),
+    );
+    await signInPage.goto();
+    await signInPage.signIn(email, password);
+    await expect(page).toHaveURL(/\/no-access$/);
+    await expect(page.getByRole("heading", { name: "You are not a member of any organisation" })).toBeVisible();
+    await page.goto("/acme");
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  });
+});
+
+test.describe("as the owner", () => {
+  signedInAs("owner");
+
+  test("unknown pages and organisations answer with a 404 page, not a crash", async ({ page }) => {
+  const unknownPage = await page.goto("/acme/no-such-section");
+  expect(unknownPage?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+
+  const unknownOrg = await page.goto("/no-such-org");
+  expect(unknownOrg?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+});

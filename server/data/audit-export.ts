@@ -1,0 +1,82 @@
+// The audit export (GET /api/orgs/:orgId/audit/export) minus HTTP: who may export, what range,
+// the export's own audit entry, and the NDJSON lines. The route handler only adds the session
+// and streams the lines, so this can be tested against a real database.
+import { z } from "zod";
+import { authorize, loadMembership } from "../auth/access";
+import type { Db } from "../db";
+import { canonicalJson } from "../domain/audit/canonical-json";
+import type { ChainedAuditRecord } from "../domain/audit/chain";
+import { exportFilename, parseExportQuery } from "../domain/audit/export-request";
+import { appendAudit, readAuditChain } from "./audit";
+import { auditSeqRange } from "./audit-query";
+
+export type AuditExport =
+  | { kind: "forbidden"; message: string }
+  | { kind: "invalid"; message: string; details: Record<string, string[]> }
+  | {
+      kind: "ok";
+      filename: string;
+      scope: "org" | "teams";
+      /** The audit.exported entry written for this export. */
+      exportEntry: ChainedAuditRecord;
+      /** One canonical-JSON entry per line, "\n"-terminated, in sequence order. */
+      lines: AsyncGenerator<string>;
+    };
+
+async function* toLines(entries: AsyncGenerator<ChainedAuditRecord>): AsyncGenerator<string> {
+  for await (const entry of entries) yield `${canonicalJson(entry)}\n`;
+}
+
+export async function startAuditExport(db: Db, userId: string, orgId: string, params: URLSearchParams): Promise<AuditExport> {
+  // Membership is read fresh from the database: a role taken away takes effect now.
+  const membership = z.uuid().safeParse(orgId).success ? await loadMembership(db, userId, { id: orgId }) : null;
+  if (!membership) return { kind: "forbidden", message: "You are not a member of this organisation." };
+  const access = authorize(membership, "audit:read");
+  if (!access) return { kind: "forbidden", message: `Your role (${membership.role}) may not read or export the audit log.` };
+
+  const parsed = parseExportQuery(params);
+  if (!parsed.ok) return { kind: "invalid", message: parsed.message, details: parsed.details };
+  const { from, to } = parsed.query;
+
+  const teamIds = access.reach.kind === "teams" ? access.reach.teamIds : undefined;
+  // The export is itself on the record, committed before a byte is sent. A team lead's export is
+  // filed under their team when they lead exactly one, so it shows in that team's trail (and in
+  // the export itself).
+  const exportEntry = await db.$transaction((tx) =>
+    appendAudit(
+      tx,
+      access.orgId,
+      { type: "user", id: membership.userId, label: membership.userEmail },
+      {
+        action: "audit.exported",
+        targetType: "audit_log",
+        teamId: teamIds?.length === 1 ? teamIds[0] : null,
+        after: {
+          format: "ndjson",
+          scope: access.reach.kind,
+          ...(teamIds ? { teamIds: [...teamIds] } : {}),
+          from: from?.toISOString() ?? null,
+          to: to?.toISOString() ?? null,
+        },
+      },
+    ),
+  );
+
+  // Entries written while the download runs are not part of this export. No entry in the
+  // range: an empty seq range, so an empty file.
+  const range = (await auditSeqRange(db, access.orgId, { from, to })) ?? { fromSeq: 1, throughSeq: 0 };
+  const entries = readAuditChain(db, access.orgId, {
+    teamIds,
+    fromSeq: range.fromSeq,
+    throughSeq: Math.min(range.throughSeq, exportEntry.seq),
+    batchSize: 1000,
+  });
+
+  return {
+    kind: "ok",
+    filename: exportFilename(membership.orgSlug, new Date(exportEntry.at), access.reach.kind),
+    scope: access.reach.kind,
+    exportEntry,
+    lines: toLines(entries),
+  };
+}
