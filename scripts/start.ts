@@ -2,7 +2,10 @@
 // on PORT from this one process. `--dev` serves with Next's dev server instead of the build.
 import { createServer } from "node:http";
 import next from "next";
+import { stopListening } from "../server/db/notify";
+import { closeSharedConnections } from "../server/db/pool";
 import { boot, parseFlag } from "../server/runtime/boot";
+import { runShutdownHooks } from "../server/runtime/shutdown";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -24,6 +27,7 @@ const booted = await boot({
 
 process.env.DATABASE_URL = booted.databaseUrl;
 process.env.AUTH_SECRET ||= booted.authSecret;
+process.env.AGENTRY_PUBLIC_URL ||= publicUrl;
 
 const app = next({ dev, dir: process.cwd(), port });
 await app.prepare();
@@ -39,6 +43,9 @@ async function shutdown(signal: string) {
   log(`${signal}: shutting down`);
   server.close();
   await app.close().catch(() => {});
+  await runShutdownHooks();
+  await stopListening();
+  await closeSharedConnections();
   await booted.stop().catch(() => {});
   process.exit(0);
 }

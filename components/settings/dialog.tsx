@@ -19,7 +19,7 @@ export function Dialog({
   title: string;
   description?: ReactNode;
   children: ReactNode;
-  size?: "sm" | "md";
+  size?: "sm" | "md" | "lg";
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -42,7 +42,7 @@ export function Dialog({
         // A click on the backdrop lands on the <dialog> element itself.
         if (event.target === event.currentTarget) onClose();
       }}
-      className={`m-auto w-full ${size === "sm" ? "max-w-md" : "max-w-lg"} rounded-lg bg-white p-0 text-slate-900 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40`}
+      className={`m-auto w-full ${size === "sm" ? "max-w-md" : size === "lg" ? "max-w-3xl" : "max-w-lg"} rounded-lg bg-white p-0 text-slate-900 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40`}
     >
       {open ? (
         <div className="px-6 py-5">

@@ -2,9 +2,11 @@
 
 import { usePathname, useSearchParams } from "next/navigation";
 import { useRef, type KeyboardEvent } from "react";
+import { WebhooksSection } from "@/components/alerts/webhooks-section";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { Card, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { ApiKeysSection } from "./api-keys-section";
 import { MembersSection } from "./members-section";
 import { OrgSection } from "./org-section";
 import { ProfileSection } from "./profile-section";
@@ -14,12 +16,14 @@ const TABS = [
   { id: "organisation", label: "Organisation" },
   { id: "teams", label: "Teams" },
   { id: "members", label: "Members" },
+  { id: "api-keys", label: "API keys", adminOnly: true },
+  { id: "webhooks", label: "Webhooks", adminOnly: true },
   { id: "profile", label: "Your profile" },
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
 
-function isTab(value: string | null): value is TabId {
-  return TABS.some((tab) => tab.id === value);
+function isTab(tabs: readonly { id: TabId }[], value: string | null): value is TabId {
+  return tabs.some((tab) => tab.id === value);
 }
 
 export function SettingsPage() {
@@ -27,7 +31,9 @@ export function SettingsPage() {
   const pathname = usePathname();
   const params = useSearchParams();
   const requested = params.get("tab");
-  const current: TabId = isTab(requested) ? requested : "organisation";
+  // The API keys tab is for admins only: others never see it, nor ask the server for the keys.
+  const tabs = TABS.filter((tab) => canAdmin || !("adminOnly" in tab));
+  const current: TabId = isTab(tabs, requested) ? requested : "organisation";
   const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
 
   // The tab lives in the URL so a section can be linked to and survives a reload. Next.js keeps
@@ -39,14 +45,14 @@ export function SettingsPage() {
 
   // WAI-ARIA tabs: arrows move between tabs, Home/End jump to the ends.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = TABS.findIndex((tab) => tab.id === current);
+    const index = tabs.findIndex((tab) => tab.id === current);
     const next =
-      event.key === "ArrowRight" ? (index + 1) % TABS.length
-      : event.key === "ArrowLeft" ? (index - 1 + TABS.length) % TABS.length
+      event.key === "ArrowRight" ? (index + 1) % tabs.length
+      : event.key === "ArrowLeft" ? (index - 1 + tabs.length) % tabs.length
       : event.key === "Home" ? 0
-      : event.key === "End" ? TABS.length - 1
+      : event.key === "End" ? tabs.length - 1
       : null;
-    const tab = next === null ? undefined : TABS[next];
+    const tab = next === null ? undefined : tabs[next];
     if (!tab) return;
     event.preventDefault();
     select(tab.id, true);
@@ -59,7 +65,7 @@ export function SettingsPage() {
         description={canAdmin ? "The organisation, its teams and who may do what." : "The organisation and your own account."}
       />
       <div role="tablist" aria-label="Settings sections" onKeyDown={onKeyDown} className="mb-6 flex gap-1 border-b border-slate-200">
-        {TABS.map((tab) => {
+        {tabs.map((tab) => {
           const active = tab.id === current;
           return (
             <button
@@ -88,6 +94,8 @@ export function SettingsPage() {
         {current === "organisation" ? <OrgSection /> : null}
         {current === "teams" ? <TeamsSection /> : null}
         {current === "members" ? canAdmin ? <MembersSection /> : <MembersNote /> : null}
+        {current === "api-keys" && canAdmin ? <ApiKeysSection /> : null}
+        {current === "webhooks" && canAdmin ? <WebhooksSection /> : null}
         {current === "profile" ? <ProfileSection /> : null}
       </div>
     </>

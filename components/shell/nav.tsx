@@ -2,12 +2,17 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { OPEN_ALERTS_DESCRIPTION_ID, OpenAlertsBadge } from "@/components/alerts/open-badge";
+import { PENDING_BADGE_DESCRIPTION_ID, PendingApprovalsBadge } from "@/components/approvals/pending-badge";
 import { cn } from "@/components/ui/cn";
 
 export const NAV_ITEMS = [
   { href: "", label: "Overview" },
   { href: "/agents", label: "Agents" },
+  { href: "/events", label: "Events" },
   { href: "/policies", label: "Policies" },
+  { href: "/approvals", label: "Approvals" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/budgets", label: "Budgets" },
   { href: "/routing", label: "Routing" },
   { href: "/rollouts", label: "Rollouts" },
@@ -30,12 +35,15 @@ export function Nav({ slug }: { slug: string }) {
             key={item.label}
             href={href}
             aria-current={active ? "page" : undefined}
+            aria-describedby={item.href === "/approvals" ? PENDING_BADGE_DESCRIPTION_ID : item.href === "/alerts" ? OPEN_ALERTS_DESCRIPTION_ID : undefined}
             className={cn(
-              "rounded-md px-3 py-2 text-sm font-medium",
+              "flex items-center rounded-md px-3 py-2 text-sm font-medium",
               active ? "bg-white/10 text-white" : "text-slate-300 hover:bg-white/5 hover:text-white",
             )}
           >
             {item.label}
+            {item.href === "/approvals" ? <PendingApprovalsBadge /> : null}
+            {item.href === "/alerts" ? <OpenAlertsBadge /> : null}
           </Link>
         );
       })}

@@ -4,8 +4,16 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../../server/db";
 import { hashPassword } from "../../server/auth/password";
 import { appendAudit, type AuditActor } from "../../server/data/audit";
+import { agentSnapshot } from "../../server/data/agents";
 import { createMembership } from "../../server/data/members";
 import type { Role } from "../../server/domain/access/permissions";
+import { usdToMicros } from "../../server/domain/cost/money";
+import { generateApiKey } from "../../server/domain/keys/api-key";
+import { SEED_AGENTS } from "./agents";
+import { seedBudgets } from "./budgets";
+import { SEED_MODELS } from "./models";
+import { seedPolicies } from "./policies";
+import { SEED_ROUTING_RULES, seedRouting } from "./routing";
 
 export interface DemoUser {
   email: string;
@@ -35,8 +43,17 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return (await db.org.count()) === 0;
 }
 
-/** Seeds Acme Corp; returns the demo logins (passwords exist only here and in demo.json). */
-export async function seedDemoOrg(db: Db): Promise<DemoUser[]> {
+export interface DemoSeed {
+  users: DemoUser[];
+  /** Agent name → its demo key (keys exist only here and in demo.json; the database has hashes). */
+  agentKeys: Record<string, string>;
+  ingestKey: string;
+}
+
+/** Seeds Acme Corp; returns the demo logins and keys. */
+export async function seedDemoOrg(db: Db): Promise<DemoSeed> {
+  const agentKeys: Record<string, string> = {};
+  let ingestKey = "";
   const people = await Promise.all(DEMO_PEOPLE.map(async (person) => ({ ...person, password: demoPassword() })));
   const hashes = await Promise.all(people.map((person) => hashPassword(person.password)));
 
@@ -63,9 +80,49 @@ export async function seedDemoOrg(db: Db): Promise<DemoUser[]> {
           after: { email: person.email, role: person.role, teamIds: [...ids].sort() },
         });
       }
+
+      await tx.model.createMany({
+        data: SEED_MODELS.map((model) => ({
+          orgId: org.id,
+          provider: model.provider,
+          name: model.name,
+          inputMicrosPerMTok: usdToMicros(model.inputUsdPerMTok),
+          outputMicrosPerMTok: usdToMicros(model.outputUsdPerMTok),
+          qualityTier: model.qualityTier,
+          contextWindow: model.contextWindow,
+          status: model.status,
+        })),
+      });
+      await appendAudit(tx, org.id, SYSTEM, { action: "models.seeded", targetType: "model_registry", after: { models: SEED_MODELS.map((model) => model.name) } });
+      await seedRouting(tx, org.id);
+      await appendAudit(tx, org.id, SYSTEM, { action: "routing.seeded", targetType: "routing_rules", after: { rules: SEED_ROUTING_RULES } });
+
+      const agentIds = new Map<string, string>();
+      for (const seed of SEED_AGENTS) {
+        const { team, ...fields } = seed;
+        const agent = await tx.agent.create({ data: { ...fields, orgId: org.id, teamId: teamIds.get(team) ?? null, status: "active" } });
+        agentIds.set(agent.name, agent.id);
+        await appendAudit(tx, org.id, SYSTEM, { action: "agent.created", targetType: "agent", targetId: agent.id, teamId: agent.teamId, after: agentSnapshot(agent) });
+        const secret = generateApiKey();
+        const key = await tx.apiKey.create({
+          data: { orgId: org.id, kind: "agent", agentId: agent.id, name: "demo", prefix: secret.prefix, hash: secret.hash, createdBy: SYSTEM.label },
+        });
+        await appendAudit(tx, org.id, SYSTEM, { action: "key.created", targetType: "api_key", targetId: key.id, teamId: agent.teamId, after: { kind: "agent", agent: agent.name, name: key.name, prefix: key.prefix } });
+        agentKeys[agent.name] = secret.key;
+      }
+
+      const ingest = generateApiKey();
+      const ingestRow = await tx.apiKey.create({
+        data: { orgId: org.id, kind: "ingest", name: "demo collector", prefix: ingest.prefix, hash: ingest.hash, createdBy: SYSTEM.label },
+      });
+      await appendAudit(tx, org.id, SYSTEM, { action: "key.created", targetType: "api_key", targetId: ingestRow.id, after: { kind: "ingest", name: ingestRow.name, prefix: ingestRow.prefix } });
+      ingestKey = ingest.key;
+
+      await seedBudgets(tx, { orgId: org.id, teamIds, agentIds, system: SYSTEM });
+      await seedPolicies(tx, { orgId: org.id, system: SYSTEM, teamIds, agentIds });
     },
     { timeout: 60_000 },
   );
 
-  return people.map(({ email, password, role, teams }) => ({ email, password, role, teams }));
+  return { users: people.map(({ email, password, role, teams }) => ({ email, password, role, teams })), agentKeys, ingestKey };
 }

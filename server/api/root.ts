@@ -1,6 +1,18 @@
+import { accountRouter } from "./routers/account";
+import { agentsRouter } from "./routers/agents";
+import { alertsRouter } from "./routers/alerts";
+import { approvalsRouter } from "./routers/approvals";
 import { auditRouter } from "./routers/audit";
+import { budgetsRouter } from "./routers/budgets";
+import { eventsRouter } from "./routers/events";
+import { keysRouter } from "./routers/keys";
+import { killSwitchesRouter } from "./routers/killswitches";
 import { membersRouter } from "./routers/members";
+import { modelsRouter } from "./routers/models";
 import { orgRouter } from "./routers/org";
+import { overviewRouter } from "./routers/overview";
+import { policiesRouter } from "./routers/policies";
+import { routingRouter } from "./routers/routing";
 import { teamsRouter } from "./routers/teams";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -9,6 +21,18 @@ export const appRouter = createTRPCRouter({
   teams: teamsRouter,
   members: membersRouter,
   audit: auditRouter,
+  approvals: approvalsRouter,
+  agents: agentsRouter,
+  keys: keysRouter,
+  events: eventsRouter,
+  models: modelsRouter,
+  account: accountRouter,
+  routing: routingRouter,
+  alerts: alertsRouter,
+  policies: policiesRouter,
+  budgets: budgetsRouter,
+  killSwitches: killSwitchesRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 // The audit log's storage: append under a per-org lock, read in sequence. Every console mutation
 // calls appendAudit inside its own transaction, so the change and its entry commit together.
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import type { DbOrTx, Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import type { AuditEntry } from "../generated/prisma/client";
@@ -29,15 +30,17 @@ function toJson(value: unknown): JsonValue | null {
   return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
 
-export async function appendAudit(tx: Tx, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
+/** Where an append happens: a Prisma transaction (console) or a pg client in a transaction (agent API). */
+interface AuditStore {
+  lockOrg(orgId: string): Promise<void>;
+  head(orgId: string): Promise<{ seq: number; hash: string } | null>;
+  insert(record: ChainedAuditRecord): Promise<void>;
+}
+
+async function append(store: AuditStore, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
   // Serialise appends per org: each entry links to the one before it.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${orgId}`}, 0))`;
-  const previous = await tx.auditEntry.findFirst({
-    where: { orgId },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
-  const record = chainAuditRecord(previous, {
+  await store.lockOrg(orgId);
+  const record = chainAuditRecord(await store.head(orgId), {
     id: randomUUID(),
     orgId,
     at: new Date().toISOString(),
@@ -52,15 +55,81 @@ export async function appendAudit(tx: Tx, orgId: string, actor: AuditActor, entr
     after: toJson(entry.after),
     reason: entry.reason ?? null,
   });
-  await tx.auditEntry.create({
-    data: {
-      ...record,
-      at: new Date(record.at),
-      before: record.before === null ? Prisma.DbNull : (record.before as Prisma.InputJsonValue),
-      after: record.after === null ? Prisma.DbNull : (record.after as Prisma.InputJsonValue),
-    },
-  });
+  await store.insert(record);
   return record;
+}
+
+const lockKey = (orgId: string) => `audit:${orgId}`;
+
+/** Appends inside the caller's Prisma transaction, so the change and its entry commit together. */
+export function appendAudit(tx: Tx, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
+  return append(
+    {
+      lockOrg: async (id) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey(id)}, 0))`;
+      },
+      head: (id) => tx.auditEntry.findFirst({ where: { orgId: id }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } }),
+      insert: async (record) => {
+        await tx.auditEntry.create({
+          data: {
+            ...record,
+            at: new Date(record.at),
+            before: record.before === null ? Prisma.DbNull : (record.before as Prisma.InputJsonValue),
+            after: record.after === null ? Prisma.DbNull : (record.after as Prisma.InputJsonValue),
+          },
+        });
+      },
+    },
+    orgId,
+    actor,
+    entry,
+  );
+}
+
+/** Appends on a node-postgres client that is inside a transaction (the agent API's hot paths). */
+export function appendAuditRaw(client: pg.PoolClient, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
+  return append(
+    {
+      lockOrg: async (id) => {
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [lockKey(id)]);
+      },
+      head: async (id) => {
+        const { rows } = await client.query<{ seq: number; hash: string }>(
+          "SELECT seq, hash FROM audit_entries WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
+          [id],
+        );
+        return rows[0] ?? null;
+      },
+      insert: async (record) => {
+        await client.query(
+          `INSERT INTO audit_entries (id, org_id, seq, at, actor_type, actor_id, actor_label, action, target_type, target_id,
+                                      team_id, before, after, reason, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+          [
+            record.id,
+            record.orgId,
+            record.seq,
+            record.at,
+            record.actorType,
+            record.actorId,
+            record.actorLabel,
+            record.action,
+            record.targetType,
+            record.targetId,
+            record.teamId,
+            record.before === null ? null : JSON.stringify(record.before),
+            record.after === null ? null : JSON.stringify(record.after),
+            record.reason,
+            record.prevHash,
+            record.hash,
+          ],
+        );
+      },
+    },
+    orgId,
+    actor,
+    entry,
+  );
 }
 
 export function toAuditRecord(row: AuditEntry): ChainedAuditRecord {
@@ -84,19 +153,22 @@ export function toAuditRecord(row: AuditEntry): ChainedAuditRecord {
   };
 }
 
-/** The org's chain in sequence order, a page at a time (for verification and export). */
+/**
+ * The org's chain in sequence order, a page at a time (for verification and export); optionally
+ * only the seqs `fromSeq`..`throughSeq` (inclusive).
+ */
 export async function* readAuditChain(
   db: DbOrTx,
   orgId: string,
-  options: { teamIds?: readonly string[]; batchSize?: number } = {},
+  options: { teamIds?: readonly string[]; batchSize?: number; fromSeq?: number; throughSeq?: number } = {},
 ): AsyncGenerator<ChainedAuditRecord> {
   const batchSize = options.batchSize ?? 2000;
-  let afterSeq = 0;
+  let afterSeq = (options.fromSeq ?? 1) - 1;
   for (;;) {
     const rows = await db.auditEntry.findMany({
       where: {
         orgId,
-        seq: { gt: afterSeq },
+        seq: { gt: afterSeq, ...(options.throughSeq !== undefined ? { lte: options.throughSeq } : {}) },
         ...(options.teamIds ? { teamId: { in: [...options.teamIds] } } : {}),
       },
       orderBy: { seq: "asc" },

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { createDb } from "../db";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { applyMigrations } from "../db/migrate";
-import { isDatabaseEmpty, seedDemoOrg, type DemoUser } from "../../prisma/seed/demo";
+import { DEMO_ORG, isDatabaseEmpty, seedDemoOrg } from "../../prisma/seed/demo";
+import { seedDemoHistoryAt } from "../../prisma/seed/history";
 
 export interface BootOptions {
   dataDir: string;
@@ -80,15 +81,18 @@ export async function boot(options: BootOptions): Promise<Booted> {
     if (demoMode) {
       const db = createDb(databaseUrl, 4);
       try {
-        let users: DemoUser[] | null = null;
+        let seed: Pick<DemoFile, "users" | "agentKeys" | "ingestKey"> | null = null;
         if (await isDatabaseEmpty(db)) {
           options.log("Seeding the demo organisation (Acme Corp)…");
-          users = await seedDemoOrg(db);
+          seed = await seedDemoOrg(db);
+          // Weeks of telemetry for the dashboards; a failure here must not cost the demo its logins.
+          await seedDemoHistoryAt(databaseUrl, DEMO_ORG.slug, { log: options.log }).catch((error: unknown) => options.log(`Demo history was not seeded: ${(error as Error).message}`));
         } else if (existsSync(demoPath)) {
-          users = demoFileSchema.parse(JSON.parse(readFileSync(demoPath, "utf8"))).users as DemoUser[];
+          // The logins and keys of an earlier seed: the database holds only their hashes.
+          seed = demoFileSchema.parse(JSON.parse(readFileSync(demoPath, "utf8")));
         }
-        if (users) {
-          demo = { url: options.publicUrl, databaseUrl, users, agentKeys: {}, ingestKey: null };
+        if (seed) {
+          demo = { url: options.publicUrl, databaseUrl, users: seed.users, agentKeys: seed.agentKeys, ingestKey: seed.ingestKey };
           writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
         }
       } finally {

@@ -1,18 +1,15 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { Suspense } from "react";
+import { AgentsPage } from "@/components/agents/agents-page";
+import { Spinner } from "@/components/ui/feedback";
 
 export const metadata: Metadata = { title: "Agents" };
 
-export default function AgentsPage() {
+export default function Page() {
+  // The search and filters are read from the URL on the client (useSearchParams), which needs a Suspense boundary.
   return (
-    <ComingSoon
-      title="Agents"
-      summary="Every agent in the organisation: registered, and discovered when it reports in unannounced."
-      items={[
-        "The agent registry: owner, team, framework, models, tools, data access, status and health",
-        "Agent keys and org ingest keys, shown once and stored hashed",
-        "Each agent's events, cost and versions",
-      ]}
-    />
+    <Suspense fallback={<Spinner label="Loading the agent registry" />}>
+      <AgentsPage />
+    </Suspense>
   );
 }

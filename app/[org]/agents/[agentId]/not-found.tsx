@@ -1,0 +1,5 @@
+import { AgentNotFound } from "@/components/agents/agent-not-found";
+
+export default function NotFound() {
+  return <AgentNotFound />;
+}

@@ -1,0 +1,149 @@
+// bench/ingest: events per second into PostgreSQL through POST /api/v1/events, and batch
+// latency at a fixed rate. `npm run bench:ingest` (add `-- --url http://host:port --data-dir d`
+// to use a server that is already running). Prints the machine, the figures, and the events
+// counted in the database afterwards, which must equal the events the server accepted.
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { describeMachine, latencySummary, sleep, startApp, type DemoFile } from "./lib";
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: "string", default: "3200" },
+    seconds: { type: "string", default: "20" },
+    clients: { type: "string", default: "8" },
+  },
+});
+const seconds = Number(args.seconds);
+const clients = Number(args.clients);
+
+const MODELS = ["gpt-5-mini", "claude-sonnet-4-5", "gemini-2.5-flash", "gpt-4.1-mini"];
+
+/** A realistic event: an LLM call with tokens and a few attributes (priced from the registry). */
+function makeBatch(size: number, runId: string, sequence: { next: number }): string {
+  const now = new Date().toISOString();
+  const events = [];
+  for (let i = 0; i < size; i += 1) {
+    const n = sequence.next++;
+    events.push({
+      id: `${runId}-${n}`,
+      type: n % 5 === 0 ? "tool_call" : "llm_call",
+      timestamp: now,
+      taskId: `task-${runId}-${Math.floor(n / 10)}`,
+      instanceId: "bench-1",
+      model: MODELS[n % MODELS.length],
+      inputTokens: 800 + (n % 1200),
+      outputTokens: 120 + (n % 400),
+      latencyMs: 300 + (n % 900),
+      ...(n % 5 === 0 ? { tool: "kb_search" } : {}),
+      attributes: { prompt_id: `p-${n % 50}`, customer: "jane.doe@example.com", region: "eu-west-1" },
+    });
+  }
+  return JSON.stringify({ events });
+}
+
+interface PhaseResult {
+  name: string;
+  sentEvents: number;
+  acceptedEvents: number;
+  elapsedS: number;
+  latencies: number[];
+  errors: number;
+}
+
+async function post(url: string, key: string, body: string): Promise<{ ok: boolean; accepted: number; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body });
+  const json = (await response.json()) as { accepted?: number };
+  return { ok: response.ok, accepted: json.accepted ?? 0, ms: performance.now() - started };
+}
+
+/** Closed loop: each client sends its next batch as soon as the last one is answered. */
+async function maxThroughput(url: string, keys: string[], batchSize: number, name: string, durationS = seconds): Promise<PhaseResult> {
+  const runId = randomUUID().slice(0, 8);
+  const result: PhaseResult = { name, sentEvents: 0, acceptedEvents: 0, elapsedS: 0, latencies: [], errors: 0 };
+  const deadline = performance.now() + durationS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      const key = keys[client % keys.length] ?? "";
+      const sequence = { next: client * 1e9 };
+      while (performance.now() < deadline) {
+        const body = makeBatch(batchSize, runId, sequence);
+        const answer = await post(url, key, body);
+        result.sentEvents += batchSize;
+        result.acceptedEvents += answer.accepted;
+        if (!answer.ok) result.errors += 1;
+        result.latencies.push(answer.ms);
+      }
+    }),
+  );
+  result.elapsedS = (performance.now() - started) / 1000;
+  return result;
+}
+
+/** Open loop: batches leave on a fixed schedule whatever the answers, so latency is honest under load. */
+async function fixedRate(url: string, keys: string[], batchSize: number, eventsPerSecond: number): Promise<PhaseResult> {
+  const runId = randomUUID().slice(0, 8);
+  const result: PhaseResult = { name: `fixed rate ${eventsPerSecond} events/s, batches of ${batchSize}`, sentEvents: 0, acceptedEvents: 0, elapsedS: 0, latencies: [], errors: 0 };
+  const intervalMs = (1000 * batchSize) / eventsPerSecond;
+  const total = Math.floor((seconds * 1000) / intervalMs);
+  const sequence = { next: 0 };
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const body = makeBatch(batchSize, runId, sequence);
+    inFlight.push(
+      post(url, keys[i % keys.length] ?? "", body).then((answer) => {
+        result.sentEvents += batchSize;
+        result.acceptedEvents += answer.accepted;
+        if (!answer.ok) result.errors += 1;
+        result.latencies.push(answer.ms);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  result.elapsedS = (performance.now() - started) / 1000;
+  return result;
+}
+
+function report(phase: PhaseResult): string {
+  return [
+    `${phase.name}:`,
+    `  ${Math.round(phase.acceptedEvents / phase.elapsedS).toLocaleString("en-US")} events/s accepted (${phase.acceptedEvents.toLocaleString("en-US")} in ${phase.elapsedS.toFixed(1)} s, ${phase.errors} failed batches)`,
+    `  batch latency ${latencySummary(phase.latencies)}`,
+  ].join("\n");
+}
+
+async function countEvents(demo: DemoFile): Promise<number> {
+  const client = new pg.Client({ connectionString: demo.databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE instance_id = 'bench-1'");
+  await client.end();
+  return Number(rows[0]?.n ?? 0);
+}
+
+const app = await startApp(Number(args.port));
+try {
+  const keys = Object.values(app.demo.agentKeys);
+  console.log(await describeMachine(app.demo.databaseUrl));
+  console.log(`load: ${clients} concurrent clients, ${seconds} s per phase, ${keys.length} agent keys\n`);
+  // Warm the route (first requests compile and connect).
+  await maxThroughput(app.url, keys, 10, "warm-up", 3);
+  const before = await countEvents(app.demo);
+  const phases = [
+    await maxThroughput(app.url, keys, 100, `max throughput, batches of 100`),
+    await maxThroughput(app.url, keys, 1000, `max throughput, batches of 1000`),
+    await fixedRate(app.url, keys, 100, 10_000),
+  ];
+  for (const phase of phases) console.log(report(phase));
+  const accepted = phases.reduce((sum, phase) => sum + phase.acceptedEvents, 0);
+  const counted = (await countEvents(app.demo)) - before;
+  console.log(`\nevents accepted by the API: ${accepted.toLocaleString("en-US")}; counted in PostgreSQL: ${counted.toLocaleString("en-US")} ${counted === accepted ? "(equal)" : "(MISMATCH)"}`);
+  if (counted !== accepted) process.exitCode = 1;
+} finally {
+  await app.stop();
+}

@@ -1,0 +1,530 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { z } from "zod";
+import { EventsExplorer } from "@/components/events/events-page";
+import { EventTypeBadge, formatCost } from "@/components/events/event-format";
+import { HaltedBanner } from "@/components/kill-switches/halted-banner";
+import { Dialog } from "@/components/settings/dialog";
+import { useCan, useOrg } from "@/components/shell/org-context";
+import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Field, Input } from "@/components/ui/form";
+import { LocalTime } from "@/components/ui/local-time";
+import { agentCardSchema } from "@/server/domain/agents/a2a-card";
+import { AgentForm, formValuesOf } from "./agent-form";
+import { AgentKeys } from "./agent-keys";
+import { HealthBadge, StatusBadge } from "./badges";
+import { RelativeTime } from "./relative-time";
+
+type Agent = RouterOutputs["agents"]["get"];
+
+// The agent page's tabs. Later features (versions, cost, policies) add an entry here.
+const TABS = [
+  { id: "overview", label: "Overview", needsWrite: false },
+  { id: "events", label: "Events", needsWrite: false },
+  { id: "keys", label: "Keys", needsWrite: true },
+] as const;
+type TabId = (typeof TABS)[number]["id"];
+const LATER_TABS = ["Versions", "Cost", "Policies"];
+
+export function AgentPage({ agentId }: { agentId: string }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const agent = useQuery(trpc.agents.get.queryOptions({ orgId: org.orgId, agentId }));
+
+  if (agent.error) {
+    const code = agent.error.data?.code;
+    return (
+      <>
+        <BackLink />
+        {code === "FORBIDDEN" ? (
+          <Alert tone="warn" title="This agent belongs to a team outside yours">
+            Team leads see the agents of the teams they lead. Ask an admin if you need access.
+          </Alert>
+        ) : code === "NOT_FOUND" ? (
+          <Alert tone="warn" title="No such agent">It may have been removed, or the link is wrong.</Alert>
+        ) : (
+          <QueryError error={agent.error} retry={() => void agent.refetch()} />
+        )}
+      </>
+    );
+  }
+  if (!agent.data) {
+    return (
+      <div aria-busy="true" className="space-y-4">
+        <span className="sr-only" role="status">Loading the agent…</span>
+        <Skeleton className="h-4 w-24" />
+        <Skeleton className="h-8 w-72" />
+        <Skeleton className="h-48 w-full" />
+      </div>
+    );
+  }
+  return <AgentView agent={agent.data} />;
+}
+
+function BackLink() {
+  const org = useOrg();
+  return (
+    <Link href={`/${org.slug}/agents`} className="mb-3 inline-block text-sm text-slate-500 hover:text-slate-800">
+      ← All agents
+    </Link>
+  );
+}
+
+function AgentView({ agent }: { agent: Agent }) {
+  const canWrite = useCan("agents:write");
+  const pathname = usePathname();
+  const router = useRouter();
+  const params = useSearchParams();
+  const tabs = TABS.filter((tab) => !tab.needsWrite || canWrite);
+  const requested = params.get("tab");
+  const current = tabs.find((tab) => tab.id === requested)?.id ?? "overview";
+  const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
+  const [dialog, setDialog] = useState<"edit" | "review" | "archive" | "restore" | null>(null);
+
+  const select = (tab: TabId, focus = false) => {
+    // A tab is a link; the Events tab's filters are dropped when leaving it.
+    router.replace(tab === "overview" ? pathname : `${pathname}?tab=${tab}`, { scroll: false });
+    if (focus) tabRefs.current[tab]?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = tabs.findIndex((tab) => tab.id === current);
+    const next =
+      event.key === "ArrowRight" ? (index + 1) % tabs.length
+      : event.key === "ArrowLeft" ? (index - 1 + tabs.length) % tabs.length
+      : event.key === "Home" ? 0
+      : event.key === "End" ? tabs.length - 1
+      : null;
+    const tab = next === null ? undefined : tabs[next];
+    if (!tab) return;
+    event.preventDefault();
+    select(tab.id, true);
+  };
+
+  const discovered = agent.status === "discovered";
+  const archived = agent.status === "archived";
+
+  return (
+    <>
+      <BackLink />
+      <HaltedBanner agentId={agent.id} />
+      <header className="mb-5 flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{agent.name}</h1>
+            <StatusBadge status={agent.status} />
+            <HealthBadge health={agent.health} />
+          </div>
+          <p className="mt-1 text-sm text-slate-600">
+            {agent.team ? `Team ${agent.team.name}` : "No team"}
+            {agent.framework ? ` · ${agent.framework}` : ""}
+            {agent.version ? ` · version ${agent.version}` : ""}
+            {agent.owner ? ` · owned by ${agent.owner}` : " · no owner set"}
+          </p>
+        </div>
+        {canWrite ? (
+          <div className="flex flex-wrap gap-2">
+            {discovered ? <Button onClick={() => setDialog("review")}>Review &amp; register</Button> : null}
+            {!discovered && !archived ? (
+              <Button variant="secondary" onClick={() => setDialog("edit")}>
+                Edit
+              </Button>
+            ) : null}
+            {archived ? (
+              <Button variant="secondary" onClick={() => setDialog("restore")}>
+                Restore
+              </Button>
+            ) : (
+              <Button variant="secondary" className="text-red-700" onClick={() => setDialog("archive")}>
+                Archive
+              </Button>
+            )}
+          </div>
+        ) : null}
+      </header>
+
+      {discovered ? (
+        <div className="mb-5">
+          <Alert tone="warn" title="Discovered · pending review">
+            This agent reported in with an org ingest key, but nobody has registered it. Its telemetry is stored and counted.
+            {canWrite ? " Review it: give it a team, an owner and its data categories, then register it." : " An admin or its team lead can review and register it."}
+          </Alert>
+        </div>
+      ) : null}
+      {archived ? (
+        <div className="mb-5">
+          <Alert tone="neutral" title="Archived">
+            This agent is retired from the registry and its keys were revoked. Its history stays.
+          </Alert>
+        </div>
+      ) : null}
+
+      <div className="mb-5 flex flex-wrap items-end justify-between gap-2 border-b border-slate-200">
+        <div role="tablist" aria-label="Agent sections" onKeyDown={onKeyDown} className="flex gap-1">
+          {tabs.map((tab) => {
+            const active = tab.id === current;
+            return (
+              <button
+                key={tab.id}
+                ref={(element) => {
+                  tabRefs.current[tab.id] = element;
+                }}
+                type="button"
+                role="tab"
+                id={`agent-tab-${tab.id}`}
+                aria-selected={active}
+                aria-controls={`agent-panel-${tab.id}`}
+                tabIndex={active ? 0 : -1}
+                onClick={() => select(tab.id)}
+                className={cn(
+                  "-mb-px border-b-2 px-4 py-2.5 text-sm font-medium transition-colors",
+                  active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
+                )}
+              >
+                {tab.label}
+              </button>
+            );
+          })}
+        </div>
+        <p className="pb-2.5 text-xs text-slate-400">{LATER_TABS.join(", ")}: coming in later releases</p>
+      </div>
+
+      <div role="tabpanel" id={`agent-panel-${current}`} aria-labelledby={`agent-tab-${current}`} tabIndex={0} className="focus-visible:outline-none">
+        {current === "overview" ? <Overview agent={agent} onShowEvents={() => select("events")} /> : null}
+        {current === "events" ? <EventsExplorer agent={{ id: agent.id, name: agent.name }} /> : null}
+        {current === "keys" ? <AgentKeys agent={agent} /> : null}
+      </div>
+
+      {canWrite ? (
+        <>
+          <Dialog
+            open={dialog === "edit" || dialog === "review"}
+            onClose={() => setDialog(null)}
+            size="lg"
+            title={dialog === "review" ? `Review & register ${agent.name}` : `Edit ${agent.name}`}
+            description={dialog === "review" ? "Complete its record; saving registers it (it stops being discovered)." : undefined}
+          >
+            <AgentForm
+              initial={formValuesOf(agent)}
+              mode={{ kind: dialog === "review" ? "review" : "edit", agentId: agent.id }}
+              onCancel={() => setDialog(null)}
+              onSaved={() => setDialog(null)}
+            />
+          </Dialog>
+          <ArchiveDialog agent={agent} open={dialog === "archive"} onClose={() => setDialog(null)} />
+          <RestoreDialog agent={agent} open={dialog === "restore"} onClose={() => setDialog(null)} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function useInvalidateAgents() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.agents.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.keys.pathKey() })]);
+}
+
+function ArchiveDialog({ agent, open, onClose }: { agent: Agent; open: boolean; onClose: () => void }) {
+  return (
+    <Dialog open={open} onClose={onClose} size="sm" title={`Archive ${agent.name}?`}>
+      <ArchiveForm agent={agent} onClose={onClose} />
+    </Dialog>
+  );
+}
+
+function ArchiveForm({ agent, onClose }: { agent: Agent; onClose: () => void }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const id = useId();
+  const invalidate = useInvalidateAgents();
+  const [reason, setReason] = useState("");
+  const archive = useMutation(
+    trpc.agents.archive.mutationOptions({
+      onSuccess: async () => {
+        await invalidate();
+        onClose();
+      },
+    }),
+  );
+  return (
+    <form
+      className="space-y-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        archive.mutate({ orgId: org.orgId, agentId: agent.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      }}
+    >
+      <p className="text-sm text-slate-600">
+        It leaves the registry&apos;s default view and <strong>all its keys are revoked at once</strong>, so it can no longer report in as itself. Its events and
+        audit history stay. You can restore it later (with new keys).
+      </p>
+      <Field label="Reason (optional, kept in the audit log)" htmlFor={`${id}-reason`}>
+        <Input id={`${id}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} placeholder="e.g. replaced by v2" />
+      </Field>
+      {archive.error ? <Alert tone="bad" title="Not archived">{archive.error.message}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="danger" disabled={archive.isPending} aria-busy={archive.isPending}>
+          {archive.isPending ? "Archiving…" : "Archive agent"}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RestoreDialog({ agent, open, onClose }: { agent: Agent; open: boolean; onClose: () => void }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const invalidate = useInvalidateAgents();
+  const restore = useMutation(
+    trpc.agents.restore.mutationOptions({
+      onSuccess: async () => {
+        await invalidate();
+        onClose();
+      },
+    }),
+  );
+  return (
+    <Dialog open={open} onClose={onClose} size="sm" title={`Restore ${agent.name}?`}>
+      <div className="space-y-4">
+        <p className="text-sm text-slate-600">It returns to the registry as registered. Its old keys stay revoked: create a new key for it on the Keys tab.</p>
+        {restore.error ? <Alert tone="bad" title="Not restored">{restore.error.message}</Alert> : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button disabled={restore.isPending} aria-busy={restore.isPending} onClick={() => restore.mutate({ orgId: org.orgId, agentId: agent.id })}>
+            {restore.isPending ? "Restoring…" : "Restore agent"}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+const storedCard = z.object({
+  url: z.string().nullish(),
+  provider: agentCardSchema.shape.provider.nullish(),
+  skills: agentCardSchema.shape.skills.nullish(),
+});
+
+function Chips({ items, empty, mono }: { items: string[]; empty: string; mono?: boolean }) {
+  if (items.length === 0) return <span className="text-slate-400">{empty}</span>;
+  return (
+    <ul className="flex flex-wrap gap-1.5">
+      {items.map((item) => (
+        <li key={item} className={cn("rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700 ring-1 ring-slate-200", mono && "font-mono")}>
+          {item}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => void }) {
+  const card = storedCard.safeParse(agent.card ?? {});
+  const skills = card.success ? (card.data.skills ?? []) : [];
+  const provider = card.success ? card.data.provider : null;
+  const details: [string, ReactNode][] = [
+    ["Owner", agent.owner ?? <span className="text-slate-400">Not set</span>],
+    ["Team", agent.team?.name ?? <span className="text-slate-400">No team</span>],
+    ["Framework", agent.framework ?? <span className="text-slate-400">—</span>],
+    ["Version", agent.version ?? <span className="text-slate-400">—</span>],
+    ["Heartbeat interval", `${agent.heartbeatIntervalSec} s (stale after ${agent.heartbeatIntervalSec * 3} s without one)`],
+    ["Last seen", agent.lastSeenAt ? <RelativeTime value={agent.lastSeenAt} /> : <span className="text-slate-400">Never</span>],
+    ["In the registry since", <LocalTime key="created" value={agent.createdAt} />],
+    ["Last changed", <LocalTime key="updated" value={agent.updatedAt} />],
+  ];
+
+  return (
+    <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
+      <div className="space-y-5 xl:col-span-2">
+        <Card>
+          <CardHeader title="About" />
+          <div className="space-y-5 px-5 py-4">
+            <p className="text-sm whitespace-pre-line text-slate-700">{agent.description || <span className="text-slate-400">No description.</span>}</p>
+            <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
+              {details.map(([label, value]) => (
+                <div key={label} className="contents">
+                  <dt className="font-medium text-slate-600">{label}</dt>
+                  <dd className="text-slate-800">{value}</dd>
+                </div>
+              ))}
+            </dl>
+            <dl className="grid grid-cols-1 gap-4 text-sm sm:grid-cols-2">
+              <div>
+                <dt className="mb-1 font-medium text-slate-600">Models</dt>
+                <dd>
+                  <Chips items={agent.models} empty="None listed" mono />
+                </dd>
+              </div>
+              <div>
+                <dt className="mb-1 font-medium text-slate-600">Tools</dt>
+                <dd>
+                  <Chips items={agent.tools} empty="None listed" mono />
+                </dd>
+              </div>
+              <div>
+                <dt className="mb-1 font-medium text-slate-600">Data categories</dt>
+                <dd>
+                  {agent.dataCategories.length === 0 ? (
+                    <span className="text-slate-400">None declared</span>
+                  ) : (
+                    <span className="flex flex-wrap gap-1.5">
+                      {agent.dataCategories.map((category) => (
+                        <Badge key={category} tone="warn">
+                          {category}
+                        </Badge>
+                      ))}
+                    </span>
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt className="mb-1 font-medium text-slate-600">Tags</dt>
+                <dd>
+                  <Chips items={agent.tags} empty="None" />
+                </dd>
+              </div>
+            </dl>
+          </div>
+        </Card>
+
+        {skills.length > 0 || provider ? (
+          <Card>
+            <CardHeader
+              title="A2A Agent Card"
+              description={
+                <>
+                  What the agent says about itself
+                  {provider?.organization ? `, published by ${provider.organization}` : ""}
+                  {card.success && card.data.url ? (
+                    <>
+                      {" "}
+                      at <code className="font-mono text-xs">{card.data.url}</code>
+                    </>
+                  ) : null}
+                  .
+                </>
+              }
+            />
+            <ul className="divide-y divide-slate-100">
+              {skills.map((skill) => (
+                <li key={skill.id ?? skill.name} className="px-5 py-3 text-sm">
+                  <p className="font-medium text-slate-900">
+                    {skill.name} {skill.id ? <code className="ml-1 font-mono text-xs font-normal text-slate-500">{skill.id}</code> : null}
+                  </p>
+                  {skill.description ? <p className="mt-0.5 text-slate-600">{skill.description}</p> : null}
+                  {skill.tags && skill.tags.length > 0 ? <div className="mt-1.5"><Chips items={skill.tags} empty="" /></div> : null}
+                </li>
+              ))}
+            </ul>
+          </Card>
+        ) : null}
+
+        <Instances agent={agent} />
+      </div>
+      <RecentEvents agent={agent} onShowAll={onShowEvents} />
+    </div>
+  );
+}
+
+function Instances({ agent }: { agent: Agent }) {
+  return (
+    <Card>
+      <CardHeader title="Instances" description="Running copies of the agent, known from their heartbeats (POST /api/v1/heartbeat)." />
+      {agent.instances.length === 0 ? (
+        <EmptyState title="No heartbeats yet">Health is unknown until an instance sends one.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <caption className="sr-only">Instances of {agent.name}</caption>
+            <thead className="bg-slate-50">
+              <tr>
+                {["Instance", "Version", "Status", "Last heartbeat", "First seen", "Health"].map((header) => (
+                  <th key={header} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                    {header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {agent.instances.map((instance) => (
+                <tr key={instance.instanceId}>
+                  <td className="px-4 py-2 font-mono text-xs text-slate-800">{instance.instanceId}</td>
+                  <td className="px-4 py-2 text-slate-700">{instance.version ?? <span className="text-slate-400">—</span>}</td>
+                  <td className="px-4 py-2 text-slate-700">{instance.status ?? <span className="text-slate-400">—</span>}</td>
+                  <td className="px-4 py-2 whitespace-nowrap text-slate-700">
+                    <RelativeTime value={instance.lastHeartbeatAt} />
+                  </td>
+                  <td className="px-4 py-2 whitespace-nowrap text-slate-700">
+                    <LocalTime value={instance.firstSeenAt} />
+                  </td>
+                  <td className="px-4 py-2">{instance.stale ? <Badge tone="warn">Stale</Badge> : <Badge tone="good">Beating</Badge>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function RecentEvents({ agent, onShowAll }: { agent: Agent; onShowAll: () => void }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const events = useQuery(trpc.events.list.queryOptions({ orgId: org.orgId, agentId: agent.id, limit: 8 }));
+  return (
+    <Card className="self-start">
+      <CardHeader
+        title="Recent events"
+        actions={
+          <Button variant="ghost" size="sm" onClick={onShowAll}>
+            All events
+          </Button>
+        }
+      />
+      {events.error ? (
+        <div className="p-5">
+          <QueryError error={events.error} retry={() => void events.refetch()} />
+        </div>
+      ) : !events.data ? (
+        <div className="space-y-2 p-5" aria-busy="true">
+          {Array.from({ length: 5 }, (_, index) => (
+            <Skeleton key={index} className="h-5 w-full" />
+          ))}
+        </div>
+      ) : events.data.events.length === 0 ? (
+        <EmptyState title="No events yet">They appear as the agent reports in.</EmptyState>
+      ) : (
+        <ul className="divide-y divide-slate-100">
+          {events.data.events.map((event) => (
+            <li key={event.id} className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm">
+              <span className="flex min-w-0 items-center gap-2">
+                <EventTypeBadge type={event.type} />
+                <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
+              </span>
+              <span className="shrink-0 text-right text-xs text-slate-500">
+                {formatCost(event.costMicros, event.costSource)}
+                <span className="block">
+                  <RelativeTime value={event.ts} />
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

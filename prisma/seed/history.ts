@@ -1,0 +1,145 @@
+// The demo org's past (DESIGN.md "The demo org": "enough history that every dashboard has something
+// true to show"): about three weeks of the fleet's telemetry, planned by the simulator's traffic
+// model (scripts/simulate/history.ts, deterministic) and stored through the ingest pipeline's own
+// storeEvents, so events, hourly rollups, daily spend and discovered agents are exactly what live
+// traffic would have produced. Then each registered agent's instances heartbeat "now".
+import pg from "pg";
+import type { AgentPrincipal, AgentProfile } from "../../server/agent-api/auth";
+import type { AgentEvent } from "../../server/agent-api/schemas";
+import { DEFAULT_REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
+import { allowServerModulesOutsideNext } from "../../server/runtime/server-modules";
+import { planHistory } from "../../scripts/simulate/history";
+
+export interface DemoHistoryOptions {
+  days?: number;
+  now?: Date;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface DemoHistoryResult {
+  events: number;
+  tasks: number;
+  agents: number;
+  ms: number;
+}
+
+/** Events per storeEvents call: big enough to amortise a transaction, small enough to keep arrays modest. */
+const CHUNK = 2500;
+/** Chunks stored at once (the machine has two cores; PostgreSQL takes the other). */
+const PARALLEL = 2;
+
+interface AgentRow {
+  id: string;
+  name: string;
+  team_id: string | null;
+  status: string;
+  team_name: string | null;
+  tags: string[] | null;
+  risk_class: string | null;
+  loop_threshold: number | null;
+  loop_window_sec: number | null;
+}
+
+export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: DemoHistoryOptions = {}): Promise<DemoHistoryResult> {
+  const started = performance.now();
+  const days = options.days ?? 21;
+  const now = options.now ?? new Date();
+  allowServerModulesOutsideNext();
+  const { storeEvents } = await import("../../server/agent-api/ingest");
+
+  // The same profile of each agent that authenticating its key would give.
+  const { rows } = await pool.query<AgentRow>(
+    `SELECT a.id, a.name, a.team_id, a.status, t.name AS team_name, a.tags, a.risk_class, a.loop_threshold, a.loop_window_sec
+       FROM agents a LEFT JOIN teams t ON t.id = a.team_id
+      WHERE a.org_id = $1`,
+    [orgId],
+  );
+  const registered = new Map(
+    rows.map((row): [string, AgentProfile] => [
+      row.name,
+      {
+        id: row.id,
+        name: row.name,
+        teamId: row.team_id,
+        status: row.status,
+        teamName: row.team_name,
+        tags: row.tags ?? [],
+        riskClass: row.risk_class,
+        tools: [],
+        models: [],
+        dataCategories: [],
+        loopThreshold: row.loop_threshold,
+        loopWindowSec: row.loop_window_sec,
+      },
+    ]),
+  );
+  const redaction = new Set(DEFAULT_REDACTION_DETECTORS);
+  const plan = planHistory({ days, now, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+
+  const jobs: { principal: AgentPrincipal; events: AgentEvent[] }[] = [];
+  let tasks = 0;
+  let agents = 0;
+  for (const planned of plan) {
+    const agent = registered.get(planned.member.agent) ?? null;
+    // Registered agents report with their own key; the others through the ingest key, which discovers them.
+    if (planned.member.via === "agent-key" && !agent) continue;
+    const principal: AgentPrincipal = { keyId: "demo-history", orgId, kind: agent ? "agent" : "ingest", agent, redaction };
+    for (let from = 0; from < planned.events.length; from += CHUNK) jobs.push({ principal, events: planned.events.slice(from, from + CHUNK) });
+    tasks += planned.tasks;
+    agents++;
+  }
+
+  let stored = 0;
+  let next = 0;
+  const worker = async () => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) {
+      const result = await storeEvents(
+        job.principal,
+        job.events.map((event, index) => ({ index, event })),
+        pool,
+      );
+      stored += result.accepted + result.duplicates;
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+
+  // Every registered demo agent is running right now on its instances.
+  const instances = plan.flatMap((planned) => {
+    const agent = planned.member.via === "agent-key" ? registered.get(planned.member.agent) : undefined;
+    return agent ? planned.member.instances.map((instanceId, n) => ({ agentId: agent.id, instanceId, version: planned.member.version, secondsAgo: 1 + n * 3 })) : [];
+  });
+  await pool.query(
+    `INSERT INTO agent_instances (org_id, agent_id, instance_id, version, status, first_seen_at, last_heartbeat_at)
+     SELECT $1::uuid, agent_id, instance_id, version, 'ok', $2::timestamptz, $3::timestamptz - make_interval(secs => seconds_ago)
+       FROM unnest($4::uuid[], $5::text[], $6::text[], $7::int[]) AS i(agent_id, instance_id, version, seconds_ago)
+     ON CONFLICT (agent_id, instance_id) DO NOTHING`,
+    [
+      orgId,
+      new Date(now.getTime() - days * 86_400_000).toISOString(),
+      now.toISOString(),
+      instances.map((instance) => instance.agentId),
+      instances.map((instance) => instance.instanceId),
+      instances.map((instance) => instance.version),
+      instances.map((instance) => instance.secondsAgo),
+    ],
+  );
+  await pool.query("UPDATE agents SET last_seen_at = $2 WHERE org_id = $1", [orgId, now.toISOString()]);
+
+  const ms = Math.round(performance.now() - started);
+  options.log?.(`Seeded ${stored} events of demo history (${days} days, ${tasks} tasks, ${agents} agents) in ${(ms / 1000).toFixed(1)} s.`);
+  return { events: stored, tasks, agents, ms };
+}
+
+/** For start-up: the demo org's history, on its own small pool (the app's shared pool does not exist yet). */
+export async function seedDemoHistoryAt(databaseUrl: string, orgSlug: string, options: DemoHistoryOptions = {}): Promise<DemoHistoryResult> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: PARALLEL + 1 });
+  try {
+    const { rows } = await pool.query<{ id: string }>("SELECT id FROM orgs WHERE slug = $1", [orgSlug]);
+    const orgId = rows[0]?.id;
+    if (!orgId) throw new Error(`no org with slug "${orgSlug}"`);
+    return await seedDemoHistory(pool, orgId, options);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,242 @@
+// GET /api/v1/directives/stream: Server-Sent Events carrying an agent's directives, on connect and
+// on every change. Changes arrive through LISTEN/NOTIFY (server/db/notify.ts) from whichever
+// process made them; this process recomputes the directives once per agent (not per connection)
+// and sends them to each connection whose last message differs. Comments every 15 s keep proxies
+// from closing an idle stream; the same tick marks the connected instances as alive in the
+// database, so every replica's Kill switches page can count them.
+import "server-only";
+import { onChange } from "../db/notify";
+import { touchStreamingInstances } from "../data/killswitches";
+import type { AgentProfile } from "./auth";
+import { directivesFor } from "./directives";
+import type { Directives } from "./schemas";
+
+export const STREAM_HEARTBEAT_MS = 15_000;
+/** What the client waits before reconnecting after the stream drops (the SSE `retry:` field). */
+const RECONNECT_MS = 2_000;
+/** A client that stops reading is dropped once this many messages are queued for it. */
+const MAX_QUEUED = 64;
+
+interface Connection {
+  orgId: string;
+  agent: AgentProfile;
+  instanceId: string;
+  connectedAt: Date;
+  /** The last directives sent, as JSON: only a difference is sent again. */
+  last: string | null;
+  /** The computation that produced `last`: an older one finishing late must not overwrite it. */
+  appliedSeq: number;
+  write(text: string): boolean;
+  close(): void;
+}
+
+interface StreamState {
+  byOrg: Map<string, Set<Connection>>;
+  pendingOrgs: Set<string>;
+  flushScheduled: boolean;
+  unsubscribe: (() => void) | null;
+  ticker: ReturnType<typeof setInterval> | null;
+}
+
+let computeSeq = 0;
+
+/** Sends `directives` (computed as number `seq`) unless a newer computation already reached `c`, or nothing changed. */
+function deliver(c: Connection, seq: number, directives: Directives): void {
+  if (seq < c.appliedSeq) return;
+  c.appliedSeq = seq;
+  const json = JSON.stringify(directives);
+  if (c.last === json) return;
+  c.last = json;
+  if (!c.write(formatDirectivesEvent(directives))) c.close();
+}
+
+const globalForStream = globalThis as unknown as { agentryDirectiveStreams?: StreamState };
+
+function state(): StreamState {
+  globalForStream.agentryDirectiveStreams ??= { byOrg: new Map(), pendingOrgs: new Set(), flushScheduled: false, unsubscribe: null, ticker: null };
+  return globalForStream.agentryDirectiveStreams;
+}
+
+/** The instances connected to this process, per org (for the console and tests). */
+export function connectedInstances(orgId?: string): { orgId: string; agentId: string; instanceId: string; connectedAt: Date }[] {
+  const out: { orgId: string; agentId: string; instanceId: string; connectedAt: Date }[] = [];
+  for (const [org, connections] of state().byOrg) {
+    if (orgId !== undefined && org !== orgId) continue;
+    for (const c of connections) out.push({ orgId: org, agentId: c.agent.id, instanceId: c.instanceId, connectedAt: c.connectedAt });
+  }
+  return out;
+}
+
+export function formatDirectivesEvent(directives: Directives): string {
+  return `id: ${directives.revision}\nevent: directives\ndata: ${JSON.stringify(directives)}\n\n`;
+}
+
+function ensureSubscribed(s: StreamState): void {
+  s.unsubscribe ??= onChange((change) => {
+    if (change.orgId === "*") for (const orgId of s.byOrg.keys()) s.pendingOrgs.add(orgId);
+    else if (s.byOrg.has(change.orgId)) s.pendingOrgs.add(change.orgId);
+    else return;
+    // After the other listeners of this notification (the caches) have dropped what they held.
+    if (!s.flushScheduled) {
+      s.flushScheduled = true;
+      setImmediate(() => {
+        s.flushScheduled = false;
+        const orgs = [...s.pendingOrgs];
+        s.pendingOrgs.clear();
+        for (const orgId of orgs) void pushOrg(orgId);
+      });
+    }
+  });
+  if (!s.ticker) {
+    s.ticker = setInterval(() => void tick(s), STREAM_HEARTBEAT_MS);
+    s.ticker.unref?.();
+  }
+}
+
+/** Recomputes the org's directives once per agent and sends each connection what changed. */
+async function pushOrg(orgId: string): Promise<void> {
+  const connections = state().byOrg.get(orgId);
+  if (!connections || connections.size === 0) return;
+  const byAgent = new Map<string, Connection[]>();
+  for (const c of connections) {
+    const list = byAgent.get(c.agent.id);
+    if (list) list.push(c);
+    else byAgent.set(c.agent.id, [c]);
+  }
+  await Promise.all(
+    [...byAgent.values()].map(async (group) => {
+      const first = group[0];
+      if (!first) return;
+      const seq = ++computeSeq;
+      try {
+        const directives = await directivesFor(orgId, first.agent);
+        for (const c of group) deliver(c, seq, directives);
+      } catch (error) {
+        console.error("directives stream: recompute failed:", error instanceof Error ? error.message : error);
+      }
+    }),
+  );
+}
+
+async function tick(s: StreamState): Promise<void> {
+  const alive: { orgId: string; agentId: string; instanceId: string }[] = [];
+  for (const connections of s.byOrg.values()) {
+    for (const c of connections) {
+      if (!c.write(": keep-alive\n\n")) c.close();
+      else alive.push({ orgId: c.orgId, agentId: c.agent.id, instanceId: c.instanceId });
+    }
+  }
+  // Also a safety net for changes nobody notified (a budget running out as events arrive).
+  for (const orgId of s.byOrg.keys()) void pushOrg(orgId);
+  await touchStreamingInstances(dedupe(alive)).catch((error: unknown) => {
+    console.error("directives stream: could not mark instances alive:", error instanceof Error ? error.message : error);
+  });
+}
+
+function dedupe<T extends { agentId: string; instanceId: string }>(items: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) seen.set(`${item.agentId}\u0000${item.instanceId}`, item);
+  return [...seen.values()];
+}
+
+/** The instance id a stream speaks for: `?instanceId=` or the `X-Instance-Id` header; a default per agent otherwise. */
+export function streamInstanceId(request: Request): string | null {
+  const url = new URL(request.url);
+  const raw = url.searchParams.get("instanceId") ?? request.headers.get("x-instance-id");
+  if (raw === null) return null;
+  const value = raw.trim();
+  return value.length > 0 && value.length <= 200 && !value.includes("\u0000") ? value : "";
+}
+
+/**
+ * Opens the stream for one agent instance. The first message (the current directives) is sent
+ * before the response is returned, so a client that sees headers also sees where it stands.
+ */
+export async function openDirectivesStream(request: Request, orgId: string, agent: AgentProfile, instanceId: string): Promise<Response> {
+  const s = state();
+  ensureSubscribed(s);
+  const encoder = new TextEncoder();
+  let connection: Connection | null = null;
+  let closed = false;
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const c: Connection = {
+        orgId,
+        agent,
+        instanceId,
+        connectedAt: new Date(),
+        last: null,
+        appliedSeq: 0,
+        write(text) {
+          if (closed) return false;
+          if ((controller.desiredSize ?? 0) < -MAX_QUEUED) return false;
+          try {
+            controller.enqueue(encoder.encode(text));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          unregister(s, c);
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client
+          }
+        },
+      };
+      connection = c;
+    },
+    cancel() {
+      if (connection) {
+        closed = true;
+        unregister(s, connection);
+      }
+    },
+  });
+
+  const c = connection as Connection | null;
+  if (!c) throw new Error("the directives stream did not start");
+  // Registered before the first computation: a change notified meanwhile is not missed.
+  let set = s.byOrg.get(orgId);
+  if (!set) {
+    set = new Set();
+    s.byOrg.set(orgId, set);
+  }
+  set.add(c);
+  request.signal.addEventListener("abort", () => c.close(), { once: true });
+
+  c.write(`retry: ${RECONNECT_MS}\n\n`);
+  const seq = ++computeSeq;
+  try {
+    deliver(c, seq, await directivesFor(orgId, agent));
+  } catch (error) {
+    c.close();
+    throw error;
+  }
+  // Alive for every replica's page at once, not only after the first tick.
+  touchStreamingInstances([{ orgId, agentId: agent.id, instanceId }]).catch((error: unknown) => {
+    console.error("directives stream: could not mark the instance alive:", error instanceof Error ? error.message : error);
+  });
+
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      // no-transform: response compression must not buffer the stream.
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}
+
+function unregister(s: StreamState, c: Connection): void {
+  const set = s.byOrg.get(c.orgId);
+  if (!set) return;
+  set.delete(c);
+  if (set.size === 0) s.byOrg.delete(c.orgId);
+}

@@ -1,0 +1,191 @@
+// Loop detection against the real database: the same tool call N times in the window engages a
+// system kill switch once (audited, alerted); other arguments, old calls and calls before a person
+// resumed the agent do not count; reported tool_call events and runaway spend are caught too.
+import { afterAll, describe, expect, test } from "vitest";
+import type { AgentPrincipal } from "../../server/agent-api/auth";
+import { ingestEvents } from "../../server/agent-api/ingest";
+import { checkSpendRate, detectLoopsFromEvents, recordToolCall, type LoopAgent } from "../../server/data/loops";
+import { stopListening } from "../../server/db/notify";
+import { getPool } from "../../server/db/pool";
+import { REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
+import { createTestOrg, testDb, type TestOrg } from "./helpers";
+
+afterAll(async () => {
+  await stopListening();
+  await getPool().end();
+});
+
+async function createAgent(org: TestOrg, name: string, loop: { threshold?: number; windowSec?: number } = {}): Promise<LoopAgent> {
+  const agent = await testDb().agent.create({
+    data: { orgId: org.id, name, teamId: org.leadTeamId, loopThreshold: loop.threshold ?? null, loopWindowSec: loop.windowSec ?? null },
+  });
+  return { id: agent.id, teamId: agent.teamId, loopThreshold: agent.loopThreshold, loopWindowSec: agent.loopWindowSec };
+}
+
+const call = (org: TestOrg, agent: LoopAgent, args: unknown, now: Date, tool = "lookup_invoice") =>
+  recordToolCall({ orgId: org.id, agent, tool, arguments: args, now });
+
+const loopSwitches = (org: TestOrg, agent: LoopAgent) =>
+  testDb().killSwitch.findMany({ where: { orgId: org.id, scope: "agent", target: agent.id, reasonCode: "loop_detected" } });
+
+describe("loop detection", () => {
+  test("the 5th identical call within 60 s halts the agent once: system switch, audit entry, alert", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "looper");
+    const start = Date.now();
+    for (let i = 0; i < 4; i++) {
+      // Same arguments in another key order: the same call.
+      expect(await call(org, agent, i % 2 ? { id: 42, page: 1 } : { page: 1, id: 42 }, new Date(start + i * 1000))).toEqual({ looping: false });
+    }
+    const fifth = await call(org, agent, { id: 42, page: 1 }, new Date(start + 4000));
+    expect(fifth).toMatchObject({ looping: true, count: 5 });
+
+    const switches = await loopSwitches(org, agent);
+    expect(switches).toHaveLength(1);
+    expect(switches[0]).toMatchObject({ engagedBy: "system", releasedAt: null, teamId: org.leadTeamId });
+    expect(fifth.looping && fifth.switchId).toBe(switches[0]?.id);
+
+    const sixth = await call(org, agent, { id: 42, page: 1 }, new Date(start + 5000));
+    expect(sixth).toMatchObject({ looping: true, switchId: switches[0]?.id });
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+
+    const alerts = await testDb().alert.findMany({ where: { orgId: org.id, kind: "loop_detected" } });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ agentId: agent.id, severity: "critical" });
+    const audit = await testDb().auditEntry.findMany({ where: { orgId: org.id, action: "killswitch.engaged" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actorType).toBe("system");
+  });
+
+  test("different arguments, another tool, or calls outside the window do not count", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "busy");
+    const start = Date.now();
+    for (let i = 0; i < 10; i++) expect((await call(org, agent, { id: i }, new Date(start + i))).looping).toBe(false);
+    for (let i = 0; i < 4; i++) expect((await call(org, agent, { id: 1 }, new Date(start + i), `tool_${i}`)).looping).toBe(false);
+    // One call every 16 s: never five within any 60 s.
+    for (let i = 0; i < 8; i++) expect((await call(org, agent, { same: true }, new Date(start + i * 16_000))).looping).toBe(false);
+    expect(await loopSwitches(org, agent)).toHaveLength(0);
+  });
+
+  test("the agent's own threshold and window override the defaults", async () => {
+    const org = await createTestOrg();
+    const strict = await createAgent(org, "strict", { threshold: 3, windowSec: 600 });
+    const start = Date.now();
+    expect((await call(org, strict, { q: "x" }, new Date(start))).looping).toBe(false);
+    expect((await call(org, strict, { q: "x" }, new Date(start + 200_000))).looping).toBe(false);
+    expect((await call(org, strict, { q: "x" }, new Date(start + 400_000))).looping).toBe(true);
+  });
+
+  test("after a person resumes the agent, the calls before do not halt it again", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "resumed");
+    const start = Date.now() - 30_000;
+    for (let i = 0; i < 5; i++) await call(org, agent, { same: 1 }, new Date(start + i * 1000));
+    const [sw] = await loopSwitches(org, agent);
+    if (!sw) throw new Error("no switch was engaged");
+    await testDb().killSwitch.update({ where: { id: sw.id }, data: { releasedAt: new Date(), releasedBy: "owner" } });
+
+    expect((await call(org, agent, { same: 1 }, new Date())).looping).toBe(false);
+    // … but it is caught again if it keeps looping.
+    for (let i = 1; i < 4; i++) expect((await call(org, agent, { same: 1 }, new Date(Date.now() + i))).looping).toBe(false);
+    expect((await call(org, agent, { same: 1 }, new Date(Date.now() + 10))).looping).toBe(true);
+    expect(await loopSwitches(org, agent)).toHaveLength(2);
+  });
+
+  test("reported tool_call events are checked too (name-only when they carry no arguments)", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "reporter");
+    const now = Date.now();
+    await detectLoopsFromEvents(org.id, Array.from({ length: 4 }, (_, i) => ({ agentId: agent.id, tool: "search", arguments: undefined, at: new Date(now + i) })));
+    expect(await loopSwitches(org, agent)).toHaveLength(0);
+    await detectLoopsFromEvents(org.id, [{ agentId: agent.id, tool: "search", arguments: undefined, at: new Date(now + 10) }]);
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+  });
+
+  test("a batch of repeated events halts the agent in one go", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "batcher");
+    const now = Date.now();
+    await detectLoopsFromEvents(org.id, Array.from({ length: 50 }, (_, i) => ({ agentId: agent.id, tool: "fetch", arguments: { url: "https://x" }, at: new Date(now + i) })));
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+  });
+});
+
+describe("through the events API", () => {
+  test("an agent reporting the same tool call over and over is told to halt with loop_detected", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "event-looper");
+    const principal: AgentPrincipal = {
+      keyId: "00000000-0000-0000-0000-000000000000",
+      orgId: org.id,
+      kind: "agent",
+      agent: { id: agent.id, name: "event-looper", teamId: agent.teamId, status: "active", teamName: null, tags: [], riskClass: null, tools: [], models: [], dataCategories: [], loopThreshold: null, loopWindowSec: null },
+      redaction: new Set(REDACTION_DETECTORS),
+    };
+    const now = Date.now();
+    const batch = (from: number, count: number) => ({
+      events: Array.from({ length: count }, (_, i) => ({
+        id: `e-${from + i}`,
+        type: "tool_call",
+        tool: "read_file",
+        timestamp: new Date(now + (from + i) * 100).toISOString(),
+        attributes: { arguments: { path: "/tmp/a" } },
+      })),
+    });
+    const first = await ingestEvents(principal, batch(0, 4));
+    expect(first.body.directives?.halt).toBe(false);
+    // Re-sent duplicates are not calls made again.
+    const resent = await ingestEvents(principal, batch(0, 4));
+    expect(resent.body.duplicates).toBe(4);
+    expect(resent.body.directives?.halt).toBe(false);
+    const fifth = await ingestEvents(principal, batch(4, 1));
+    expect(fifth.body.accepted).toBe(1);
+    expect(fifth.body.directives).toMatchObject({ halt: true, reason: "loop_detected" });
+  });
+});
+
+describe("spend rate", () => {
+  async function spend(org: TestOrg, agent: LoopAgent, costMicros: bigint, ts: Date, id: string) {
+    await testDb().event.create({ data: { orgId: org.id, agentId: agent.id, eventId: id, type: "llm_call", ts, costMicros } });
+  }
+
+  const hourStart = (now: Date) => new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+
+  test("spend far above the agent's own baseline halts it", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "spender");
+    const now = new Date();
+    // A week of history at $0.12 per hour ($0.01 per 5 minutes), then $6 in the last minutes.
+    await testDb().eventRollupHourly.create({
+      data: { orgId: org.id, agentId: agent.id, teamId: org.leadTeamId, model: "", hour: new Date(hourStart(now).getTime() - 7 * 24 * 3_600_000), events: 168, costMicros: 20_160_000n },
+    });
+    await spend(org, agent, 3_000_000n, new Date(now.getTime() - 60_000), "s1");
+    await spend(org, agent, 3_000_000n, new Date(now.getTime() - 1_000), "s2");
+    const switchId = await checkSpendRate(org.id, agent.id, now);
+    expect(switchId).not.toBeNull();
+    const [sw] = await loopSwitches(org, agent);
+    expect(sw?.id).toBe(switchId);
+    expect(sw?.reason).toContain("Spend rate far above baseline");
+    // Already halted: nothing more is engaged.
+    expect(await checkSpendRate(org.id, agent.id, now)).toBeNull();
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+  });
+
+  test("an agent spending at its usual rate, or below the $5 floor, is left alone", async () => {
+    const org = await createTestOrg();
+    const busy = await createAgent(org, "busy-spender");
+    const cheap = await createAgent(org, "cheap");
+    const now = new Date();
+    // One day of history at $12 per hour ($1 per 5 minutes): compared with that day, not a week.
+    for (let hour = 1; hour <= 24; hour++) {
+      await testDb().eventRollupHourly.create({
+        data: { orgId: org.id, agentId: busy.id, teamId: org.leadTeamId, model: "", hour: new Date(hourStart(now).getTime() - hour * 3_600_000), events: 1, costMicros: 12_000_000n },
+      });
+    }
+    await spend(org, busy, 8_000_000n, new Date(now.getTime() - 30_000), "b1");
+    await spend(org, cheap, 4_900_000n, new Date(now.getTime() - 30_000), "c1");
+    expect(await checkSpendRate(org.id, busy.id, now)).toBeNull();
+    expect(await checkSpendRate(org.id, cheap.id, now)).toBeNull();
+  });
+});
