@@ -62,13 +62,17 @@ interface Phase {
   elapsedS: number;
 }
 
+let sequence = 0;
+
 async function decideOnce(url: string, key: string, tool: string, phase: Phase): Promise<void> {
   const started = performance.now();
   try {
     const response = await fetch(`${url}/api/v1/decide`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ action: { type: "tool", name: tool, arguments: { query: "status of order 1234" } }, estimatedCostUsd: "0.0005" }),
+      // Real agents call a tool with different arguments each time; the same call over and over
+      // is what loop detection stops.
+      body: JSON.stringify({ action: { type: "tool", name: tool, arguments: { query: `status of order ${++sequence}` } }, estimatedCostUsd: "0.0005" }),
     });
     const body = (await response.json()) as { decision?: string };
     phase.latencies.push(performance.now() - started);

@@ -124,7 +124,7 @@ interface Stream {
 const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
 
 /** Opens one stream; resolves once its first directives arrive. Records when `halt` first arrives. */
-function openStream(baseUrl: string, stream: Stream): Promise<void> {
+function openStream(baseUrl: string, stream: Stream, onHalt: (stream: Stream) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const url = new URL(`/api/v1/directives/stream?instanceId=${encodeURIComponent(stream.instanceId)}`, baseUrl);
     const request = http.get(url, { agent, headers: { authorization: `Bearer ${stream.key}`, accept: "text/event-stream" } }, (response) => {
@@ -152,6 +152,7 @@ function openStream(baseUrl: string, stream: Stream): Promise<void> {
           if (directives.halt && stream.haltAt === null) {
             stream.haltAt = now;
             stream.revision = directives.revision;
+            onHalt(stream);
           }
         }
       });
@@ -198,12 +199,20 @@ async function run(baseUrl: string, demo: DemoFile): Promise<void> {
     request: null,
   }));
 
+  // Each instance acknowledges the halt with a heartbeat carrying the revision, as the SDK does, but
+  // only once every stream has its halt: 500 acknowledgements sent from this one process while
+  // halts are still arriving would slow this process's own reading and inflate the figures.
+  const ackQueue: Stream[] = [];
+  const acknowledge = (stream: Stream) => {
+    ackQueue.push(stream);
+  };
+
   // Connect in waves, so the connect phase does not look like a flood to the per-key rate limit.
   const connectStarted = performance.now();
   await withDeadline(
     (async () => {
       for (let i = 0; i < streams.length; i += 50) {
-        await Promise.all(streams.slice(i, i + 50).map((stream) => openStream(baseUrl, stream)));
+        await Promise.all(streams.slice(i, i + 50).map((stream) => openStream(baseUrl, stream, acknowledge)));
       }
     })(),
     CONNECT_TIMEOUT_MS,
@@ -221,6 +230,9 @@ async function run(baseUrl: string, demo: DemoFile): Promise<void> {
     if (committedAt === null && message.payload?.includes(org.orgId) && message.payload.includes("killswitch")) committedAt = performance.now();
   });
   await listener.query("LISTEN agentry_changes");
+
+  // The person has the Kill switches page open before pressing the button: load it as the page does.
+  await fetch(`${baseUrl}/api/trpc/killSwitches.list?input=${encodeURIComponent(JSON.stringify({ json: { orgId: org.orgId } }))}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
 
   const engagedAt = performance.now();
   const engaged = (await trpcMutation(baseUrl, cookie, "killSwitches.engage", {
@@ -247,27 +259,17 @@ async function run(baseUrl: string, demo: DemoFile): Promise<void> {
   const p99 = percentile([...latencies].sort((a, b) => a - b), 99);
   console.log(`aim p99 < 250 ms: ${halted.length === streams.length && p99 < 250 ? "met" : "NOT met"}`);
 
-  // Acknowledge as the SDK does (a heartbeat carrying the revision), then read what the page shows.
-  const acked = await withDeadline(
-    (async () => {
-      let ok = 0;
-      for (let i = 0; i < halted.length; i += 100) {
-        const wave = await Promise.all(halted.slice(i, i + 100).map((s) => heartbeat(baseUrl, s.key, s.instanceId, s.revision ?? engaged.revision)));
-        ok += wave.filter(Boolean).length;
-      }
-      return ok;
-    })(),
-    30_000,
-    "acknowledging",
-  );
+  // What the page shows once the acknowledgements are in.
+  const ackCalls = ackQueue.map((stream) => heartbeat(baseUrl, stream.key, stream.instanceId, stream.revision ?? 0).catch(() => false));
+  const acked = (await withDeadline(Promise.all(ackCalls), 30_000, "acknowledging")).filter(Boolean).length;
   const listing = (await (
     await fetch(`${baseUrl}/api/trpc/killSwitches.list?input=${encodeURIComponent(JSON.stringify({ json: { orgId: org.orgId } }))}`, { headers: { cookie } })
   ).json()) as { result?: { data?: { json?: { active: { id: string; acks: { connected: number; acknowledged: number; p50Ms: number | null; p95Ms: number | null } | null }[] } } } };
   const acks = listing.result?.data?.json?.active.find((sw) => sw.id === engaged.id)?.acks;
-  console.log(`heartbeats acknowledging: ${acked} sent`);
+  console.log(`acknowledging heartbeats answered 200: ${acked} of ${ackCalls.length}`);
   console.log(
     acks
-      ? `Kill switches page: ${acks.acknowledged} of ${acks.connected} acknowledged, p50 ${acks.p50Ms ?? "–"} ms, p95 ${acks.p95Ms ?? "–"} ms (engage to acknowledgement, database clock)`
+      ? `Kill switches page: ${acks.acknowledged} of ${acks.connected} acknowledged, p50 ${acks.p50Ms ?? "–"} ms, p95 ${acks.p95Ms ?? "–"} ms (engage to acknowledgement, database clock; sent after the halt phase)`
       : "Kill switches page: no acknowledgement figures",
   );
 

@@ -1,7 +1,7 @@
 // Shared by the benchmarks: start the built app on a fresh data folder, describe the machine,
 // and summarise latencies. Benchmarks are run by hand (`npm run bench:*`), never by `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { createWriteStream, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -24,13 +24,19 @@ export async function startApp(port: number, dataDir = ".data-bench"): Promise<R
   rmSync(dataDir, { recursive: true, force: true });
   const child: ChildProcess = spawn(process.execPath, ["scripts/ensure-build.mjs"], { stdio: "inherit" });
   await new Promise<void>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`)))));
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: String(port), AGENTRY_DATA_DIR: dataDir, AGENTRY_DEMO: "on", NEXT_TELEMETRY_DISABLED: "1" },
+  // BENCH_NODE_ARGS: extra flags for the server's Node (e.g. V8 flags while investigating).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // --no-turbo-inlining, as `npm start` runs the app: without it Node 20's V8 crashed under decide load (README, "Running in production").
+  const server = spawn(process.execPath, ["--no-turbo-inlining", ...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+    // No per-key rate limit: the benchmark is the load, on purpose.
+    env: { ...process.env, PORT: String(port), AGENTRY_DATA_DIR: dataDir, AGENTRY_DEMO: "on", NEXT_TELEMETRY_DISABLED: "1", AGENTRY_RATE_LIMIT_RPS: "0" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the app did not start within 180 s")), 180_000);
+    const logFile = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG) : null;
     server.stdout?.on("data", (chunk: Buffer) => {
+      logFile?.write(chunk);
       if (chunk.toString().includes("is listening on")) {
         clearTimeout(timer);
         resolve();

@@ -9,7 +9,7 @@ for (const person of Object.keys(DEMO) as DemoPerson[]) {
     await signIn.goto();
     await signIn.signIn(login.email, login.password);
     await expect(page).toHaveURL(/\/acme$/);
-    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
     await page.context().storageState({ path: storageStatePath(person) });
   });
 }

@@ -17,7 +17,7 @@ test.describe("signing in", () => {
     await signInPage.goto();
     await signInPage.signIn(login.email, login.password);
     await expect(page).toHaveURL(/\/acme$/);
-    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
     await expect(page.getByText("Compliance", { exact: true }).first()).toBeVisible();
 
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -510,17 +510,24 @@ function RecentEvents({ agent, onShowAll }: { agent: Agent; onShowAll: () => voi
       ) : (
         <ul className="divide-y divide-slate-100">
           {events.data.events.map((event) => (
-            <li key={event.id} className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm">
-              <span className="flex min-w-0 items-center gap-2">
-                <EventTypeBadge type={event.type} />
-                <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
-              </span>
-              <span className="shrink-0 text-right text-xs text-slate-500">
-                {formatCost(event.costMicros, event.costSource)}
-                <span className="block">
-                  <RelativeTime value={event.ts} />
+            <li key={event.id}>
+              <Link
+                href={`/${org.slug}/agents/${agent.id}?tab=events&event=${event.id}`}
+                scroll={false}
+                aria-label={`${event.type} event ${event.eventId}: details`}
+                className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm hover:bg-slate-50"
+              >
+                <span className="flex min-w-0 items-center gap-2">
+                  <EventTypeBadge type={event.type} />
+                  <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
                 </span>
-              </span>
+                <span className="shrink-0 text-right text-xs text-slate-500">
+                  {formatCost(event.costMicros, event.costSource)}
+                  <span className="block">
+                    <RelativeTime value={event.ts} />
+                  </span>
+                </span>
+              </Link>
             </li>
           ))}
         </ul>

@@ -56,7 +56,7 @@ export function ApiKeyTable({ keys, caption, onRevoke, empty }: { keys: ApiKeyRo
       className: "text-right",
       render: (key) =>
         key.revokedAt ? null : (
-          <Button variant="ghost" size="sm" className="-my-1 text-red-700 hover:bg-red-50" aria-label={`Revoke key ${key.name} (${key.prefix}…)`} onClick={() => onRevoke(key)}>
+          <Button variant="secondary" size="sm" className="-my-1" aria-label={`Revoke key ${key.name} (${key.prefix}…)`} onClick={() => onRevoke(key)}>
             Revoke
           </Button>
         ),
@@ -122,7 +122,7 @@ export function exampleCurl(key: string, agentName: string | null): string {
     `curl -X POST ${origin}/api/v1/events \\`,
     `  -H "authorization: Bearer ${key}" \\`,
     `  -H "content-type: application/json" \\`,
-    `  -d '${JSON.stringify({ events: [event] })}'`,
+    `  -d '${JSON.stringify({ events: [event] }, null, 2)}'`,
   ].join("\n");
 }
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { useOrg } from "@/components/shell/org-context";
-import { useTRPC } from "@/components/trpc/react";
+import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert, Badge, EmptyState, errorMessage, QueryError, Skeleton } from "@/components/ui/feedback";
@@ -157,26 +157,7 @@ function SecretOnce({ created, onDone }: { created: { url: string; secret: strin
   );
 }
 
-interface HookView {
-  id: string;
-  url: string;
-  kinds: string[];
-  enabled: boolean;
-  createdBy: string | null;
-  createdAt: Date;
-  deliveries: {
-    id: string;
-    alertTitle: string | null;
-    alertKind: string | null;
-    status: string;
-    attempts: number;
-    lastStatus: number | null;
-    lastError: string | null;
-    nextAttemptAt: Date;
-    deliveredAt: Date | null;
-    createdAt: Date;
-  }[];
-}
+type HookView = RouterOutputs["alerts"]["webhooks"]["list"][number];
 
 function WebhookCard({ hook, onChanged }: { hook: HookView; onChanged: () => Promise<void> }) {
   const org = useOrg();

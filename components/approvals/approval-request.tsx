@@ -11,7 +11,7 @@ import { Alert, Badge, errorMessage } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
 import { cn } from "@/components/ui/cn";
 import { argumentLines, isUrgent, timeLeft } from "./present";
-import { useNow } from "./use-now";
+import { useNow } from "@/components/ui/use-now";
 
 export type ApprovalItem = RouterOutputs["approvals"]["list"]["items"][number];
 

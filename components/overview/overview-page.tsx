@@ -65,7 +65,7 @@ export function OverviewPage() {
               </span>
             ) : null}
             <Button variant="secondary" size="sm" onClick={() => void summary.refetch()} disabled={summary.isFetching}>
-              {summary.isFetching ? "Refreshing…" : "Refresh"}
+              {summary.isFetching && data ? "Refreshing…" : "Refresh"}
             </Button>
           </div>
         }
@@ -82,13 +82,13 @@ export function OverviewPage() {
             <QueryError error={summary.error} retry={() => void summary.refetch()} />
           ) : null}
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
-            <AgentsTile agents={data.agents} base={base} scoped={data.scope.kind === "teams"} />
+            <AgentsTile agents={data.agents} base={base} scoped={data.scope.kind === "teams"} canWriteAgents={canWriteAgents} />
             <SpendTile spend={data.spend} base={base} budgetsHint={budgetsHint} />
             <HealthTile agents={data.agents} activity={data.activity} base={base} />
             <IncidentsTile incidents={data.incidents} base={base} canDecide={canDecide} />
           </div>
           <SpendChartCard summary={data} base={base} canWriteAgents={canWriteAgents} />
-          <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
             <TopSpendersCard summary={data} base={base} />
             <IncidentsCard summary={data} base={base} canDecide={canDecide} />
           </div>
@@ -120,7 +120,7 @@ function LoadingOverview() {
         <Skeleton className="mt-2 h-3 w-80" />
         <Skeleton className="mt-6 h-64 w-full" />
       </Card>
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
         {[0, 1].map((index) => (
           <Card key={index} className="px-5 py-4">
             <Skeleton className="h-4 w-48" />

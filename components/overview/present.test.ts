@@ -63,16 +63,16 @@ test("topFive: this month only, biggest first, with team and share", () => {
 
 describe("wording", () => {
   test("changes and rates", () => {
-    expect(percentChange(12)).toBe("+12 %");
-    expect(percentChange(-3)).toBe("−3 %");
+    expect(percentChange(12)).toBe("+12\u00a0%");
+    expect(percentChange(-3)).toBe("−3\u00a0%");
     expect(percentChange(0)).toBe("no change");
     expect(percentChange(null)).toBeNull();
-    expect(rateText(1.25)).toBe("1.25 %");
-    expect(rateText(12.5)).toBe("12.5 %");
-    expect(rateText(0)).toBe("0.0 %");
+    expect(rateText(1.25)).toBe("1.25\u00a0%");
+    expect(rateText(12.5)).toBe("12.5\u00a0%");
+    expect(rateText(0)).toBe("0.0\u00a0%");
     expect(rateText(null)).toBe("–");
-    expect(pointsChange(0.4)).toBe("+0.40 pts");
-    expect(pointsChange(-1.25)).toBe("−1.25 pts");
+    expect(pointsChange(0.4)).toBe("+0.40\u00a0pts");
+    expect(pointsChange(-1.25)).toBe("−1.25\u00a0pts");
     expect(pointsChange(0)).toBe("no change");
     expect(pointsChange(null)).toBeNull();
     expect(plural(1, "agent")).toBe("1 agent");

@@ -40,27 +40,27 @@ export const SPEND_STATUS: Record<SpendStatus, { label: string; tone: Tone | "ne
   no_budget: { label: "No budget", tone: "neutral" },
   on_track: { label: "On track", tone: "good" },
   at_risk: { label: "At risk", tone: "warn" },
-  over_forecast: { label: "Forecast over budget", tone: "bad" },
-  exceeded: { label: "Budget exceeded", tone: "bad" },
+  over_forecast: { label: "Will overrun", tone: "bad" },
+  exceeded: { label: "Exceeded", tone: "bad" },
 };
 
-/** "+12 %", "−3 %", "no change", or null when there is nothing to compare with. */
+/** "+12 %", "−3 %" (with a no-break space before the unit), "no change", or null when there is nothing to compare with. */
 export function percentChange(value: number | null): string | null {
   if (value === null) return null;
   if (value === 0) return "no change";
-  return `${value > 0 ? "+" : "−"}${Math.abs(value)} %`;
+  return `${value > 0 ? "+" : "−"}${Math.abs(value)}\u00a0%`;
 }
 
 /** An error rate for display: "1.25 %", or "–" without events. */
 export function rateText(percent: number | null): string {
-  return percent === null ? "–" : `${percent.toFixed(percent >= 10 || percent === 0 ? 1 : 2)} %`;
+  return percent === null ? "–" : `${percent.toFixed(percent >= 10 || percent === 0 ? 1 : 2)}\u00a0%`;
 }
 
 /** Change of the error rate in percentage points: "+0.4 pts", "−1.2 pts", "no change". */
 export function pointsChange(points: number | null): string | null {
   if (points === null) return null;
   if (points === 0) return "no change";
-  return `${points > 0 ? "+" : "−"}${Math.abs(points).toFixed(Math.abs(points) >= 10 ? 1 : 2)} pts`;
+  return `${points > 0 ? "+" : "−"}${Math.abs(points).toFixed(Math.abs(points) >= 10 ? 1 : 2)}\u00a0pts`;
 }
 
 /**

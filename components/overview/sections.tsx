@@ -19,7 +19,7 @@ function NoAgentsYet({ base, canWriteAgents, scoped }: { base: string; canWriteA
     <EmptyState
       title={scoped ? "No agents in your teams have reported in yet" : "No agents have reported in yet"}
       action={
-        <Link href={`${base}/agents`} className={LINK}>
+        <Link href={`${base}/agents`} className={`text-sm ${LINK}`}>
           Go to the Agents page →
         </Link>
       }

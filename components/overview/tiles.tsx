@@ -22,11 +22,11 @@ export function Tile({ label, badge, figure, children, footer }: { label: string
   return (
     <Card className="flex flex-col px-5 py-4">
       <div className="flex flex-1 flex-col">
-        <div className="flex items-center justify-between gap-2">
-          <h2 className="text-xs font-medium tracking-wide text-slate-500 uppercase">
+        <div className="flex min-h-6 flex-wrap items-center justify-between gap-2">
+          <h2 className="text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
             {label}
           </h2>
-          {badge}
+          {badge ? <span className="whitespace-nowrap">{badge}</span> : null}
         </div>
         <div className="mt-2 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">{figure}</div>
         {children ? <div className="mt-2 space-y-1 text-sm text-slate-600">{children}</div> : null}
@@ -40,7 +40,8 @@ export function Tile({ label, badge, figure, children, footer }: { label: string
   );
 }
 
-export function AgentsTile({ agents, base, scoped }: { agents: Summary["agents"]; base: string; scoped: boolean }) {
+export function AgentsTile({ agents, base, scoped, canWriteAgents }: { agents: Summary["agents"]; base: string; scoped: boolean; canWriteAgents: boolean }) {
+  const none = agents.total === 0 && agents.archived === 0;
   return (
     <Tile
       label="Agents"
@@ -52,13 +53,16 @@ export function AgentsTile({ agents, base, scoped }: { agents: Summary["agents"]
           </Link>
         ) : (
           <Link href={`${base}/agents`} className={LINK}>
-            View all agents →
+            {none && canWriteAgents ? "Give an agent a key →" : "View all agents →"}
           </Link>
         )
       }
     >
-      {agents.total === 0 && agents.archived === 0 ? (
-        <p>{scoped ? "No agents in your teams yet." : "No agents have reported in yet."}</p>
+      {none ? (
+        <p>
+          {scoped ? "No agents in your teams have reported in yet" : "No agents have reported in yet"}
+          {canWriteAgents ? " — give an agent a key on the Agents page." : "; they appear here from their first event."}
+        </p>
       ) : (
         <>
           <p>
@@ -88,9 +92,9 @@ export function SpendTile({ spend, base, budgetsHint }: { spend: Summary["spend"
       label="Spend this month"
       badge={spend.limitMicros === null ? null : <Badge tone={status.tone === "neutral" ? "neutral" : status.tone}>{status.label}</Badge>}
       figure={
-        <span>
-          {formatMicroUsd(spend.monthToDateMicros)}
-          {spend.limitMicros !== null ? <span className="ml-1.5 text-base font-normal text-slate-500">of {formatMicroUsd(spend.limitMicros)}</span> : null}
+        <span className="flex flex-wrap items-baseline gap-x-1.5">
+          <span>{formatMicroUsd(spend.monthToDateMicros)}</span>
+          {spend.limitMicros !== null ? <span className="text-base font-normal whitespace-nowrap text-slate-500">of {formatMicroUsd(spend.limitMicros)}</span> : null}
         </span>
       }
       footer={
@@ -113,12 +117,14 @@ export function SpendTile({ spend, base, budgetsHint }: { spend: Summary["spend"
             <div className={barTone} style={{ width: `${spentWidth}%` }} />
             <div className={cn(barTone, "opacity-35")} style={{ width: `${forecastWidth}%` }} />
           </div>
-          <p className="text-xs text-slate-500" title={`${spend.budgetLabel ?? "Budget"}, ${month} (UTC)`}>
-            {spend.spentPercent} % spent · {spend.budgetLabel ?? "Budget"}
+          <p className="text-xs text-slate-500">
+            {spend.spentPercent}&nbsp;% spent · {spend.forecastPercent}&nbsp;% by forecast
           </p>
           <p>
-            Forecast <span className="font-medium text-slate-900 tabular-nums">{formatMicroUsd(spend.forecastMicros)}</span>
-            {spend.forecastPercent !== null ? <span className="text-slate-500"> ({spend.forecastPercent} %)</span> : null} by {monthEndText(spend.monthEnd)}
+            Forecast <span className="font-medium text-slate-900 tabular-nums">{formatMicroUsd(spend.forecastMicros)}</span> by {monthEndText(spend.monthEnd)}
+          </p>
+          <p className="text-xs text-slate-500">
+            {spend.budgetLabel ?? "Monthly budget"} · {month} (UTC)
           </p>
         </>
       ) : (
@@ -147,30 +153,37 @@ export function HealthTile({ agents, activity, base }: { agents: Summary["agents
         )
       }
       figure={
-        <span>
-          {formatNumber(agents.health.healthy)}
-          <span className="ml-1.5 text-base font-normal text-slate-500">of {formatNumber(agents.total)} healthy</span>
-        </span>
+        agents.total === 0 ? (
+          <span className="text-slate-400">–</span>
+        ) : (
+          <span className="flex flex-wrap items-baseline gap-x-1.5">
+            <span>{formatNumber(agents.health.healthy)}</span>
+            <span className="text-base font-normal whitespace-nowrap text-slate-500">of {formatNumber(agents.total)} healthy</span>
+          </span>
+        )
       }
       footer={
-        <dl className="grid grid-cols-2 gap-2" aria-label="Last 24 hours against the 24 before">
-          <div>
-            <dt className="text-xs text-slate-500">Calls, last 24 h</dt>
-            <dd className="font-medium text-slate-900 tabular-nums">
-              {formatNumber(activity.calls)}
-              {callsChange ? <span className="ml-1 text-xs font-normal whitespace-nowrap text-slate-500">{callsChange}</span> : null}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-xs text-slate-500" title="Error events per reported event">
-              Error rate, 24 h
-            </dt>
-            <dd className={cn("font-medium tabular-nums", activity.errorRateChangePoints !== null && activity.errorRateChangePoints > 0 ? "text-red-700" : "text-slate-900")}>
-              {rateText(activity.errorRatePercent)}
-              {errorChange ? <span className="ml-1 text-xs font-normal whitespace-nowrap text-slate-500">{errorChange}</span> : null}
-            </dd>
-          </div>
-        </dl>
+        <>
+          <p className="mb-1.5 text-xs text-slate-500">Last 24 h against the 24 h before</p>
+          <dl className="grid grid-cols-2 gap-2" aria-label="Last 24 hours against the 24 before">
+            <div>
+              <dt className="text-xs text-slate-500">Calls</dt>
+              <dd className="font-medium text-slate-900 tabular-nums">
+                {formatNumber(activity.calls)}
+                {callsChange ? <span className="ml-1.5 text-xs font-normal whitespace-nowrap text-slate-500">{callsChange}</span> : null}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-500" title="Error events per reported event">
+                Error rate
+              </dt>
+              <dd className={cn("font-medium tabular-nums", activity.errorRateChangePoints !== null && activity.errorRateChangePoints > 0 ? "text-red-700" : "text-slate-900")}>
+                {rateText(activity.errorRatePercent)}
+                {errorChange ? <span className="ml-1.5 text-xs font-normal whitespace-nowrap text-slate-500">{errorChange}</span> : null}
+              </dd>
+            </div>
+          </dl>
+        </>
       }
     >
       {segments.length === 0 ? (

@@ -182,6 +182,11 @@ async function record(input: {
   durationMicros: number;
 }): Promise<{ approvalId: string | null; approvalRefused: Reason | null }> {
   const { principal, agent, request } = input;
+  if (!input.usingApproval && input.verdict === "allow" && isPlainAllow(input.reasons)) {
+    // Nothing else to write with it: one statement, no transaction round trips.
+    await insertDecision(getPool(), input, null);
+    return { approvalId: null, approvalRefused: null };
+  }
   return inTransaction(getPool(), async (client) => {
     let approvalId: string | null = null;
     let approvalRefused: Reason | null = null;
@@ -202,7 +207,7 @@ async function record(input: {
         approvalId = input.usingApproval;
       }
     }
-    const plainAllow = input.verdict === "allow" && input.reasons.every((reason) => ["allowed", "policy_allowed", "routed"].includes(reason.code));
+    const plainAllow = input.verdict === "allow" && isPlainAllow(input.reasons);
     if (input.verdict === "require_approval") {
       const approval = await openApproval(client, {
         orgId: principal.orgId,
@@ -217,30 +222,7 @@ async function record(input: {
       });
       approvalId = approval.id;
     }
-    await client.query(
-      `INSERT INTO decisions (id, org_id, agent_id, action_type, action_name, arguments, task_type, task_id, instance_id, data_classes,
-                              estimated_cost_micros, decision, reasons, policy_ids, approval_id, model, duration_micros)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
-        input.decisionId,
-        principal.orgId,
-        agent.id,
-        request.action.type,
-        request.action.name,
-        input.redactedArguments === null ? null : JSON.stringify(input.redactedArguments),
-        request.taskType ?? null,
-        request.taskId ?? null,
-        request.instanceId ?? null,
-        request.dataClasses ?? [],
-        input.estimatedMicros === null ? null : input.estimatedMicros.toString(),
-        input.verdict,
-        JSON.stringify(input.reasons),
-        input.policyIds,
-        approvalId,
-        input.model,
-        input.durationMicros,
-      ],
-    );
+    await insertDecision(client, input, approvalId);
     if (!plainAllow) {
       await appendAuditRaw(
         client,
@@ -265,4 +247,53 @@ async function record(input: {
     }
     return { approvalId: input.verdict === "require_approval" ? approvalId : null, approvalRefused };
   });
+}
+
+/** An allow with nothing to note (no approval used, no deprecation warning): not audited. */
+function isPlainAllow(reasons: readonly Reason[]): boolean {
+  return reasons.every((reason) => reason.code === "allowed" || reason.code === "policy_allowed" || reason.code === "routed");
+}
+
+async function insertDecision(
+  client: { query: (text: string, values: unknown[]) => Promise<unknown> },
+  input: {
+    principal: AgentPrincipal;
+    agent: AgentProfile;
+    request: DecideRequest;
+    decisionId: string;
+    verdict: Verdict;
+    reasons: Reason[];
+    policyIds: string[];
+    model: string | null;
+    estimatedMicros: bigint | null;
+    redactedArguments: unknown;
+    durationMicros: number;
+  },
+  approvalId: string | null,
+): Promise<void> {
+  const { principal, agent, request } = input;
+  await client.query(
+    `INSERT INTO decisions (id, org_id, agent_id, action_type, action_name, arguments, task_type, task_id, instance_id, data_classes,
+                            estimated_cost_micros, decision, reasons, policy_ids, approval_id, model, duration_micros)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+    [
+      input.decisionId,
+      principal.orgId,
+      agent.id,
+      request.action.type,
+      request.action.name,
+      input.redactedArguments === null ? null : JSON.stringify(input.redactedArguments),
+      request.taskType ?? null,
+      request.taskId ?? null,
+      request.instanceId ?? null,
+      request.dataClasses ?? [],
+      input.estimatedMicros === null ? null : input.estimatedMicros.toString(),
+      input.verdict,
+      JSON.stringify(input.reasons),
+      input.policyIds,
+      approvalId,
+      input.model,
+      input.durationMicros,
+    ],
+  );
 }

@@ -7,6 +7,7 @@
 import "server-only";
 import { onChange } from "../db/notify";
 import { touchStreamingInstances } from "../data/killswitches";
+import { getPool } from "../db/pool";
 import type { AgentProfile } from "./auth";
 import { directivesFor } from "./directives";
 import type { Directives } from "./schemas";
@@ -19,6 +20,8 @@ const MAX_QUEUED = 64;
 
 interface Connection {
   orgId: string;
+  /** The key the stream was opened with: a revoked key ends the stream at the next tick. */
+  keyId: string | null;
   agent: AgentProfile;
   instanceId: string;
   connectedAt: Date;
@@ -36,25 +39,46 @@ interface StreamState {
   flushScheduled: boolean;
   unsubscribe: (() => void) | null;
   ticker: ReturnType<typeof setInterval> | null;
+  /** At shutdown (closeSharedConnections): ends every stream, so its agent reconnects to another replica. */
+  stop: () => void;
 }
 
 let computeSeq = 0;
 
-/** Sends `directives` (computed as number `seq`) unless a newer computation already reached `c`, or nothing changed. */
-function deliver(c: Connection, seq: number, directives: Directives): void {
+interface Message {
+  json: string;
+  event: string;
+}
+
+function messageOf(directives: Directives): Message {
+  return { json: JSON.stringify(directives), event: formatDirectivesEvent(directives) };
+}
+
+/** Sends `message` (computed as number `seq`) unless a newer computation already reached `c`, or nothing changed. */
+function deliver(c: Connection, seq: number, message: Message): void {
   if (seq < c.appliedSeq) return;
   c.appliedSeq = seq;
-  const json = JSON.stringify(directives);
-  if (c.last === json) return;
-  c.last = json;
-  if (!c.write(formatDirectivesEvent(directives))) c.close();
+  if (c.last === message.json) return;
+  c.last = message.json;
+  if (!c.write(message.event)) c.close();
 }
 
 const globalForStream = globalThis as unknown as { agentryDirectiveStreams?: StreamState };
 
 function state(): StreamState {
-  globalForStream.agentryDirectiveStreams ??= { byOrg: new Map(), pendingOrgs: new Set(), flushScheduled: false, unsubscribe: null, ticker: null };
+  if (!globalForStream.agentryDirectiveStreams) {
+    const s: StreamState = { byOrg: new Map(), pendingOrgs: new Set(), flushScheduled: false, unsubscribe: null, ticker: null, stop: () => stopStreams(s) };
+    globalForStream.agentryDirectiveStreams = s;
+  }
   return globalForStream.agentryDirectiveStreams;
+}
+
+function stopStreams(s: StreamState): void {
+  if (s.ticker) clearInterval(s.ticker);
+  s.ticker = null;
+  s.unsubscribe?.();
+  s.unsubscribe = null;
+  for (const connections of [...s.byOrg.values()]) for (const c of [...connections]) c.close();
 }
 
 /** The instances connected to this process, per org (for the console and tests). */
@@ -103,22 +127,59 @@ async function pushOrg(orgId: string): Promise<void> {
     if (list) list.push(c);
     else byAgent.set(c.agent.id, [c]);
   }
-  await Promise.all(
+  // Everything is computed first and then written in one pass: every connection of the org gets
+  // the change at the same moment, and the first agents' acknowledgements (heartbeats arriving at
+  // once) cannot hold up the writes to the rest.
+  const computed = await Promise.all(
     [...byAgent.values()].map(async (group) => {
       const first = group[0];
-      if (!first) return;
+      if (!first) return null;
       const seq = ++computeSeq;
       try {
-        const directives = await directivesFor(orgId, first.agent);
-        for (const c of group) deliver(c, seq, directives);
+        return { group, seq, message: messageOf(await directivesFor(orgId, first.agent)) };
       } catch (error) {
         console.error("directives stream: recompute failed:", error instanceof Error ? error.message : error);
+        return null;
       }
     }),
   );
+  for (const result of computed) {
+    if (!result) continue;
+    for (const c of result.group) deliver(c, result.seq, result.message);
+  }
+}
+
+/**
+ * Streams live for hours: ends those whose key was revoked (or whose agent is gone) since they
+ * connected, and refreshes what the directives depend on (status, team, tags) for the rest.
+ */
+async function revalidate(s: StreamState): Promise<void> {
+  const connections = [...s.byOrg.values()].flatMap((set) => [...set]).filter((c) => c.keyId !== null);
+  if (connections.length === 0) return;
+  const keyIds = [...new Set(connections.map((c) => c.keyId ?? ""))];
+  const { rows } = await getPool().query<{ key_id: string; status: string; team_id: string | null; tags: string[] }>(
+    `SELECT k.id::text AS key_id, a.status::text AS status, a.team_id::text AS team_id, a.tags
+       FROM api_keys k JOIN agents a ON a.id = k.agent_id
+      WHERE k.id = ANY ($1::uuid[]) AND k.revoked_at IS NULL`,
+    [keyIds],
+  );
+  const valid = new Map(rows.map((row) => [row.key_id, row]));
+  for (const c of connections) {
+    const row = valid.get(c.keyId ?? "");
+    if (!row) c.close();
+    else c.agent = { ...c.agent, status: row.status, teamId: row.team_id, tags: row.tags };
+  }
+}
+
+/** What the 15 s tick does to keys and profiles, on demand (tests). */
+export function revalidateDirectiveStreams(): Promise<void> {
+  return revalidate(state());
 }
 
 async function tick(s: StreamState): Promise<void> {
+  await revalidate(s).catch((error: unknown) => {
+    console.error("directives stream: could not revalidate keys:", error instanceof Error ? error.message : error);
+  });
   const alive: { orgId: string; agentId: string; instanceId: string }[] = [];
   for (const connections of s.byOrg.values()) {
     for (const c of connections) {
@@ -152,7 +213,10 @@ export function streamInstanceId(request: Request): string | null {
  * Opens the stream for one agent instance. The first message (the current directives) is sent
  * before the response is returned, so a client that sees headers also sees where it stands.
  */
-export async function openDirectivesStream(request: Request, orgId: string, agent: AgentProfile, instanceId: string): Promise<Response> {
+export async function openDirectivesStream(
+  request: Request,
+  { orgId, agent, instanceId, keyId }: { orgId: string; agent: AgentProfile; instanceId: string; keyId: string | null },
+): Promise<Response> {
   const s = state();
   ensureSubscribed(s);
   const encoder = new TextEncoder();
@@ -163,6 +227,7 @@ export async function openDirectivesStream(request: Request, orgId: string, agen
     start(controller) {
       const c: Connection = {
         orgId,
+        keyId,
         agent,
         instanceId,
         connectedAt: new Date(),
@@ -213,7 +278,7 @@ export async function openDirectivesStream(request: Request, orgId: string, agen
   c.write(`retry: ${RECONNECT_MS}\n\n`);
   const seq = ++computeSeq;
   try {
-    deliver(c, seq, await directivesFor(orgId, agent));
+    deliver(c, seq, messageOf(await directivesFor(orgId, agent)));
   } catch (error) {
     c.close();
     throw error;

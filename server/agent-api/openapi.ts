@@ -159,6 +159,17 @@ function paths(): JsonObject {
       get: {
         operationId: "streamDirectives",
         summary: "Server-Sent Events: the agent's directives on connect and on every change",
+        description:
+          "Each message is `event: directives` with `id:` the directives revision; comments every 15 s keep the stream open. Acknowledge a new revision by sending it as the heartbeat's `directiveVersion`.",
+        parameters: [
+          {
+            name: "instanceId",
+            in: "query",
+            required: false,
+            description: "The instance this stream speaks for (also accepted as the `X-Instance-Id` header); counted as connected while the stream is open",
+            schema: { type: "string", minLength: 1, maxLength: 200 },
+          },
+        ],
         responses: {
           "200": {
             description: "An event stream; each message's `data` is a Directives object as JSON",

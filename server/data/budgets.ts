@@ -135,64 +135,70 @@ export async function reserveBudgets(input: {
   const params = [input.orgId, input.agent.teamId, input.agent.id, ...periodValues(period)];
   const sql = periodSql(4);
 
-  return retrying(() =>
-    inTransaction(getPool(), async (client) => {
-      // The period's usage rows come into being on first use (in id order, like the locks below).
-      await client.query(
-        `INSERT INTO budget_usage (budget_id, period_start, org_id)
-         SELECT b.id, ${sql.periodStart}, b.org_id FROM budgets b WHERE ${APPLIES} ORDER BY b.id
-         ON CONFLICT DO NOTHING`,
-        params.slice(0, 5), // only the period starts ($4, $5) are used here
-      );
-      // Lock them in id order; FOR UPDATE returns the latest committed `reserved`.
-      const { rows } = await client.query<StateRow>(
-        `SELECT b.id, b.scope, b.period, b.mode, b.limit_micros::text, u.reserved_micros::text, u.period_start, ${sql.spent}::text AS spent
+  const pool = getPool();
+  // The period's usage rows come into being on first use (a budget created mid-period too), in a
+  // statement of their own: an existing row is left alone without waiting for its lock.
+  await pool.query(
+    `INSERT INTO budget_usage (budget_id, period_start, org_id)
+     SELECT b.id, ${sql.periodStart}, b.org_id FROM budgets b WHERE ${APPLIES} ORDER BY b.id
+     ON CONFLICT DO NOTHING`,
+    params.slice(0, 5), // only the period starts ($4, $5) are used here
+  );
+
+  // One statement: lock the usage rows (in id order), check every hard budget, and hold the
+  // amount on all of them or none. Run on its own, the row locks last only as long as the
+  // statement, not across round trips to a busy app process: that is what lets concurrent
+  // decisions against one org budget keep up. The check is wouldExceed (server/domain/budget)
+  // written in SQL; the refusal below is explained from the same locked rows by checkReservation.
+  const amount = input.amountMicros.toString();
+  const expiresAt = new Date(input.now.getTime() + RESERVATION_TTL_MS).toISOString();
+  const { rows } = await retrying(() =>
+    pool.query<{ states: StateRow[] | null; reservation_id: string | null }>(
+      `WITH state AS MATERIALIZED (
+         SELECT b.id, b.scope, b.period, b.mode, b.limit_micros::text, u.reserved_micros::text, u.period_start, ${sql.spent}::text AS spent
          FROM budgets b JOIN budget_usage u ON u.budget_id = b.id AND u.period_start = ${sql.periodStart}
          WHERE ${APPLIES}
          ORDER BY b.id
-         FOR UPDATE OF u`,
-        params,
-      );
-      const states = rows.map(toState);
-      const check = checkReservation(states, input.amountMicros);
-      if (!check.ok) {
-        const refused = check.refusedBy;
-        const remaining = remainingMicros(refused);
-        return {
-          ok: false as const,
-          budgetId: refused.budgetId,
-          scope: refused.scope,
-          remainingMicros: remaining,
-          message: `Budget exhausted: ${SCOPE_TEXT[refused.scope]} ${refused.period} hard budget of ${usdText(refused.limitMicros)} has ${usdText(remaining)} left, and this action is estimated at ${usdText(input.amountMicros)}.`,
-        };
-      }
-      if (states.length === 0 || input.amountMicros === 0n) return { ok: true as const, reservationId: null };
-
-      const holds = states.map((state) => ({ budgetId: state.budgetId, periodStart: state.periodStart.toISOString() }));
-      const { rows: created } = await client.query<{ id: string }>(
-        `WITH held AS (
-           UPDATE budget_usage u SET reserved_micros = u.reserved_micros + $1::bigint
-           FROM unnest($2::uuid[], $3::timestamptz[]) AS h(budget_id, period_start)
-           WHERE u.budget_id = h.budget_id AND u.period_start = h.period_start
-           RETURNING 1
-         )
+         FOR UPDATE OF u
+       ),
+       verdict AS (
+         SELECT COALESCE(bool_and(mode <> 'hard' OR spent::bigint + reserved_micros::bigint + $10::bigint <= limit_micros::bigint), true) AS ok,
+                count(*) AS budgets
+         FROM state
+       ),
+       held AS (
+         UPDATE budget_usage u SET reserved_micros = u.reserved_micros + $10::bigint
+         FROM state s, verdict v
+         WHERE v.ok AND $10::bigint > 0 AND u.budget_id = s.id AND u.period_start = s.period_start
+         RETURNING u.budget_id
+       ),
+       reservation AS (
          INSERT INTO budget_reservations (org_id, agent_id, decision_id, amount_micros, holds, expires_at)
-         VALUES ($4::uuid, $5::uuid, $6::uuid, $1::bigint, $7::jsonb, $8::timestamptz)
-         RETURNING id`,
-        [
-          input.amountMicros.toString(),
-          holds.map((hold) => hold.budgetId),
-          holds.map((hold) => hold.periodStart),
-          input.orgId,
-          input.agent.id,
-          input.decisionId,
-          JSON.stringify(holds),
-          new Date(input.now.getTime() + RESERVATION_TTL_MS).toISOString(),
-        ],
-      );
-      return { ok: true as const, reservationId: created[0]?.id ?? null };
-    }),
+         SELECT $1::uuid, $3::uuid, $11::uuid, $10::bigint,
+                (SELECT jsonb_agg(jsonb_build_object('budgetId', s.id, 'periodStart', s.period_start) ORDER BY s.id) FROM state s),
+                $12::timestamptz
+         FROM verdict v WHERE v.ok AND v.budgets > 0 AND $10::bigint > 0
+         RETURNING id
+       )
+       SELECT (SELECT json_agg(state ORDER BY state.id) FROM state) AS states,
+              (SELECT id FROM reservation) AS reservation_id,
+              (SELECT count(*) FROM held) AS held`,
+      [...params, amount, input.decisionId, expiresAt],
+    ),
   );
+  const answer = rows[0];
+  const states = (answer?.states ?? []).map(toState);
+  const check = checkReservation(states, input.amountMicros);
+  if (check.ok) return { ok: true, reservationId: answer?.reservation_id ?? null };
+  const refused = check.refusedBy;
+  const remaining = remainingMicros(refused);
+  return {
+    ok: false,
+    budgetId: refused.budgetId,
+    scope: refused.scope,
+    remainingMicros: remaining,
+    message: `Budget exhausted: ${SCOPE_TEXT[refused.scope]} ${refused.period} hard budget of ${usdText(refused.limitMicros)} has ${usdText(remaining)} left, and this action is estimated at ${usdText(input.amountMicros)}.`,
+  };
 }
 
 interface HeldRow {

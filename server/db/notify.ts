@@ -43,6 +43,8 @@ interface NotifyState {
   pingTimer: ReturnType<typeof setInterval> | null;
   /** Resolves when the current connection attempt finishes (listening or failed). */
   ready: Promise<void> | null;
+  /** For the start script's shutdown (server/db/pool.ts closeSharedConnections), which reaches it on globalThis. */
+  stop: () => Promise<void>;
 }
 
 const globalForNotify = globalThis as unknown as { agentryNotify?: NotifyState };
@@ -58,6 +60,7 @@ function state(): NotifyState {
     retryTimer: null,
     pingTimer: null,
     ready: null,
+    stop: stopListening,
   };
   return globalForNotify.agentryNotify;
 }
@@ -126,8 +129,9 @@ function connect(s: NotifyState): Promise<void> {
   const client = new pg.Client({ connectionString: env().DATABASE_URL, keepAlive: true, application_name: "agentry-listen" });
   s.ready = (async () => {
     try {
-      client.on("error", (error) => {
-        console.error("agentry_changes listener connection error:", error.message);
+      client.on("error", (error: Error & { code?: string }) => {
+        // 57P0x: the server is shutting down or restarting; the reconnect below handles it quietly.
+        if (!error.code?.startsWith("57P0")) console.error("agentry_changes listener connection error:", error.message);
         dropClient(s, client);
       });
       client.on("end", () => dropClient(s, client));
@@ -187,6 +191,12 @@ export function onChange(listener: (change: Change) => void): () => void {
 /** True while this process's LISTEN connection is up (a cache must not trust itself otherwise). */
 export function isListening(): boolean {
   return state().listening;
+}
+
+/** The server process id of this process's LISTEN connection (null when down): for tests of the reconnect. */
+export function listenerBackendPid(): number | null {
+  const client = state().client as (pg.Client & { processID?: number }) | null;
+  return client?.processID ?? null;
 }
 
 /** Resolves once the LISTEN connection is up (or the current attempt failed); for tests and benches. */

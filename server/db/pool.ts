@@ -8,7 +8,11 @@ const globalForPool = globalThis as unknown as { agentryPool?: pg.Pool };
 export function getPool(): pg.Pool {
   if (!globalForPool.agentryPool) {
     const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: env().DATABASE_POOL_SIZE });
-    pool.on("error", (error) => console.error("PostgreSQL pool error:", error.message));
+    pool.on("error", (error: Error & { code?: string }) => {
+      // 57P01–57P03: the server is shutting down (at our own exit, the embedded one stops too).
+      if (error.code?.startsWith("57P0")) return;
+      console.error("PostgreSQL pool error:", error.message);
+    });
     globalForPool.agentryPool = pool;
   }
   return globalForPool.agentryPool;
@@ -35,7 +39,15 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
  * script reaches the ones the app's bundle created) before the database itself is stopped.
  */
 export async function closeSharedConnections(): Promise<void> {
-  const shared = globalThis as unknown as { agentryPool?: pg.Pool; agentryDb?: { $disconnect(): Promise<void> } };
+  const shared = globalThis as unknown as {
+    agentryPool?: pg.Pool;
+    agentryDb?: { $disconnect(): Promise<void> };
+    agentryDirectiveStreams?: { stop?: () => void };
+    agentryNotify?: { stop?: () => Promise<void> };
+  };
+  // Directive streams end (their agents reconnect elsewhere) and LISTEN stops before the pools close.
+  shared.agentryDirectiveStreams?.stop?.();
+  await shared.agentryNotify?.stop?.().catch(() => {});
   const pool = shared.agentryPool;
   shared.agentryPool = undefined;
   pool?.removeAllListeners("error");

@@ -170,7 +170,9 @@ export class CompiledPolicySet {
     let slice = this.slices.get(memoKey);
     if (!slice) {
       const target = { agentName: request.principal.id, teamName, actionType: request.action.id, resourceType: request.resource.type, resourceName: request.resource.id };
-      const statements = this.statements.filter((statement) => scopeApplies(statement.scope, target));
+      // A loop, not filter(callback): see server/domain/policy/outcome.ts on V8's deoptimiser.
+      const statements: CompiledStatement[] = [];
+      for (const statement of this.statements) if (scopeApplies(statement.scope, target)) statements.push(statement);
       slice = { slot: null, signature: signatureOf(statements), statements };
       if (this.slices.size >= SLICE_MEMO_LIMIT) this.slices.clear();
       this.slices.set(memoKey, slice);
@@ -198,10 +200,9 @@ export class CompiledPolicySet {
     });
     if (answer.type !== "success") throw new Error(`Cedar could not evaluate the request: ${answer.errors.map((error) => error.message).join("; ")}`);
     const { decision, diagnostics } = answer.response;
-    return combineAnswer(
-      { decision, reason: diagnostics.reason, errors: diagnostics.errors.map((error) => ({ policyId: error.policyId, message: error.error.message })) },
-      (id) => this.byId.get(id),
-    );
+    const errors: { policyId: string; message: string }[] = [];
+    for (const error of diagnostics.errors) errors.push({ policyId: error.policyId, message: error.error.message });
+    return combineAnswer({ decision, reason: diagnostics.reason, errors }, (id) => this.byId.get(id));
   }
 }
 

@@ -3,11 +3,11 @@
 // agents get, the system switch of loop detection, the SSE stream, and acknowledgements.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { directivesFor } from "../../server/agent-api/directives";
-import { connectedInstances, openDirectivesStream } from "../../server/agent-api/directives-stream";
+import { connectedInstances, openDirectivesStream, revalidateDirectiveStreams } from "../../server/agent-api/directives-stream";
 import { recordHeartbeat } from "../../server/agent-api/heartbeat";
 import type { Directives } from "../../server/agent-api/schemas";
 import { activeSwitches, engageSystemSwitch, forgetKillSwitches } from "../../server/data/killswitches";
-import { onChange, stopListening, whenListening, type Change } from "../../server/db/notify";
+import { listenerBackendPid, notifyChange, onChange, stopListening, whenListening, type Change } from "../../server/db/notify";
 import { getPool, inTransaction } from "../../server/db/pool";
 import { killedModels } from "../../server/domain/killswitch/match";
 import { auditCount, callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
@@ -193,7 +193,7 @@ describe("the directives stream", () => {
     const profile = { ...agent, teamName: null, riskClass: null, tools: [], models: [], dataCategories: [], loopThreshold: null, loopWindowSec: null };
     const abort = new AbortController();
     const request = new Request("http://test/api/v1/directives/stream?instanceId=i-1", { signal: abort.signal });
-    const response = await openDirectivesStream(request, org.id, profile, "i-1");
+    const response = await openDirectivesStream(request, { orgId: org.id, agent: profile, instanceId: "i-1", keyId: null });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const events = eventReader(response);
     const first = await events.next();
@@ -220,5 +220,38 @@ describe("the directives stream", () => {
     expect((await events.next()).directives.halt).toBe(false);
     abort.abort();
     await expect.poll(() => connectedInstances(org.id).length).toBe(0);
+  });
+});
+
+describe("a long-lived stream", () => {
+  test("ends once its key is revoked", async () => {
+    const agent = await agentIn(org.leadTeamId);
+    const key = await testDb().apiKey.create({ data: { orgId: org.id, kind: "agent", agentId: agent.id, name: "stream", prefix: "agt_test", hash: `test-${agent.id}` } });
+    const profile = { ...agent, teamName: null, riskClass: null, tools: [], models: [], dataCategories: [], loopThreshold: null, loopWindowSec: null };
+    const response = await openDirectivesStream(new Request("http://test/api/v1/directives/stream"), { orgId: org.id, agent: profile, instanceId: "revoked-1", keyId: key.id });
+    const events = eventReader(response);
+    expect((await events.next()).directives.halt).toBe(false);
+    await revalidateDirectiveStreams();
+    expect(connectedInstances(org.id).map((c) => c.instanceId)).toContain("revoked-1");
+
+    await testDb().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await revalidateDirectiveStreams();
+    expect(connectedInstances(org.id).map((c) => c.instanceId)).not.toContain("revoked-1");
+    await expect(events.next(2000)).rejects.toThrow("stream ended");
+  });
+});
+
+describe("the LISTEN connection", () => {
+  test("reconnects after it is cut, tells listeners to drop caches, and delivers changes again", async () => {
+    const changes: Change[] = [];
+    const stop = onChange((change) => changes.push(change));
+    const pid = listenerBackendPid();
+    expect(pid).not.toBeNull();
+    await getPool().query("SELECT pg_terminate_backend($1)", [pid]);
+    await expect.poll(() => changes.some((change) => change.orgId === "*" && change.kind === "*"), { timeout: 10_000 }).toBe(true);
+    expect(listenerBackendPid()).not.toBe(pid);
+    await notifyChange(getPool(), { orgId: org.id, kind: "policy" });
+    await expect.poll(() => changes.some((change) => change.orgId === org.id && change.kind === "policy"), { timeout: 5_000 }).toBe(true);
+    stop();
   });
 });

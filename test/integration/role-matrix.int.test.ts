@@ -515,6 +515,8 @@ const FIXTURES: Record<string, Fixture> = {
     audit: "killswitch.released",
     run: async (caller, { org }) => caller.killSwitches.release({ orgId: org.id, id: await extraSwitch(org), reason: "role matrix" }),
   },
+  // DESIGN.md: the CIO's "one org-wide dashboard" is "read dashboards": every role; team leads their own teams.
+  "overview.summary": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.overview.summary({ orgId: org.id }) },
   "account.changePassword": {
     kind: "mutation",
     scope: "user",
@@ -698,6 +700,17 @@ describe("team leads see only their own teams", () => {
       const before = await headSeq(org.id);
       expect(await errorCode(call())).toBe("FORBIDDEN");
       expect(await newEntries(org.id, before)).toEqual([]);
+    });
+
+    test("overview.summary counts the lead only their teams' agents", async () => {
+      const mine = await extraAgent(org);
+      const theirs = await other();
+      const overview = await lead().overview.summary({ orgId: org.id });
+      expect(overview.scope.kind).toBe("teams");
+      expect(overview.spend.agents.map((agent) => agent.id)).toContain(mine);
+      expect(overview.spend.agents.map((agent) => agent.id)).not.toContain(theirs);
+      const all = await callerFor(org.users.viewer.userId).overview.summary({ orgId: org.id });
+      expect(all.spend.agents.map((agent) => agent.id)).toContain(theirs);
     });
 
     test("agents.list shows the lead only their teams' agents", async () => {

@@ -39,44 +39,60 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
+// Plain loops, not map/filter with callbacks: this runs on every decision, and Node 20's V8
+// crashed ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation) when it lazily
+// deoptimised these callbacks inlined into the policy engine under load (bench/decide).
+function statementsOf(ids: readonly string[], meta: (statementId: string) => StatementMeta | undefined, effect: StatementMeta["effect"]): StatementMeta[] {
+  const found: StatementMeta[] = [];
+  for (const id of ids) {
+    const statement = meta(id);
+    if (statement !== undefined && statement.effect === effect) found.push(statement);
+  }
+  return found;
+}
+
+function reasonsOf(statements: readonly StatementMeta[], code: string, fallback: (statement: StatementMeta) => string): PolicyReason[] {
+  const reasons: PolicyReason[] = [];
+  for (const statement of statements) reasons.push({ code, message: statement.reason ?? fallback(statement), policyId: statement.policyId });
+  return reasons;
+}
+
+function policyIdsOf(statements: readonly StatementMeta[]): string[] {
+  const ids: string[] = [];
+  for (const statement of statements) ids.push(statement.policyId);
+  return unique(ids);
+}
+
 export function combineAnswer(answer: CedarAnswer, meta: (statementId: string) => StatementMeta | undefined): PolicyOutcome {
-  const known = (ids: readonly string[]) => ids.map((id) => meta(id)).filter((statement): statement is StatementMeta => statement !== undefined);
-  const erroredForbids = answer.errors
-    .map((error) => ({ statement: meta(error.policyId), message: error.message }))
-    .filter((error): error is { statement: StatementMeta; message: string } => error.statement?.effect === "forbid");
-  const forbids = answer.decision === "deny" ? known(answer.reason).filter((statement) => statement.effect === "forbid") : [];
+  const erroredForbids: { statement: StatementMeta; message: string }[] = [];
+  for (const error of answer.errors) {
+    const statement = meta(error.policyId);
+    if (statement?.effect === "forbid") erroredForbids.push({ statement, message: error.message });
+  }
+  const forbids = answer.decision === "deny" ? statementsOf(answer.reason, meta, "forbid") : [];
 
   if (forbids.length > 0 || erroredForbids.length > 0) {
-    const reasons: PolicyReason[] = [
-      ...forbids.map((statement) => ({ code: "policy_denied", message: statement.reason ?? `Denied by policy "${statement.policyName}".`, policyId: statement.policyId })),
-      ...erroredForbids.map(({ statement, message }) => ({
-        code: "policy_error",
-        message: `Policy "${statement.policyName}" could not be evaluated (${message}); denied to be safe.`,
-        policyId: statement.policyId,
-      })),
-    ];
-    return { effect: "deny", policyIds: unique([...forbids, ...erroredForbids.map((error) => error.statement)].map((statement) => statement.policyId)), reasons };
+    const reasons = reasonsOf(forbids, "policy_denied", (statement) => `Denied by policy "${statement.policyName}".`);
+    const denying = [...forbids];
+    for (const { statement, message } of erroredForbids) {
+      reasons.push({ code: "policy_error", message: `Policy "${statement.policyName}" could not be evaluated (${message}); denied to be safe.`, policyId: statement.policyId });
+      denying.push(statement);
+    }
+    return { effect: "deny", policyIds: policyIdsOf(denying), reasons };
   }
 
-  const permits = answer.decision === "allow" ? known(answer.reason).filter((statement) => statement.effect === "permit") : [];
-  const approvals = permits.filter((statement) => statement.approval);
+  const permits = answer.decision === "allow" ? statementsOf(answer.reason, meta, "permit") : [];
+  const approvals: StatementMeta[] = [];
+  for (const statement of permits) if (statement.approval) approvals.push(statement);
   if (approvals.length > 0) {
     return {
       effect: "require_approval",
-      policyIds: unique(approvals.map((statement) => statement.policyId)),
-      reasons: approvals.map((statement) => ({
-        code: "approval_required",
-        message: statement.reason ?? `Policy "${statement.policyName}" requires a person's approval.`,
-        policyId: statement.policyId,
-      })),
+      policyIds: policyIdsOf(approvals),
+      reasons: reasonsOf(approvals, "approval_required", (statement) => `Policy "${statement.policyName}" requires a person's approval.`),
     };
   }
   if (permits.length > 0) {
-    return {
-      effect: "allow",
-      policyIds: unique(permits.map((statement) => statement.policyId)),
-      reasons: permits.map((statement) => ({ code: "policy_allowed", message: statement.reason ?? `Allowed by policy "${statement.policyName}".`, policyId: statement.policyId })),
-    };
+    return { effect: "allow", policyIds: policyIdsOf(permits), reasons: reasonsOf(permits, "policy_allowed", (statement) => `Allowed by policy "${statement.policyName}".`) };
   }
   return { effect: "no_match", policyIds: [], reasons: [{ code: "no_policy", message: "No policy matched this request." }] };
 }

@@ -13,7 +13,7 @@ export const GET = apiHandler(async (request) => {
     throw new ApiError("invalid_request", "instanceId must be 1–200 characters.", [{ path: "instanceId", message: "1–200 characters, no NUL" }]);
   }
   // Without an instance id, every stream of the key counts as one instance ("default").
-  return openDirectivesStream(request, principal.orgId, agent, instanceId ?? "default");
+  return openDirectivesStream(request, { orgId: principal.orgId, agent, instanceId: instanceId ?? "default", keyId: principal.keyId });
 });
 
 const notAllowed = methodNotAllowed("GET");
