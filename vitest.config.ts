@@ -12,6 +12,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          setupFiles: ["test/fast-check-setup.ts"],
           include: ["server/**/*.test.ts", "components/**/*.test.ts", "sdk/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
@@ -21,6 +22,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          setupFiles: ["test/fast-check-setup.ts"],
           include: ["server/**/*.int.test.ts", "test/**/*.int.test.ts"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],

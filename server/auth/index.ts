@@ -56,6 +56,13 @@ const config = (): NextAuthConfig => ({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/signin", error: "/signin" },
+  logger: {
+    // A wrong password is an answer, not a server error: keep it out of the error log.
+    error(error) {
+      if (error instanceof CredentialsSignin) return;
+      console.error(`[auth] ${error.name}: ${error.message}`);
+    },
+  },
   providers: providers(),
   callbacks: {
     async jwt({ token, user, account, profile }) {
