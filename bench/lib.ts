@@ -27,7 +27,9 @@ export async function startApp(port: number, dataDir = ".data-bench"): Promise<R
   // BENCH_NODE_ARGS: extra flags for the server's Node (e.g. V8 flags while investigating).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   // --no-turbo-inlining, as `npm start` runs the app: without it Node 20's V8 crashed under decide load (README, "Running in production").
-  const server = spawn(process.execPath, ["--no-turbo-inlining", ...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+  // BENCH_TURBO_INLINING=on measures without the flag (to see what it costs).
+  const v8Flags = process.env.BENCH_TURBO_INLINING === "on" ? [] : ["--no-turbo-inlining"];
+  const server = spawn(process.execPath, [...v8Flags, ...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
     // No per-key rate limit: the benchmark is the load, on purpose.
     env: { ...process.env, PORT: String(port), AGENTRY_DATA_DIR: dataDir, AGENTRY_DEMO: "on", NEXT_TELEMETRY_DISABLED: "1", AGENTRY_RATE_LIMIT_RPS: "0" },
     stdio: ["ignore", "pipe", "inherit"],

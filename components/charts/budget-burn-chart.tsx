@@ -22,7 +22,7 @@ export function BudgetBurnChart({
           <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 12 }} minTickGap={16} height={40} label={{ value: "Day (UTC)", position: "insideBottom", offset: -4, fontSize: 12 }} />
           <YAxis tickFormatter={moneyTick} tick={{ fontSize: 12 }} width={84} />
           <Tooltip formatter={(value, name) => [value === null ? "–" : moneyTooltip(value), name]} labelFormatter={(day) => `${shortDay(String(day))} (UTC)`} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12, paddingTop: 16 }} />
           <Area type="monotone" dataKey="actual" name="Spent (cumulative)" stroke="#4f46e5" fill="#c7d2fe" connectNulls={false} isAnimationActive={false} />
           <Line type="linear" dataKey="forecast" name="Forecast (run rate)" stroke="#d97706" strokeDasharray="6 4" dot={false} connectNulls={false} isAnimationActive={false} />
           <Line type="stepAfter" dataKey="limit" name="Budget" stroke="#dc2626" dot={false} isAnimationActive={false} />

@@ -24,7 +24,7 @@ export function StackedSpendChart({
           <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 12 }} minTickGap={16} label={{ value: "Day (UTC)", position: "insideBottom", offset: -4, fontSize: 12 }} height={40} />
           <YAxis tickFormatter={moneyTick} tick={{ fontSize: 12 }} width={84} label={{ value: "Spend (USD)", angle: -90, position: "insideLeft", fontSize: 12, dx: -2, dy: 40 }} />
           <Tooltip formatter={(value, name) => [moneyTooltip(value), name]} labelFormatter={(day) => `${shortDay(String(day))} (UTC)`} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12, paddingTop: 16 }} />
           {series.map((entry, index) => (
             <Bar key={entry.key} dataKey={entry.key} name={entry.label} stackId="spend" fill={seriesColor(index)} isAnimationActive={false} />
           ))}

@@ -22,7 +22,7 @@ export function TaskCostChart({
           <XAxis dataKey="agent" tick={{ fontSize: 11 }} interval={0} angle={-20} textAnchor="end" height={56} />
           <YAxis tickFormatter={moneyTick} tick={{ fontSize: 12 }} width={84} label={{ value: "Per task (USD)", angle: -90, position: "insideLeft", fontSize: 12, dx: -2, dy: 44 }} />
           <Tooltip formatter={(value, name) => [moneyTooltip(value), name]} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12, paddingTop: 16 }} />
           <Bar dataKey="p50" name="Median" fill={seriesColor(1)} isAnimationActive={false} />
           <Bar dataKey="average" name="Average" fill={seriesColor(0)} isAnimationActive={false} />
           <Bar dataKey="p90" name="90th percentile" fill={seriesColor(3)} isAnimationActive={false} />
