@@ -331,17 +331,26 @@ async function retryOnConflict<T>(work: () => Promise<T>, attempts = 3): Promise
   }
 }
 
+/**
+ * Stores validated events and does what follows their commit, for every door events come in by
+ * (the events endpoint, OTLP, MCP): their real cost replaces the decisions' estimates, budget
+ * alerts are checked in the background (thresholds and exhaustion are state, so a later check
+ * catches up), and reported tool calls and spend rate are checked for loops, before any
+ * directives are answered so that a halt shows at once.
+ */
+export async function storeAndFollowUp(principal: AgentPrincipal, valid: { index: number; event: AgentEvent }[]): Promise<{ accepted: number; duplicates: number }> {
+  const { accepted, duplicates, agentIds, settlements, spentAgentIds, toolCalls } = await storeEvents(principal, valid);
+  touchAgents(agentIds);
+  if (settlements.length > 0) await settleReservations(principal.orgId, settlements);
+  if (spentAgentIds.length > 0) void queueBudgetAlertCheck(principal.orgId, spentAgentIds);
+  await detectLoopsAfterIngest(principal.orgId, { toolCalls, spentAgentIds });
+  return { accepted, duplicates };
+}
+
 export async function ingestEvents(principal: AgentPrincipal, payload: unknown, now = new Date()): Promise<IngestOutcome> {
   const { valid, rejected, details } = validateBatch(principal, payload, now);
   if (valid.length === 0) throw new ApiError("invalid_request", "No event in the batch is valid; nothing was stored.", details);
-  const { accepted, duplicates, agentIds, settlements, spentAgentIds, toolCalls } = await storeEvents(principal, valid);
-  touchAgents(agentIds);
-  // After the events commit: their real cost replaces the decisions' estimates, then alerts are
-  // checked in the background (thresholds and exhaustion are state, so a later check catches up).
-  if (settlements.length > 0) await settleReservations(principal.orgId, settlements);
-  if (spentAgentIds.length > 0) void queueBudgetAlertCheck(principal.orgId, spentAgentIds);
-  // Loop detection on reported tool calls and spend rate (debounced per agent); before the directives, so a halt shows at once.
-  await detectLoopsAfterIngest(principal.orgId, { toolCalls, spentAgentIds });
+  const { accepted, duplicates } = await storeAndFollowUp(principal, valid);
   const directives = principal.agent ? await directivesFor(principal.orgId, principal.agent) : null;
   return { status: rejected.length > 0 ? 207 : 200, body: { accepted, duplicates, rejected, directives } };
 }

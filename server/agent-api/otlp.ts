@@ -7,7 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { countSpans, mapTraceRequest, otlpTraceRequestSchema } from "../domain/telemetry/otlp-mapping";
 import type { AgentPrincipal } from "./auth";
 import { ApiError, parseJsonText, readBody, zodDetails } from "./http";
-import { storeEvents, touchAgents, validateBatch } from "./ingest";
+import { storeAndFollowUp, validateBatch } from "./ingest";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "./schemas";
 
 export interface OtlpExportResponse {
@@ -59,10 +59,7 @@ export async function ingestOtlpTraces(principal: AgentPrincipal, payload: unkno
       const spanIndex = mapped.events[rejection.index]?.spanIndex ?? rejection.index;
       rejected.push({ spanIndex, message: rejection.message });
     }
-    if (valid.length > 0) {
-      const { agentIds } = await storeEvents(principal, valid);
-      touchAgents(agentIds);
-    }
+    if (valid.length > 0) await storeAndFollowUp(principal, valid);
   }
   if (rejected.length === 0) return {};
 
