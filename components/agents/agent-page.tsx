@@ -3,12 +3,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { z } from "zod";
 import { EventsExplorer } from "@/components/events/events-page";
 import { EventTypeBadge, formatCost } from "@/components/events/event-format";
 import { HaltedBanner } from "@/components/kill-switches/halted-banner";
-import { Dialog } from "@/components/settings/dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -17,6 +17,7 @@ import { cn } from "@/components/ui/cn";
 import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { TabList, TabPanel } from "@/components/ui/tabs";
 import { agentCardSchema } from "@/server/domain/agents/a2a-card";
 import { AgentForm, formValuesOf } from "./agent-form";
 import { AgentKeys } from "./agent-keys";
@@ -86,26 +87,11 @@ function AgentView({ agent }: { agent: Agent }) {
   const tabs = TABS.filter((tab) => !tab.needsWrite || canWrite);
   const requested = params.get("tab");
   const current = tabs.find((tab) => tab.id === requested)?.id ?? "overview";
-  const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
   const [dialog, setDialog] = useState<"edit" | "review" | "archive" | "restore" | null>(null);
 
-  const select = (tab: TabId, focus = false) => {
+  const select = (tab: TabId) => {
     // A tab is a link; the Events tab's filters are dropped when leaving it.
     router.replace(tab === "overview" ? pathname : `${pathname}?tab=${tab}`, { scroll: false });
-    if (focus) tabRefs.current[tab]?.focus();
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = tabs.findIndex((tab) => tab.id === current);
-    const next =
-      event.key === "ArrowRight" ? (index + 1) % tabs.length
-      : event.key === "ArrowLeft" ? (index - 1 + tabs.length) % tabs.length
-      : event.key === "Home" ? 0
-      : event.key === "End" ? tabs.length - 1
-      : null;
-    const tab = next === null ? undefined : tabs[next];
-    if (!tab) return;
-    event.preventDefault();
-    select(tab.id, true);
   };
 
   const discovered = agent.status === "discovered";
@@ -167,40 +153,15 @@ function AgentView({ agent }: { agent: Agent }) {
       ) : null}
 
       <div className="mb-5 flex flex-wrap items-end justify-between gap-2 border-b border-slate-200">
-        <div role="tablist" aria-label="Agent sections" onKeyDown={onKeyDown} className="flex gap-1">
-          {tabs.map((tab) => {
-            const active = tab.id === current;
-            return (
-              <button
-                key={tab.id}
-                ref={(element) => {
-                  tabRefs.current[tab.id] = element;
-                }}
-                type="button"
-                role="tab"
-                id={`agent-tab-${tab.id}`}
-                aria-selected={active}
-                aria-controls={`agent-panel-${tab.id}`}
-                tabIndex={active ? 0 : -1}
-                onClick={() => select(tab.id)}
-                className={cn(
-                  "-mb-px border-b-2 px-4 py-2.5 text-sm font-medium transition-colors",
-                  active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
-                )}
-              >
-                {tab.label}
-              </button>
-            );
-          })}
-        </div>
+        <TabList tabs={tabs} current={current} onSelect={select} label="Agent sections" idPrefix="agent" />
         <p className="pb-2.5 text-xs text-slate-400">{LATER_TABS.join(", ")}: coming in later releases</p>
       </div>
 
-      <div role="tabpanel" id={`agent-panel-${current}`} aria-labelledby={`agent-tab-${current}`} tabIndex={0} className="focus-visible:outline-none">
+      <TabPanel idPrefix="agent" current={current}>
         {current === "overview" ? <Overview agent={agent} onShowEvents={() => select("events")} /> : null}
         {current === "events" ? <EventsExplorer agent={{ id: agent.id, name: agent.name }} /> : null}
         {current === "keys" ? <AgentKeys agent={agent} /> : null}
-      </div>
+      </TabPanel>
 
       {canWrite ? (
         <>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
-import { Dialog } from "@/components/settings/dialog";
+import { Dialog } from "@/components/ui/dialog";
 import type { RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DataTable, type Column } from "@/components/ui/data-table";

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { Dialog } from "@/components/settings/dialog";
+import { Dialog } from "@/components/ui/dialog";
 import type { RouterOutputs } from "@/components/trpc/react";
 
 export type BudgetRow = RouterOutputs["budgets"]["list"]["budgets"][number];

@@ -2,10 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { useModalDialog } from "@/components/ui/dialog";
 import { QueryError, Skeleton } from "@/components/ui/feedback";
 import { formatNumber } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
@@ -16,15 +17,8 @@ type EventDetail = RouterOutputs["events"]["get"];
 
 /** A side panel (a modal <dialog>: focus stays inside, Escape closes) with everything about one event. */
 export function EventDetailPanel({ id, onClose, onFilterTask }: { id: string | null; onClose: () => void; onFilterTask: (taskId: string) => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(id !== null);
   const titleId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (id && !dialog.open) dialog.showModal();
-    if (!id && dialog.open) dialog.close();
-  }, [id]);
 
   return (
     <dialog

@@ -12,7 +12,7 @@ import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedbac
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { assignableRoles, ROLE_LABELS, ROLES, type Role } from "@/server/domain/access/permissions";
-import { Dialog } from "./dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { formLevelMessage, serverFieldErrors, validate } from "./errors";
 import { inviteInput, memberUpdateInput } from "./schemas";
 
