@@ -5,10 +5,10 @@ import { Fragment, useMemo, useState } from "react";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { LoadMoreFooter } from "@/components/ui/load-more";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
-import { formatNumber } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
 import { EntryDetail } from "./entry-detail";
 import { hasFilters, toListFilter, type AuditSearch } from "./filters";
@@ -169,21 +169,7 @@ export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear
           </tbody>
         </table>
       </div>
-      {entries.length > 0 ? (
-        <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-5 py-3">
-          <p className="text-sm text-slate-500" aria-live="polite">
-            Showing {formatNumber(entries.length)} {entries.length === 1 ? "entry" : "entries"}
-            {list.hasNextPage ? "" : ", the oldest included"}
-          </p>
-          {list.error ? <p className="text-sm text-red-600">Could not load more: {list.error.message}</p> : null}
-          {list.hasNextPage ? (
-            <Button variant="secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} aria-busy={list.isFetchingNextPage}>
-              {list.isFetchingNextPage ? <span aria-hidden className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-slate-300 border-t-brand-600" /> : null}
-              Load more
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
+      <LoadMoreFooter count={entries.length} noun={{ one: "entry", many: "entries" }} list={list} />
     </Card>
   );
 }

@@ -7,6 +7,7 @@ import { useCallback, useId, useMemo, useState, type FormEvent } from "react";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { LoadMoreFooter } from "@/components/ui/load-more";
 import { Card, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
@@ -284,21 +285,7 @@ function EventTable({
           </tbody>
         </table>
       </div>
-      {events.length > 0 ? (
-        <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-5 py-3">
-          <p className="text-sm text-slate-500" aria-live="polite">
-            Showing {formatNumber(events.length)} {events.length === 1 ? "event" : "events"}
-            {list.hasNextPage ? "" : ", the oldest included"}
-          </p>
-          {list.error ? <p className="text-sm text-red-600">Could not load more: {list.error.message}</p> : null}
-          {list.hasNextPage ? (
-            <Button variant="secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage} aria-busy={list.isFetchingNextPage}>
-              {list.isFetchingNextPage ? <span aria-hidden className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-slate-300 border-t-brand-600" /> : null}
-              Load more
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
+      <LoadMoreFooter count={events.length} noun={{ one: "event", many: "events" }} list={list} />
     </Card>
   );
 }
