@@ -32,7 +32,6 @@ interface StoredEvent extends RollupEvent {
   taskId: string | null;
   traceId: string | null;
   instanceId: string | null;
-  version: string | null;
   provider: string | null;
   costSource: "reported" | "computed" | "unpriced" | null;
   tool: string | null;
@@ -210,11 +209,15 @@ async function upsertRollups(client: pg.PoolClient, events: StoredEvent[]): Prom
   if (deltas.length === 0) return;
   const column = <T>(pick: (delta: (typeof deltas)[number]) => T) => deltas.map(pick);
   await client.query(
-    `INSERT INTO event_rollups_hourly AS r (org_id, agent_id, team_id, model, hour, events, llm_calls, tool_calls, errors,
-                                            input_tokens, output_tokens, cost_micros, latency_sum_ms, latency_count)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::int[],
-                          $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::int[])
-     ON CONFLICT (agent_id, model, hour) DO UPDATE SET
+    `INSERT INTO event_rollups_hourly AS r (org_id, agent_id, team_id, model, version, hour, events, llm_calls, tool_calls, errors,
+                                            input_tokens, output_tokens, cost_micros, latency_sum_ms, latency_count, tasks, failed_tasks, latency_hist)
+     SELECT u.org_id, u.agent_id, u.team_id, u.model, u.version, u.hour, u.events, u.llm_calls, u.tool_calls, u.errors, u.input_tokens,
+            u.output_tokens, u.cost_micros, u.latency_sum_ms, u.latency_count, u.tasks, u.failed_tasks, u.latency_hist::int[]
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::int[], $9::int[],
+                 $10::int[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::int[], $16::int[], $17::int[], $18::text[])
+          AS u(org_id, agent_id, team_id, model, version, hour, events, llm_calls, tool_calls, errors, input_tokens, output_tokens,
+               cost_micros, latency_sum_ms, latency_count, tasks, failed_tasks, latency_hist)
+     ON CONFLICT (agent_id, model, version, hour) DO UPDATE SET
        team_id = EXCLUDED.team_id,
        events = r.events + EXCLUDED.events,
        llm_calls = r.llm_calls + EXCLUDED.llm_calls,
@@ -224,12 +227,16 @@ async function upsertRollups(client: pg.PoolClient, events: StoredEvent[]): Prom
        output_tokens = r.output_tokens + EXCLUDED.output_tokens,
        cost_micros = r.cost_micros + EXCLUDED.cost_micros,
        latency_sum_ms = r.latency_sum_ms + EXCLUDED.latency_sum_ms,
-       latency_count = r.latency_count + EXCLUDED.latency_count`,
+       latency_count = r.latency_count + EXCLUDED.latency_count,
+       tasks = r.tasks + EXCLUDED.tasks,
+       failed_tasks = r.failed_tasks + EXCLUDED.failed_tasks,
+       latency_hist = agentry_add_int_arrays(r.latency_hist, EXCLUDED.latency_hist)`,
     [
       column((delta) => delta.orgId),
       column((delta) => delta.agentId),
       column((delta) => delta.teamId),
       column((delta) => delta.model),
+      column((delta) => delta.version),
       column((delta) => delta.hour.toISOString()),
       column((delta) => delta.events),
       column((delta) => delta.llmCalls),
@@ -240,6 +247,9 @@ async function upsertRollups(client: pg.PoolClient, events: StoredEvent[]): Prom
       column((delta) => delta.costMicros.toString()),
       column((delta) => delta.latencySumMs.toString()),
       column((delta) => delta.latencyCount),
+      column((delta) => delta.tasks),
+      column((delta) => delta.failedTasks),
+      column((delta) => `{${delta.latencyHist.join(",")}}`),
     ],
   );
 }

@@ -183,3 +183,25 @@ describe("events", () => {
     expect(await errorCode(owner.events.list({ orgId: org.id, cursor: "not-a-cursor" }))).toBe("BAD_REQUEST");
   });
 });
+
+describe("hourly rollups", () => {
+  test("keep versions apart and add tasks and latency histograms across batches", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "versioned-agent", org.leadTeamId);
+    const task = (id: string, version: string, status: string, latencyMs: number): AgentEvent => ({ id, type: "task_end", timestamp: at(40), version, status, latencyMs });
+    await ingest(org, agent, [task("a", "v1", "ok", 120), task("b", "v2", "ok", 92)]);
+    await ingest(org, agent, [task("c", "v2", "error", 4000), task("d", "v2", "ok", 100)]);
+    const { rows } = await getPool().query<{ version: string; events: number; tasks: number; failed_tasks: number; latency_hist: number[] }>(
+      "SELECT version, events, tasks, failed_tasks, latency_hist FROM event_rollups_hourly WHERE agent_id = $1 ORDER BY version",
+      [agent.id],
+    );
+    expect(rows.map((row) => [row.version, row.events, row.tasks, row.failed_tasks])).toEqual([
+      ["v1", 1, 1, 0],
+      ["v2", 3, 3, 1],
+    ]);
+    const v2 = rows[1]?.latency_hist ?? [];
+    expect(v2.reduce((sum, count) => sum + count, 0)).toBe(3);
+    // 92 ms and 100 ms share a bucket; 4 s lies far above it.
+    expect(v2.filter((count) => count > 0)).toEqual([2, 1]);
+  });
+});

@@ -6,6 +6,7 @@ const event = (overrides: Partial<RollupEvent>): RollupEvent => ({
   agentId: "a1",
   teamId: "t1",
   model: "m1",
+  version: null,
   ts: new Date("2026-11-25T10:15:00Z"),
   type: "llm_call",
   status: null,
@@ -32,6 +33,21 @@ describe("rollupDeltas", () => {
     ]);
     const tenOClock = deltas[1];
     expect(tenOClock).toMatchObject({ llmCalls: 2, toolCalls: 1, errors: 1, inputTokens: 200n, outputTokens: 20n, costMicros: 10n, latencySumMs: 400n, latencyCount: 2 });
+  });
+
+  it("keeps versions apart and counts tasks, failed tasks and a latency histogram", () => {
+    const deltas = rollupDeltas([
+      event({ version: "v2", type: "task_end", status: "ok", latencyMs: 100 }),
+      event({ version: "v2", type: "task_end", status: "error", latencyMs: 1000 }),
+      event({ version: "v1", type: "task_end", status: "ok", latencyMs: 100 }),
+      event({ version: "v2", type: "llm_call", latencyMs: null }),
+    ]);
+    expect(deltas.map((delta) => [delta.version, delta.events, delta.tasks, delta.failedTasks])).toEqual([
+      ["v1", 1, 1, 0],
+      ["v2", 3, 2, 1],
+    ]);
+    const v2 = deltas[1];
+    expect(v2?.latencyHist.reduce((sum, count) => sum + count, 0)).toBe(2);
   });
 
   it("returns deltas sorted by key, so concurrent batches lock rows in one order", () => {
