@@ -17,7 +17,7 @@ const scratch = mkdtempSync(join(tmpdir(), "agentry-diff-"));
 chmodSync(scratch, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach it
 const db = await startEmbeddedPostgres({ dir: join(scratch, "pg"), password: "scratch" });
 try {
-  await applyMigrations(db.url);
+  await applyMigrations(db.url, { jobQueue: false });
   const sql = await diffDatabaseToSchema(db.url);
   if (!sql) {
     console.log("The migrations already match prisma/schema.prisma; nothing written.");

@@ -1,10 +1,10 @@
-// `npm start`: boot (database, migrations, demo seed) and serve the console and the agent API
-// on PORT from this one process. `--dev` serves with Next's dev server instead of the build.
+// `npm start`: boot (database, migrations, demo seed), then serve the console and the agent API on
+// PORT from this one process: /api/v1/* straight from server/agent-api over node:http, everything
+// else through Next. `--dev` serves the console with Next's dev server instead of the build.
 import { createServer } from "node:http";
 import next from "next";
-import { stopListening } from "../server/db/notify";
-import { closeSharedConnections } from "../server/db/pool";
 import { boot, parseFlag } from "../server/runtime/boot";
+import { allowServerModulesOutsideNext } from "../server/runtime/server-modules";
 import { runShutdownHooks } from "../server/runtime/shutdown";
 
 const dev = process.argv.includes("--dev");
@@ -24,17 +24,29 @@ const booted = await boot({
   publicUrl,
   log,
 });
-
-process.env.DATABASE_URL = booted.databaseUrl;
-process.env.AUTH_SECRET ||= booted.authSecret;
 process.env.AGENTRY_PUBLIC_URL ||= publicUrl;
+
+// The agent API and the job queue run in this process's own module graph (not Next's bundles);
+// shared state (the pool, LISTEN, caches) lives on globalThis, so both graphs use one of each.
+allowServerModulesOutsideNext();
+const [{ API_PREFIX, handleAgentApi }, { startJobWorker }, { closeSharedConnections }, { stopListening }] = await Promise.all([
+  import("../server/agent-api/server"),
+  import("../server/jobs/worker"),
+  import("../server/db/pool"),
+  import("../server/db/notify"),
+]);
 
 const app = next({ dev, dir: process.cwd(), port });
 await app.prepare();
 const handle = app.getRequestHandler();
 const server = createServer((request, response) => {
-  void handle(request, response);
+  const url = request.url ?? "/";
+  if (url === API_PREFIX || url.startsWith(`${API_PREFIX}/`) || url.startsWith(`${API_PREFIX}?`)) void handleAgentApi(request, response);
+  else void handle(request, response);
 });
+// Agents keep connections open between calls; a little longer than common load balancers' idle timeout.
+server.keepAliveTimeout = 65_000;
+await startJobWorker();
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -42,6 +54,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log(`${signal}: shutting down`);
   server.close();
+  server.closeIdleConnections();
   await app.close().catch(() => {});
   await runShutdownHooks();
   await stopListening();

@@ -3,10 +3,9 @@
 // model (scripts/simulate/history.ts, deterministic) and stored through the ingest pipeline's own
 // storeEvents, so events, hourly rollups, daily spend and discovered agents are exactly what live
 // traffic would have produced. Then each registered agent's instances heartbeat "now".
-import pg from "pg";
-import type { AgentPrincipal, AgentProfile } from "../../server/agent-api/auth";
-import type { AgentEvent } from "../../server/agent-api/schemas";
-import { DEFAULT_REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
+import type pg from "pg";
+import type { AgentProfile } from "../../server/domain/decide/types";
+import type { AgentEvent } from "../../server/domain/telemetry/events";
 import { allowServerModulesOutsideNext } from "../../server/runtime/server-modules";
 import { planHistory } from "../../scripts/simulate/history";
 
@@ -29,63 +28,25 @@ const CHUNK = 2500;
 /** Chunks stored at once (the machine has two cores; PostgreSQL takes the other). */
 const PARALLEL = 2;
 
-interface AgentRow {
-  id: string;
-  name: string;
-  team_id: string | null;
-  status: string;
-  team_name: string | null;
-  tags: string[] | null;
-  risk_class: string | null;
-  loop_threshold: number | null;
-  loop_window_sec: number | null;
-}
-
 export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: DemoHistoryOptions = {}): Promise<DemoHistoryResult> {
   const started = performance.now();
   const days = options.days ?? 21;
   const now = options.now ?? new Date();
   allowServerModulesOutsideNext();
-  const { storeEvents } = await import("../../server/agent-api/ingest");
-
-  // The same profile of each agent that authenticating its key would give.
-  const { rows } = await pool.query<AgentRow>(
-    `SELECT a.id, a.name, a.team_id, a.status, t.name AS team_name, a.tags, a.risk_class, a.loop_threshold, a.loop_window_sec
-       FROM agents a LEFT JOIN teams t ON t.id = a.team_id
-      WHERE a.org_id = $1`,
-    [orgId],
-  );
-  const registered = new Map(
-    rows.map((row): [string, AgentProfile] => [
-      row.name,
-      {
-        id: row.id,
-        name: row.name,
-        teamId: row.team_id,
-        status: row.status,
-        teamName: row.team_name,
-        tags: row.tags ?? [],
-        riskClass: row.risk_class,
-        tools: [],
-        models: [],
-        dataCategories: [],
-        loopThreshold: row.loop_threshold,
-        loopWindowSec: row.loop_window_sec,
-      },
-    ]),
-  );
-  const redaction = new Set(DEFAULT_REDACTION_DETECTORS);
+  // The same facts (registry, prices, redaction) and the same store live traffic goes through.
+  const [{ storeEvents }, { orgFacts }] = await Promise.all([import("../../server/data/event-store"), import("../../server/data/facts")]);
+  const facts = await orgFacts(orgId);
   const plan = planHistory({ days, now, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 
-  const jobs: { principal: AgentPrincipal; events: AgentEvent[] }[] = [];
+  const jobs: { agent: AgentProfile | null; events: AgentEvent[] }[] = [];
   let tasks = 0;
   let agents = 0;
   for (const planned of plan) {
-    const agent = registered.get(planned.member.agent) ?? null;
+    const agent = facts.agentsByName.get(planned.member.agent) ?? null;
     // Registered agents report with their own key; the others through the ingest key, which discovers them.
     if (planned.member.via === "agent-key" && !agent) continue;
-    const principal: AgentPrincipal = { keyId: "demo-history", orgId, kind: agent ? "agent" : "ingest", agent, redaction };
-    for (let from = 0; from < planned.events.length; from += CHUNK) jobs.push({ principal, events: planned.events.slice(from, from + CHUNK) });
+    const reporter = planned.member.via === "agent-key" ? agent : null;
+    for (let from = 0; from < planned.events.length; from += CHUNK) jobs.push({ agent: reporter, events: planned.events.slice(from, from + CHUNK) });
     tasks += planned.tasks;
     agents++;
   }
@@ -94,11 +55,8 @@ export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: Dem
   let next = 0;
   const worker = async () => {
     for (let job = jobs[next++]; job; job = jobs[next++]) {
-      const result = await storeEvents(
-        job.principal,
-        job.events.map((event, index) => ({ index, event })),
-        pool,
-      );
+      // History: nothing to follow up (no reservations to settle, loops long over).
+      const result = await storeEvents({ orgId, agent: job.agent, facts, valid: job.events.map((event, index) => ({ index, event })), followUp: false }, pool);
       stored += result.accepted + result.duplicates;
     }
   };
@@ -106,7 +64,7 @@ export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: Dem
 
   // Every registered demo agent is running right now on its instances.
   const instances = plan.flatMap((planned) => {
-    const agent = planned.member.via === "agent-key" ? registered.get(planned.member.agent) : undefined;
+    const agent = planned.member.via === "agent-key" ? facts.agentsByName.get(planned.member.agent) : undefined;
     return agent ? planned.member.instances.map((instanceId, n) => ({ agentId: agent.id, instanceId, version: planned.member.version, secondsAgo: 1 + n * 3 })) : [];
   });
   await pool.query(
@@ -131,15 +89,13 @@ export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: Dem
   return { events: stored, tasks, agents, ms };
 }
 
-/** For start-up: the demo org's history, on its own small pool (the app's shared pool does not exist yet). */
-export async function seedDemoHistoryAt(databaseUrl: string, orgSlug: string, options: DemoHistoryOptions = {}): Promise<DemoHistoryResult> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: PARALLEL + 1 });
-  try {
-    const { rows } = await pool.query<{ id: string }>("SELECT id FROM orgs WHERE slug = $1", [orgSlug]);
-    const orgId = rows[0]?.id;
-    if (!orgId) throw new Error(`no org with slug "${orgSlug}"`);
-    return await seedDemoHistory(pool, orgId, options);
-  } finally {
-    await pool.end();
-  }
+/** For start-up: the demo org's history, through the process's pool. */
+export async function seedDemoHistoryAt(orgSlug: string, options: DemoHistoryOptions = {}): Promise<DemoHistoryResult> {
+  allowServerModulesOutsideNext();
+  const { getPool } = await import("../../server/db/pool");
+  const pool = getPool();
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM orgs WHERE slug = $1", [orgSlug]);
+  const orgId = rows[0]?.id;
+  if (!orgId) throw new Error(`no org with slug "${orgSlug}"`);
+  return seedDemoHistory(pool, orgId, options);
 }

@@ -3,10 +3,10 @@
 // `approval` change on agentry_changes, with a slow re-read as a safety net), at the request's
 // expiry, at the end of the wait, or when the client goes away.
 import "server-only";
-import { approvalStatus, ensureApprovalSweep, APPROVAL_CHANGE_KIND, type ApprovalStatusAnswer } from "../data/approvals";
+import { approvalStatus, APPROVAL_CHANGE_KIND, type ApprovalStatusAnswer } from "../data/approvals";
 import { changeConcerns, isListening, onChange } from "../db/notify";
 import { parseWaitMs } from "../domain/approvals/rules";
-import type { AgentPrincipal, AgentRef } from "./auth";
+import type { AgentPrincipal, AgentProfile } from "./auth";
 import { ApiError } from "./http";
 import type { ApprovalResponse } from "./schemas";
 
@@ -15,10 +15,9 @@ const SAFETY_POLL_MS = 2_000;
 /** …and this often while it is not. */
 const FALLBACK_POLL_MS = 250;
 
-export async function getApproval(principal: AgentPrincipal, agent: AgentRef, id: string, rawWaitMs: string | null, signal: AbortSignal): Promise<ApprovalResponse> {
+export async function getApproval(principal: AgentPrincipal, agent: AgentProfile, id: string, rawWaitMs: string | null, signal: AbortSignal): Promise<ApprovalResponse> {
   const wait = parseWaitMs(rawWaitMs);
   if (!wait.ok) throw new ApiError("invalid_request", wait.message, [{ path: "waitMs", message: wait.message }]);
-  ensureApprovalSweep();
   const read = async () => {
     const answer = await approvalStatus(principal.orgId, agent.id, id);
     // Another agent's request is as unknown as one that does not exist.

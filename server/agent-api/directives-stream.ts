@@ -5,12 +5,14 @@
 // from closing an idle stream; the same tick marks the connected instances as alive in the
 // database, so every replica's Kill switches page can count them.
 import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { orgFacts } from "../data/facts";
+import { touchStreamingInstances } from "../data/instances";
 import { onChange } from "../db/notify";
-import { touchStreamingInstances } from "../data/killswitches";
 import { getPool } from "../db/pool";
-import type { AgentProfile } from "./auth";
+import type { Directives } from "../domain/decide/directives";
+import type { AgentProfile } from "../domain/decide/types";
 import { directivesFor } from "./directives";
-import type { Directives } from "./schemas";
 
 export const STREAM_HEARTBEAT_MS = 15_000;
 /** What the client waits before reconnecting after the stream drops (the SSE `retry:` field). */
@@ -130,15 +132,25 @@ async function pushOrg(orgId: string): Promise<void> {
   // Everything is computed first and then written in one pass: every connection of the org gets
   // the change at the same moment, and the first agents' acknowledgements (heartbeats arriving at
   // once) cannot hold up the writes to the rest.
+  let facts: Awaited<ReturnType<typeof orgFacts>>;
+  try {
+    facts = await orgFacts(orgId);
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", msg: "directives stream: could not load the org's facts", orgId, error: error instanceof Error ? error.message : String(error) }));
+    return;
+  }
   const computed = await Promise.all(
     [...byAgent.values()].map(async (group) => {
       const first = group[0];
       if (!first) return null;
       const seq = ++computeSeq;
+      // The registry's profile of now (status, team, tags), not the one the stream opened with.
+      const agent = facts.agents.get(first.agent.id) ?? first.agent;
+      for (const c of group) c.agent = agent;
       try {
-        return { group, seq, message: messageOf(await directivesFor(orgId, first.agent)) };
+        return { group, seq, message: messageOf(await directivesFor(facts, agent)) };
       } catch (error) {
-        console.error("directives stream: recompute failed:", error instanceof Error ? error.message : error);
+        console.error(JSON.stringify({ level: "error", msg: "directives stream: recompute failed", orgId, error: error instanceof Error ? error.message : String(error) }));
         return null;
       }
     }),
@@ -149,26 +161,17 @@ async function pushOrg(orgId: string): Promise<void> {
   }
 }
 
-/**
- * Streams live for hours: ends those whose key was revoked (or whose agent is gone) since they
- * connected, and refreshes what the directives depend on (status, team, tags) for the rest.
- */
+/** Streams live for hours: ends those whose key was revoked (or whose agent is gone) since they connected. */
 async function revalidate(s: StreamState): Promise<void> {
   const connections = [...s.byOrg.values()].flatMap((set) => [...set]).filter((c) => c.keyId !== null);
   if (connections.length === 0) return;
   const keyIds = [...new Set(connections.map((c) => c.keyId ?? ""))];
-  const { rows } = await getPool().query<{ key_id: string; status: string; team_id: string | null; tags: string[] }>(
-    `SELECT k.id::text AS key_id, a.status::text AS status, a.team_id::text AS team_id, a.tags
-       FROM api_keys k JOIN agents a ON a.id = k.agent_id
-      WHERE k.id = ANY ($1::uuid[]) AND k.revoked_at IS NULL`,
+  const { rows } = await getPool().query<{ key_id: string }>(
+    `SELECT k.id::text AS key_id FROM api_keys k JOIN agents a ON a.id = k.agent_id WHERE k.id = ANY ($1::uuid[]) AND k.revoked_at IS NULL`,
     [keyIds],
   );
-  const valid = new Map(rows.map((row) => [row.key_id, row]));
-  for (const c of connections) {
-    const row = valid.get(c.keyId ?? "");
-    if (!row) c.close();
-    else c.agent = { ...c.agent, status: row.status, teamId: row.team_id, tags: row.tags };
-  }
+  const valid = new Set(rows.map((row) => row.key_id));
+  for (const c of connections) if (!valid.has(c.keyId ?? "")) c.close();
 }
 
 /** What the 15 s tick does to keys and profiles, on demand (tests). */
@@ -201,71 +204,49 @@ function dedupe<T extends { agentId: string; instanceId: string }>(items: T[]): 
 }
 
 /** The instance id a stream speaks for: `?instanceId=` or the `X-Instance-Id` header; a default per agent otherwise. */
-export function streamInstanceId(request: Request): string | null {
-  const url = new URL(request.url);
-  const raw = url.searchParams.get("instanceId") ?? request.headers.get("x-instance-id");
+export function streamInstanceId(url: URL, headers: IncomingMessage["headers"]): string | null {
+  const header = headers["x-instance-id"];
+  const raw = url.searchParams.get("instanceId") ?? (typeof header === "string" ? header : null);
   if (raw === null) return null;
   const value = raw.trim();
   return value.length > 0 && value.length <= 200 && !value.includes("\u0000") ? value : "";
 }
 
 /**
- * Opens the stream for one agent instance. The first message (the current directives) is sent
- * before the response is returned, so a client that sees headers also sees where it stands.
+ * Opens the stream for one agent instance. The first message (the current directives) is written
+ * with the headers, so a client that sees headers also sees where it stands.
  */
 export async function openDirectivesStream(
-  request: Request,
-  { orgId, agent, instanceId, keyId }: { orgId: string; agent: AgentProfile; instanceId: string; keyId: string | null },
-): Promise<Response> {
+  request: IncomingMessage,
+  response: ServerResponse,
+  { facts, agent, instanceId, keyId }: { facts: Awaited<ReturnType<typeof orgFacts>>; agent: AgentProfile; instanceId: string; keyId: string | null },
+): Promise<void> {
   const s = state();
   ensureSubscribed(s);
-  const encoder = new TextEncoder();
-  let connection: Connection | null = null;
+  const orgId = facts.orgId;
   let closed = false;
-
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const c: Connection = {
-        orgId,
-        keyId,
-        agent,
-        instanceId,
-        connectedAt: new Date(),
-        last: null,
-        appliedSeq: 0,
-        write(text) {
-          if (closed) return false;
-          if ((controller.desiredSize ?? 0) < -MAX_QUEUED) return false;
-          try {
-            controller.enqueue(encoder.encode(text));
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        close() {
-          if (closed) return;
-          closed = true;
-          unregister(s, c);
-          try {
-            controller.close();
-          } catch {
-            // already closed by the client
-          }
-        },
-      };
-      connection = c;
+  const c: Connection = {
+    orgId,
+    keyId,
+    agent,
+    instanceId,
+    connectedAt: new Date(),
+    last: null,
+    appliedSeq: 0,
+    write(text) {
+      if (closed || response.destroyed) return false;
+      // A client that stops reading is dropped rather than buffered for without end.
+      if (response.writableLength > MAX_QUEUED * 1024) return false;
+      response.write(text);
+      return true;
     },
-    cancel() {
-      if (connection) {
-        closed = true;
-        unregister(s, connection);
-      }
+    close() {
+      if (closed) return;
+      closed = true;
+      unregister(s, c);
+      response.end();
     },
-  });
-
-  const c = connection as Connection | null;
-  if (!c) throw new Error("the directives stream did not start");
+  };
   // Registered before the first computation: a change notified meanwhile is not missed.
   let set = s.byOrg.get(orgId);
   if (!set) {
@@ -273,29 +254,33 @@ export async function openDirectivesStream(
     s.byOrg.set(orgId, set);
   }
   set.add(c);
-  request.signal.addEventListener("abort", () => c.close(), { once: true });
-
-  c.write(`retry: ${RECONNECT_MS}\n\n`);
-  const seq = ++computeSeq;
-  try {
-    deliver(c, seq, messageOf(await directivesFor(orgId, agent)));
-  } catch (error) {
-    c.close();
-    throw error;
-  }
-  // Alive for every replica's page at once, not only after the first tick.
-  touchStreamingInstances([{ orgId, agentId: agent.id, instanceId }]).catch((error: unknown) => {
-    console.error("directives stream: could not mark the instance alive:", error instanceof Error ? error.message : error);
+  request.on("close", () => {
+    closed = true;
+    unregister(s, c);
   });
 
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      // no-transform: response compression must not buffer the stream.
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
+  const seq = ++computeSeq;
+  let first: Message;
+  try {
+    first = messageOf(await directivesFor(facts, agent));
+  } catch (error) {
+    closed = true;
+    unregister(s, c);
+    throw error;
+  }
+  response.writeHead(200, {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    // no-transform: response compression must not buffer the stream.
+    "Cache-Control": "no-cache, no-transform",
+    Connection: "keep-alive",
+    "X-Accel-Buffering": "no",
+  });
+  response.flushHeaders();
+  c.write(`retry: ${RECONNECT_MS}\n\n`);
+  deliver(c, seq, first);
+  // Alive for every replica's page at once, not only after the first tick.
+  touchStreamingInstances([{ orgId, agentId: agent.id, instanceId }]).catch((error: unknown) => {
+    console.error(JSON.stringify({ level: "error", msg: "directives stream: could not mark the instance alive", error: error instanceof Error ? error.message : String(error) }));
   });
 }
 

@@ -1,15 +1,11 @@
-// What an agent must do now. Kill switches, budgets and rollouts add their part here as they
-// land; every endpoint that answers an agent (events, heartbeat, decide, the SSE stream) asks this.
+// An agent's directives outside a decision (events, heartbeat, the SSE stream, MCP): from the org's
+// facts and the agent's budget counters (at most a second old). Decide answers them from the
+// counters its commit read under lock instead.
 import "server-only";
-import { budgetDirective } from "../data/budgets";
-import { directiveRevision, killSwitchDirective } from "../data/killswitches";
-import type { Directives } from "./schemas";
-import type { AgentRef } from "./auth";
+import { budgetStatesForDirectives } from "../data/budget-counters";
+import { directivesOf, type Directives } from "../domain/decide/directives";
+import type { AgentProfile, OrgFacts } from "../domain/decide/types";
 
-export async function directivesFor(orgId: string, agent: AgentRef & { tags?: readonly string[] }): Promise<Directives> {
-  const [revision, killSwitch, budget] = await Promise.all([directiveRevision(orgId), killSwitchDirective(orgId, agent), budgetDirective(orgId, agent)]);
-  if (agent.status === "archived") return { halt: true, reason: "retired", budget: budget.budget, revision };
-  if (killSwitch) return { ...killSwitch, budget: budget.budget, revision };
-  if (budget.halt) return { halt: true, reason: "budget_exhausted", budget: budget.budget, revision };
-  return { halt: false, budget: budget.budget, revision };
+export async function directivesFor(facts: OrgFacts, agent: AgentProfile): Promise<Directives> {
+  return directivesOf(facts, agent, await budgetStatesForDirectives(facts, agent), new Date());
 }

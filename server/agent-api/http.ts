@@ -1,6 +1,9 @@
-// The agent API's HTTP plumbing: bounded JSON bodies, the error shape of DESIGN.md, and a wrapper
-// that turns anything unexpected into a logged 500 instead of an HTML page.
+// The agent API's HTTP plumbing over node:http: bounded bodies, JSON parsing that refuses
+// pathological input with a 400, the error shape of the agent API, request ids, and one structured
+// log line for anything unexpected (never a stack trace per request, never HTML).
 import "server-only";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { MAX_BODY_BYTES, type ApiErrorBody, type ApiErrorCode } from "./schemas";
 
@@ -29,9 +32,12 @@ export class ApiError extends Error {
   }
 }
 
-export function errorResponse(error: ApiError): Response {
-  const body: ApiErrorBody = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
-  return Response.json(body, { status: STATUS[error.code], headers: error.headers });
+export function errorBody(error: ApiError): ApiErrorBody {
+  return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+}
+
+export function errorStatus(error: ApiError): number {
+  return STATUS[error.code];
 }
 
 /** zod issues as `details`: the field's path, and the event's index where there is one. */
@@ -42,27 +48,6 @@ export function zodDetails(error: z.ZodError, prefix: (string | number)[] = []):
     const index = indexAt >= 0 && typeof path[indexAt + 1] === "number" ? (path[indexAt + 1] as number) : undefined;
     return { path: path.map(String).join(".") || "(body)", message: issue.message, ...(index !== undefined ? { index } : {}) };
   });
-}
-
-/** Reads the raw body, refusing with 413 as soon as it passes `limit` bytes (it reads no further). */
-export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Deeper JSON than this is refused: no real payload needs it, and it would exhaust stacks further on. */
@@ -104,31 +89,89 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-/** Reads a JSON body within `limit` bytes (413 beyond it, reading no further). */
-export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
-  return parseJsonText((await readBody(request, limit)).toString("utf8"));
-}
-
-function tooLarge(limit: number): ApiError {
+export function tooLarge(limit: number): ApiError {
   return new ApiError("payload_too_large", `The body is larger than ${limit} bytes; send smaller batches.`);
 }
 
-/** For the methods a route does not serve: the API's JSON error instead of an empty 405. */
-export function methodNotAllowed(allow: string) {
-  return apiHandler(async (request) =>
-    errorResponse(new ApiError("method_not_allowed", `${request.method} is not supported here; use ${allow}.`, undefined, { Allow: allow })),
-  );
+/** Reads the raw body, refusing with 413 as soon as it passes `limit` bytes (it reads no further). */
+export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(request.headers["content-length"] ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (error: unknown, body?: Buffer) => {
+      if (done) return;
+      done = true;
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onError);
+      if (error) reject(error);
+      else resolve(body as Buffer);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop reading; the answer closes the connection.
+        request.pause();
+        finish(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish(null, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    const onError = (error: Error) => finish(error);
+    request.on("data", onData);
+    request.on("end", onEnd);
+    request.on("error", onError);
+  });
 }
 
-/** Every /api/v1 handler runs inside this: a client never gets HTML, and never a bare 500 for its own input. */
-export function apiHandler<Args extends unknown[]>(handler: (request: Request, ...args: Args) => Promise<Response>) {
-  return async (request: Request, ...args: Args): Promise<Response> => {
-    try {
-      return await handler(request, ...args);
-    } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error);
-      console.error(`agent API ${request.method} ${new URL(request.url).pathname}:`, error);
-      return errorResponse(new ApiError("internal_error", "Something went wrong on our side; the request can be retried safely."));
-    }
-  };
+/** Reads a JSON body within `limit` bytes (413 beyond it). */
+export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  return parseJsonText((await readBody(request, limit)).toString("utf8"));
 }
+
+/** A request id: the caller's `X-Request-Id` when it is a sane token, a fresh one otherwise. */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers["x-request-id"];
+  return typeof given === "string" && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : randomUUID();
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+    ...headers,
+  });
+  response.end(text);
+}
+
+export function sendError(response: ServerResponse, error: ApiError, extraHeaders: Record<string, string> = {}): void {
+  sendJson(response, errorStatus(error), errorBody(error), { ...error.headers, ...extraHeaders });
+}
+
+/** One line per unexpected failure: enough to find it (request id), not a stack per request unless asked for. */
+export function logServerError(context: { requestId: string; method: string; path: string }, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const line: Record<string, unknown> = {
+    level: "error",
+    msg: "agent API request failed",
+    requestId: context.requestId,
+    method: context.method,
+    path: context.path,
+    error: err.message,
+    ...(typeof (err as { code?: unknown }).code === "string" ? { code: (err as unknown as { code: string }).code } : {}),
+  };
+  if (process.env.AGENTRY_DEBUG_ERRORS === "1") line.stack = err.stack;
+  console.error(JSON.stringify(line));
+}
+
+export const INTERNAL_ERROR = () => new ApiError("internal_error", "Something went wrong on our side; the request can be retried safely.");

@@ -4,13 +4,15 @@
 // POST is answered on its own (JSON, no session), so any replica can serve any call.
 import "server-only";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { authenticateAgent, requireAgentKey, type AgentPrincipal, type AgentProfile } from "./auth";
+import type { OrgFacts } from "../domain/decide/types";
+import { type AgentPrincipal, type AgentProfile } from "./auth";
 import { decide } from "./decide";
 import { directivesFor } from "./directives";
-import { ApiError, parseJsonText, readBody } from "./http";
+import { ApiError, logServerError } from "./http";
 import { ingestEvents } from "./ingest";
 import {
   decideRequestSchema,
@@ -37,15 +39,15 @@ export const reportEventsInputSchema = z.object({
 });
 
 /** A tool's answer: the structured result, and the same as JSON text for clients that read only text. */
-function result(value: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value };
+function result(value: object): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value as Record<string, unknown> };
 }
 
 /**
  * Our own refusals (bad task type, no valid event …) reach the agent as tool errors it can read;
  * anything unexpected is logged and answered without internals.
  */
-async function guarded(tool: string, work: () => Promise<CallToolResult>): Promise<CallToolResult> {
+async function guarded(context: { requestId: string; tool: string }, work: () => Promise<CallToolResult>): Promise<CallToolResult> {
   try {
     return await work();
   } catch (error) {
@@ -53,13 +55,13 @@ async function guarded(tool: string, work: () => Promise<CallToolResult>): Promi
       const details = error.details?.map((detail) => `${detail.path}: ${detail.message}`).join("; ");
       return { content: [{ type: "text", text: `${error.code}: ${error.message}${details ? ` (${details})` : ""}` }], isError: true };
     }
-    console.error(`MCP tool ${tool}:`, error);
+    logServerError({ requestId: context.requestId, method: "MCP", path: `/api/v1/mcp#${context.tool}` }, error);
     return { content: [{ type: "text", text: "internal_error: Something went wrong on our side; the call can be retried safely." }], isError: true };
   }
 }
 
 /** The tools, bound to the agent whose key made this request. */
-export function createAgentMcpServer(principal: AgentPrincipal, agent: AgentProfile): McpServer {
+export function createAgentMcpServer(principal: AgentPrincipal, facts: OrgFacts, agent: AgentProfile, requestId: string): McpServer {
   const server = new McpServer({ name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION }, { capabilities: { tools: {} } });
 
   server.registerTool(
@@ -74,7 +76,7 @@ export function createAgentMcpServer(principal: AgentPrincipal, agent: AgentProf
       outputSchema: inline(decideResponseSchema),
       annotations: { readOnlyHint: false, idempotentHint: false, openWorldHint: false },
     },
-    (request) => guarded("decide", async () => result(await decide(principal, agent, request))),
+    (request) => guarded({ requestId, tool: "decide" }, async () => result(await decide(principal, facts, agent, request))),
   );
 
   server.registerTool(
@@ -86,7 +88,7 @@ export function createAgentMcpServer(principal: AgentPrincipal, agent: AgentProf
       outputSchema: inline(directivesSchema),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    () => guarded("get_directives", async () => result(await directivesFor(principal.orgId, agent))),
+    () => guarded({ requestId, tool: "get_directives" }, async () => result(await directivesFor(facts, agent))),
   );
 
   server.registerTool(
@@ -100,35 +102,23 @@ export function createAgentMcpServer(principal: AgentPrincipal, agent: AgentProf
       outputSchema: inline(eventsResponseSchema),
       annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: false },
     },
-    (input) => guarded("report_events", async () => result((await ingestEvents(principal, input)).body)),
+    (input) => guarded({ requestId, tool: "report_events" }, async () => result((await ingestEvents(principal, facts, input)).body)),
   );
 
   return server;
 }
 
-function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers });
-}
-
-/** POST /api/v1/mcp: authenticate the agent key, then let a fresh stateless transport answer. */
-export async function handleMcpPost(request: Request): Promise<Response> {
-  let principal: AgentPrincipal;
-  try {
-    principal = await authenticateAgent(request);
-  } catch (error) {
-    // RFC 6750 / MCP authorization: a 401 says how to authenticate.
-    if (error instanceof ApiError && error.code === "unauthorized") throw new ApiError(error.code, error.message, undefined, { "WWW-Authenticate": 'Bearer realm="agentry"' });
-    throw error;
-  }
-  const agent = requireAgentKey(principal);
-  // Read within the agent API's body limit (413 beyond it); the transport then skips its own read.
-  const parsedBody = parseJsonText((await readBody(request, MAX_BODY_BYTES)).toString("utf8"));
-
-  const server = createAgentMcpServer(principal, agent);
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+/** POST /api/v1/mcp, after the route authenticated the agent key and read the body: a fresh stateless transport answers. */
+export async function handleMcpPost(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: { principal: AgentPrincipal; facts: OrgFacts; agent: AgentProfile; body: unknown; requestId: string },
+): Promise<void> {
+  const server = createAgentMcpServer(context.principal, context.facts, context.agent, context.requestId);
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
-    return await transport.handleRequest(request, { parsedBody });
+    await transport.handleRequest(request, response, context.body);
   } finally {
     // With JSON responses the answer is complete here; closing frees the per-request server.
     await server.close().catch(() => {});
@@ -136,6 +126,8 @@ export async function handleMcpPost(request: Request): Promise<Response> {
 }
 
 /** Stateless: no standalone event stream to open (GET) and no session to end (DELETE). */
-export function mcpMethodNotAllowed(): Response {
-  return jsonRpcError(405, -32000, "Method not allowed: this MCP server is stateless; send JSON-RPC with POST.", { Allow: "POST" });
-}
+export const MCP_METHOD_NOT_ALLOWED = {
+  status: 405,
+  body: { jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this MCP server is stateless; send JSON-RPC with POST." }, id: null },
+  headers: { Allow: "POST" },
+} as const;

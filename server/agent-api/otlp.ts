@@ -3,11 +3,13 @@
 // redaction, pricing, deduplication (the span id is the event id) and one transaction per request.
 // The answer is OTLP's own: `{}` when every span was taken, `partialSuccess` when some were not.
 import "server-only";
+import type { IncomingMessage } from "node:http";
 import { gunzipSync } from "node:zlib";
+import type { OrgFacts } from "../domain/decide/types";
 import { countSpans, mapTraceRequest, otlpTraceRequestSchema } from "../domain/telemetry/otlp-mapping";
 import type { AgentPrincipal } from "./auth";
 import { ApiError, parseJsonText, readBody, zodDetails } from "./http";
-import { storeAndFollowUp, validateBatch } from "./ingest";
+import { storeValidEvents, validateBatch } from "./ingest";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "./schemas";
 
 export interface OtlpExportResponse {
@@ -18,10 +20,10 @@ const JSON_ONLY =
   "Only OTLP/HTTP JSON is supported: send Content-Type: application/json (in OpenTelemetry SDKs, set the exporter protocol to http/json).";
 
 /** The request's JSON, within the same 1 MiB as the events endpoint, before and after gzip. */
-export async function readOtlpJson(request: Request): Promise<unknown> {
-  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+export async function readOtlpJson(request: IncomingMessage): Promise<unknown> {
+  const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (contentType !== "" && contentType !== "application/json") throw new ApiError("unsupported_media_type", JSON_ONLY);
-  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip") throw new ApiError("unsupported_media_type", "Content-Encoding must be gzip or absent.");
 
   let body = await readBody(request, MAX_BODY_BYTES);
@@ -40,7 +42,7 @@ export async function readOtlpJson(request: Request): Promise<unknown> {
 
 const MAX_ERROR_MESSAGE = 2000;
 
-export async function ingestOtlpTraces(principal: AgentPrincipal, payload: unknown, now = new Date()): Promise<OtlpExportResponse> {
+export async function ingestOtlpTraces(principal: AgentPrincipal, facts: OrgFacts, payload: unknown, now = new Date()): Promise<OtlpExportResponse> {
   const envelope = otlpTraceRequestSchema.safeParse(payload);
   if (!envelope.success) throw new ApiError("invalid_request", "The body is not an OTLP ExportTraceServiceRequest.", zodDetails(envelope.error));
   const spanCount = countSpans(envelope.data);
@@ -59,7 +61,7 @@ export async function ingestOtlpTraces(principal: AgentPrincipal, payload: unkno
       const spanIndex = mapped.events[rejection.index]?.spanIndex ?? rejection.index;
       rejected.push({ spanIndex, message: rejection.message });
     }
-    if (valid.length > 0) await storeAndFollowUp(principal, valid);
+    if (valid.length > 0) await storeValidEvents(principal, facts, valid);
   }
   if (rejected.length === 0) return {};
 

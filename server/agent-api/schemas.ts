@@ -2,6 +2,11 @@
 // source of the API's validation, its TypeScript types (also used by the SDK in sdk/) and its
 // OpenAPI document (GET /api/v1/openapi.json). No server-only imports here: the SDK uses it.
 import { z } from "zod";
+import type { Directives as DirectivesType } from "../domain/decide/directives";
+import { HALT_REASONS } from "../domain/decide/directives";
+import { EVENT_TYPES, type AgentEvent as AgentEventType } from "../domain/telemetry/events";
+
+export { EVENT_TYPES };
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,7 +19,6 @@ const shortText = (max = 200) =>
     .max(max)
     .refine((value) => !value.includes("\u0000"), "must not contain the NUL character (U+0000)");
 
-export const EVENT_TYPES = ["llm_call", "tool_call", "task_start", "task_end", "decision", "error", "log"] as const;
 
 /** A decimal amount of US dollars: a JSON number or a decimal string such as "0.0125". */
 export const usdAmount = z
@@ -44,7 +48,10 @@ export const eventSchema = z
     attributes: z.record(z.string(), z.unknown()).optional().meta({ description: "Free-form; sensitive values are redacted before storage" }),
   })
   .meta({ id: "Event" });
-export type AgentEvent = z.infer<typeof eventSchema>;
+export type AgentEvent = AgentEventType;
+// The schema and the domain's type describe the same event (a compile-time check).
+const eventsAgree: [z.infer<typeof eventSchema>, AgentEventType] extends [AgentEventType, z.infer<typeof eventSchema>] ? true : never = true;
+void eventsAgree;
 
 /** The envelope is checked strictly; each event is then checked on its own (one bad event does not sink the batch). */
 export const eventsRequestSchema = z
@@ -56,7 +63,7 @@ export const eventsRequestSchema = z
 export const directivesSchema = z
   .object({
     halt: z.boolean(),
-    reason: z.enum(["kill_switch", "budget_exhausted", "loop_detected", "retired"]).optional(),
+    reason: z.enum(HALT_REASONS).optional(),
     killSwitchId: z.string().optional(),
     budget: z
       .object({
@@ -75,7 +82,9 @@ export const directivesSchema = z
       .meta({ description: "The org's directives revision: send it back as the heartbeat's `directiveVersion` once applied" }),
   })
   .meta({ id: "Directives", description: "What the agent must do now. Amounts are decimal strings of US dollars." });
-export type Directives = z.infer<typeof directivesSchema>;
+export type Directives = DirectivesType;
+const directivesAgree: [z.infer<typeof directivesSchema>, DirectivesType] extends [DirectivesType, z.infer<typeof directivesSchema>] ? true : never = true;
+void directivesAgree;
 
 export const rejectionSchema = z.object({ index: z.number().int(), code: z.string(), message: z.string() });
 

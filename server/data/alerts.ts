@@ -1,7 +1,6 @@
 // Alerts: stored for the console and queued for the org's webhooks in the caller's transaction, so an
-// alert exists exactly when the change that raised it commits. The webhook worker
-// (server/data/webhook-worker.ts) sends the queued deliveries after commit.
-import type pg from "pg";
+// alert exists exactly when the change that raised it commits. Each delivery is queued with its job
+// (webhooks.deliver, server/data/webhook-delivery.ts), which sends it after commit.
 import type { DbOrTx, Tx } from "../db";
 import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
 import type { AlertKind, AlertSeverity } from "../domain/alerts/kinds";
@@ -22,21 +21,12 @@ export interface RaiseAlertInput {
   teamId?: string | null;
 }
 
-/** A node-postgres client (agent API hot paths) or a Prisma transaction client (console). */
-export type SqlClient = pg.PoolClient | pg.Client | Tx;
+import { sqlRows, type SqlClient } from "../db/sql";
+import { addJobs, job } from "../jobs/queue";
 
-function isPrismaTx(client: SqlClient): client is Tx {
-  return typeof (client as { $queryRawUnsafe?: unknown }).$queryRawUnsafe === "function";
-}
+export { sqlRows, type SqlClient };
 
-/** Runs one parameterised statement on either kind of client. */
-export async function sqlRows<T>(client: SqlClient, text: string, params: readonly unknown[]): Promise<T[]> {
-  if (isPrismaTx(client)) return client.$queryRawUnsafe<T[]>(text, ...params);
-  const result = await client.query(text, [...params]);
-  return result.rows as T[];
-}
-
-// One statement: the alert, then one pending delivery per enabled webhook that wants this kind.
+// One statement: the alert, one pending delivery per enabled webhook that wants this kind, and a job per delivery.
 const RAISE_SQL = `
 WITH alert AS (
   INSERT INTO alerts (org_id, kind, severity, title, details, agent_id, team_id)
@@ -47,8 +37,14 @@ WITH alert AS (
   SELECT $1::uuid, w.id, alert.id
   FROM webhooks w, alert
   WHERE w.org_id = $1::uuid AND w.enabled AND (cardinality(w.kinds) = 0 OR $2 = ANY (w.kinds))
+  RETURNING id
+), jobs AS (
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM queued) THEN (
+    SELECT count(*) FROM graphile_worker.add_jobs(
+      (SELECT array_agg(ROW('webhooks:deliver', json_build_object('deliveryId', q.id), NULL, now(), NULL, NULL, NULL, NULL)::graphile_worker.job_spec) FROM queued q))
+  ) ELSE 0 END AS queued
 )
-SELECT id::text AS id FROM alert`;
+SELECT alert.id::text AS id, jobs.queued FROM alert, jobs`;
 
 /** Stores the alert and queues its webhook deliveries in the caller's transaction. Returns the alert id. */
 export async function raiseAlert(client: SqlClient, input: RaiseAlertInput): Promise<string> {
@@ -88,6 +84,7 @@ export async function queueTestDelivery(
   );
   const row = rows[0];
   if (!row) throw new Error("queueTestDelivery: no such webhook");
+  await addJobs(client, [job("webhooks:deliver", { deliveryId: row.delivery_id })]);
   return { alertId: row.alert_id, deliveryId: row.delivery_id };
 }
 

@@ -168,80 +168,11 @@ export async function decideApproval(
   return { ok: true, id: approval.id, status: input.decision, decidedAt: now };
 }
 
-export type ConsumeApprovalResult = { ok: true; approvalId: string } | { ok: false; code: ConsumeRefusalCode; message: string };
-
-/**
- * Spends an approved request on the decision that names it: `decide` calls this (inside its own
- * transaction, so the decision record and the use commit together) when the policies answer
- * require_approval and the request carries `approvalId`. It refuses a pending, denied, expired,
- * lapsed or already-used approval, another agent's, and one for a different action or arguments.
- */
-export async function consumeApproval(
-  client: pg.PoolClient,
-  input: { orgId: string; agentId: string; approvalId: string; decisionId: string; action: RequestedAction; now?: Date },
-): Promise<ConsumeApprovalResult> {
-  const refusal = await approvalRefusal(client, input, true);
-  if (refusal) return { ok: false, ...refusal };
-  await client.query("UPDATE approvals SET used_at = $2, used_by_decision_id = $3 WHERE id = $1", [input.approvalId, input.now ?? new Date(), input.decisionId]);
-  return { ok: true, approvalId: input.approvalId };
-}
-
-/**
- * The same check without using the approval up (decide's policy step, before budgets and
- * routing have had their say); consumeApproval repeats it under the row lock when recording.
- */
-export async function checkApproval(input: { orgId: string; agentId: string; approvalId: string; action: RequestedAction; now?: Date }): Promise<ConsumeApprovalResult> {
-  const refusal = await approvalRefusal(getPool(), input, false);
-  return refusal ? { ok: false, ...refusal } : { ok: true, approvalId: input.approvalId };
-}
-
-async function approvalRefusal(
-  client: pg.PoolClient | pg.Pool,
-  input: { orgId: string; agentId: string; approvalId: string; action: RequestedAction; now?: Date },
-  lock: boolean,
-): Promise<{ code: ConsumeRefusalCode; message: string } | null> {
-  const now = input.now ?? new Date();
-  if (!isUuid(input.approvalId)) return { code: "approval_not_found", message: "No such approval for this agent." };
-  const { rows } = await client.query<{
-    id: string;
-    agent_id: string;
-    status: ApprovalStatus;
-    expires_at: Date;
-    decided_by: string | null;
-    decided_at: Date | null;
-    action_type: string;
-    action_name: string;
-    arguments: unknown;
-    used_at: Date | null;
-  }>(
-    `SELECT id, agent_id, status, expires_at, decided_by, decided_at, action_type, action_name, arguments, used_at
-       FROM approvals WHERE id = $1 AND org_id = $2 ${lock ? "FOR UPDATE" : ""}`,
-    [input.approvalId, input.orgId],
-  );
-  const row = rows[0];
-  return consumeRefusal(
-    row
-      ? {
-          agentId: row.agent_id,
-          status: row.status,
-          expiresAt: row.expires_at,
-          decidedBy: row.decided_by,
-          decidedAt: row.decided_at,
-          actionType: row.action_type,
-          actionName: row.action_name,
-          arguments: row.arguments,
-          usedAt: row.used_at,
-        }
-      : null,
-    input.agentId,
-    input.action,
-    now,
-  );
-}
-
 /**
  * Marks pending requests past their expiry as expired, each audited (actor: system) and each org's
- * waiting agents woken. Safe to run in every replica at once: rows are claimed with SKIP LOCKED.
+ * waiting agents woken (the approvals.expire job, queued when a request is opened). Safe to run in
+ * several processes at once: rows are claimed with SKIP LOCKED. Expiry is also computed on every
+ * read, so this only makes it permanent and audited.
  */
 export async function sweepExpiredApprovals(pool: pg.Pool = getPool(), now = new Date(), batch = 500): Promise<number> {
   return inTransaction(pool, async (client) => {
@@ -276,23 +207,6 @@ export async function sweepExpiredApprovals(pool: pg.Pool = getPool(), now = new
     for (const orgId of new Set(rows.map((row) => row.org_id))) await notifyChange(client, { orgId, kind: APPROVAL_CHANGE_KIND });
     return rows.length;
   });
-}
-
-const SWEEP_INTERVAL_MS = 30_000;
-const globalForSweep = globalThis as unknown as { agentryApprovalSweep?: ReturnType<typeof setInterval> };
-
-/**
- * Starts this process's periodic expiry sweep once (called by the approval endpoints and the
- * console). Expiry is also computed on every read, so the sweep only makes it permanent and audited.
- */
-export function ensureApprovalSweep(): void {
-  if (globalForSweep.agentryApprovalSweep) return;
-  const run = () => {
-    sweepExpiredApprovals().catch((error: unknown) => console.error("approval expiry sweep failed:", error instanceof Error ? error.message : error));
-  };
-  globalForSweep.agentryApprovalSweep = setInterval(run, SWEEP_INTERVAL_MS);
-  globalForSweep.agentryApprovalSweep.unref?.();
-  run();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
 // Kill switches' storage. Engaging or releasing one, in one transaction: the switch, a new
 // directive revision for the org (the switch stores the revision it introduced, so acknowledgements
-// can be counted), the audit entry, an alert, and a NOTIFY that every process receives on commit.
-// Reads (decide, directives) come from a per-org snapshot in memory, dropped on every change.
+// can be counted), the audit entry and an alert; the tables' triggers tell every process on commit.
+// Reads on the decision path come from the org's facts in memory (server/data/facts.ts).
 import "server-only";
 import type pg from "pg";
 import type { Db } from "../db";
 import { getPool } from "../db/pool";
-import { changeConcerns, isListening, notifyChange, onChange } from "../db/notify";
 import { ackStats, type AckStats } from "../domain/killswitch/acks";
 import { switchFor, type ActiveSwitch, type KillSwitchScope } from "../domain/killswitch/match";
 import { isTeamScoped } from "../domain/killswitch/rules";
@@ -15,123 +14,6 @@ import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
 import { appendAuditRaw, type NewAuditEntry } from "./audit";
 
 export type { ActiveSwitch } from "../domain/killswitch/match";
-
-// ---------------------------------------------------------------------------------------------
-// The per-org snapshot: active switches and the org's directive revision.
-
-interface Snapshot {
-  switches: ActiveSwitch[];
-  revision: number;
-  loadedAt: number;
-}
-
-interface SnapshotCache {
-  entries: Map<string, Promise<Snapshot>>;
-  /** Bumped on every invalidation, so a load that raced a change is not kept. */
-  generations: Map<string, number>;
-  unsubscribe: (() => void) | null;
-}
-
-// Safety net only: NOTIFY drops the snapshot at once; this bounds staleness if LISTEN is down.
-const SNAPSHOT_TTL_MS = 30_000;
-
-const globalForSwitches = globalThis as unknown as { agentryKillSwitchCache?: SnapshotCache };
-
-function cache(): SnapshotCache {
-  const c = (globalForSwitches.agentryKillSwitchCache ??= { entries: new Map(), generations: new Map(), unsubscribe: null });
-  // Any change of the org may have bumped its revision (budgets, rollouts), so drop on every kind.
-  c.unsubscribe ??= onChange((change) => {
-    if (change.orgId === "*") forgetAllKillSwitches();
-    else if (changeConcerns(change, change.orgId)) forgetKillSwitches(change.orgId);
-  });
-  return c;
-}
-
-/** Drops this process's snapshot of the org (other processes drop theirs on the NOTIFY). */
-export function forgetKillSwitches(orgId: string): void {
-  const c = cache();
-  c.entries.delete(orgId);
-  c.generations.set(orgId, (c.generations.get(orgId) ?? 0) + 1);
-}
-
-function forgetAllKillSwitches(): void {
-  const c = cache();
-  for (const orgId of [...c.entries.keys()]) forgetKillSwitches(orgId);
-}
-
-interface SwitchRow {
-  id: string;
-  scope: KillSwitchScope;
-  target: string;
-  reason_code: string;
-  reason: string;
-  revision: number;
-}
-
-async function loadSnapshot(orgId: string): Promise<Snapshot> {
-  const pool = getPool();
-  const [switches, revision] = await Promise.all([
-    pool.query<SwitchRow>(
-      "SELECT id::text, scope::text AS scope, target, reason_code, reason, revision FROM kill_switches WHERE org_id = $1 AND released_at IS NULL ORDER BY revision",
-      [orgId],
-    ),
-    pool.query<{ revision: number }>("SELECT revision FROM directive_revisions WHERE org_id = $1", [orgId]),
-  ]);
-  return {
-    switches: switches.rows.map((row) => ({ id: row.id, scope: row.scope, target: row.target, reasonCode: row.reason_code, reason: row.reason, revision: row.revision })),
-    revision: revision.rows[0]?.revision ?? 0,
-    loadedAt: Date.now(),
-  };
-}
-
-async function snapshot(orgId: string): Promise<Snapshot> {
-  const c = cache();
-  const cached = c.entries.get(orgId);
-  if (cached) {
-    const value = await cached.catch(() => null);
-    if (value && isListening() && Date.now() - value.loadedAt < SNAPSHOT_TTL_MS) return value;
-    if (c.entries.get(orgId) === cached) c.entries.delete(orgId);
-  }
-  const generation = c.generations.get(orgId) ?? 0;
-  const loading = loadSnapshot(orgId);
-  // Kept only while no change arrived during the load and LISTEN is up (otherwise nothing would drop it).
-  if (isListening()) c.entries.set(orgId, loading);
-  try {
-    const value = await loading;
-    if ((c.generations.get(orgId) ?? 0) !== generation && c.entries.get(orgId) === loading) c.entries.delete(orgId);
-    return value;
-  } catch (error) {
-    if (c.entries.get(orgId) === loading) c.entries.delete(orgId);
-    throw error;
-  }
-}
-
-/** The org's engaged switches (cached per org, dropped on any change in any process). */
-export async function activeSwitches(orgId: string): Promise<ActiveSwitch[]> {
-  return (await snapshot(orgId)).switches;
-}
-
-/** The org's directive revision: what agents acknowledge in heartbeats. */
-export async function directiveRevision(orgId: string): Promise<number> {
-  return (await snapshot(orgId)).revision;
-}
-
-/** The kill-switch part of an agent's directives, or null when no switch stops it. */
-export async function killSwitchDirective(
-  orgId: string,
-  agent: { id: string; teamId: string | null; tags?: readonly string[] },
-): Promise<{ halt: true; reason: "kill_switch" | "loop_detected"; killSwitchId: string } | null> {
-  const switches = await activeSwitches(orgId);
-  if (switches.length === 0) return null;
-  let tags = agent.tags;
-  if (!tags && switches.some((sw) => sw.scope === "tag")) {
-    const { rows } = await getPool().query<{ tags: string[] }>("SELECT tags FROM agents WHERE id = $1", [agent.id]);
-    tags = rows[0]?.tags ?? [];
-  }
-  const covering = switchFor(switches, { agentId: agent.id, teamId: agent.teamId, tags: tags ?? [] });
-  if (!covering) return null;
-  return { halt: true, reason: covering.reasonCode === "loop_detected" ? "loop_detected" : "kill_switch", killSwitchId: covering.id };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Changes.
@@ -303,7 +185,6 @@ export async function engageKillSwitch(client: SqlClient, input: EngageInput): P
     agentId: record.scope === "agent" ? record.target : null,
     teamId: record.teamId,
   });
-  await notifyChange(client, { orgId: input.orgId, kind: "killswitch" });
   return record;
 }
 
@@ -352,7 +233,6 @@ export async function releaseKillSwitch(client: SqlClient, input: ReleaseInput):
     agentId: record.scope === "agent" ? record.target : null,
     teamId: record.teamId,
   });
-  await notifyChange(client, { orgId: input.orgId, kind: "killswitch" });
   return { record, alreadyReleased: false };
 }
 
@@ -393,30 +273,6 @@ export async function engageSystemSwitch(
 
 // ---------------------------------------------------------------------------------------------
 // Acknowledgements and the streaming instances.
-
-/** Records that an instance applied `revision` (first time only): the time a switch took to reach it. */
-export async function recordDirectiveAck(orgId: string, agentId: string, instanceId: string, revision: number): Promise<void> {
-  if (revision <= 0) return;
-  await getPool().query(
-    `INSERT INTO directive_acks (org_id, agent_id, instance_id, revision) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (agent_id, instance_id, revision) DO NOTHING`,
-    [orgId, agentId, instanceId, revision],
-  );
-}
-
-/** An instance connected to the directives stream: counted as alive (and streaming) by every replica. */
-export async function touchStreamingInstances(instances: readonly { orgId: string; agentId: string; instanceId: string }[]): Promise<void> {
-  if (instances.length === 0) return;
-  // Sorted, so concurrent batches from several processes lock rows in the same order.
-  const sorted = [...instances].sort((a, b) => (a.agentId === b.agentId ? a.instanceId.localeCompare(b.instanceId) : a.agentId.localeCompare(b.agentId)));
-  await getPool().query(
-    `INSERT INTO agent_instances (org_id, agent_id, instance_id, last_heartbeat_at, stream_seen_at)
-     SELECT c.org_id, c.agent_id, c.instance_id, now(), now()
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS c(org_id, agent_id, instance_id)
-     ON CONFLICT (agent_id, instance_id) DO UPDATE SET last_heartbeat_at = now(), stream_seen_at = now()`,
-    [sorted.map((i) => i.orgId), sorted.map((i) => i.agentId), sorted.map((i) => i.instanceId)],
-  );
-}
 
 /** Instances seen (heartbeat or stream) within this window count as connected. */
 export const CONNECTED_WINDOW_SEC = 60;

@@ -1,10 +1,13 @@
 // Applies prisma/migrations/<name>/migration.sql in name order, each in its own transaction,
 // under an advisory lock so replicas starting together apply each migration once. An applied
-// migration whose file changed afterwards is refused: history is not rewritten silently.
+// migration whose file changed afterwards is refused: history is not rewritten silently. Then the
+// job queue's own schema (graphile_worker), which graphile-worker migrates itself.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { runMigrations } from "graphile-worker";
 import pg from "pg";
+import { quietJobLogger } from "../jobs/logger";
 
 const LOCK_KEY = 7_243_110_001; // arbitrary, stable: "agentry migrations"
 
@@ -28,7 +31,7 @@ export function readMigrations(dir = join(process.cwd(), "prisma", "migrations")
 
 export async function applyMigrations(
   databaseUrl: string,
-  options: { dir?: string; log?: (line: string) => void } = {},
+  options: { dir?: string; log?: (line: string) => void; jobQueue?: boolean } = {},
 ): Promise<string[]> {
   const log = options.log ?? (() => {});
   const migrations = readMigrations(options.dir);
@@ -75,5 +78,6 @@ export async function applyMigrations(
     await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
     await client.end();
   }
+  if (options.jobQueue !== false) await runMigrations({ connectionString: databaseUrl, logger: quietJobLogger });
   return applied;
 }

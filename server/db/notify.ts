@@ -7,24 +7,43 @@
 // After the LISTEN connection is (re)established, notifications sent while it was down are lost,
 // so listeners then receive `{ orgId: "*", kind: "*" }` (ANY_CHANGE): "anything may have changed,
 // drop what you cached". Caches should also check `isListening()` before trusting themselves.
-import pg from "pg";
+import type pg from "pg";
 import type { Tx } from "../db";
-import { env } from "../env";
+import { getPool } from "./pool";
 
 export const CHANGES_CHANNEL = "agentry_changes";
 
-export type ChangeKind = "killswitch" | "policy" | "budget" | "directives" | "routing";
+/**
+ * What changed. Fact tables (agents, teams, keys, orgs, budgets, models, routing rules, policies,
+ * kill switches) notify through triggers (see the facts_notify migration), so no write can forget;
+ * the other kinds are sent by the code that makes the change.
+ */
+export const CHANGE_KINDS = [
+  "agents", // agents and teams: the registry profile decisions read
+  "keys", // API keys created or revoked
+  "org", // org settings (redaction, the policy default)
+  "killswitch",
+  "policy",
+  "budget", // budget definitions, and a hard budget running out
+  "routing", // the model registry and routing rules
+  "directives", // the org's directive revision moved for another reason
+  "approval", // an approval was decided or expired (long-polls wake on it)
+  "rollout", // agent versions and rollouts
+  "compliance", // risk classes, data categories and compliance rules
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface Change {
   orgId: string;
-  kind: string;
+  /** A ChangeKind, or "*" after a reconnect. */
+  kind: ChangeKind | "*";
 }
 
 /** Sent to listeners after a (re)connect: changes may have been missed while not listening. */
 export const ANY_CHANGE: Change = Object.freeze({ orgId: "*", kind: "*" });
 
 /** True when `change` may concern `orgId` (and, when given, one of `kinds`). */
-export function changeConcerns(change: Change, orgId: string, kinds?: readonly string[]): boolean {
+export function changeConcerns(change: Change, orgId: string, kinds?: readonly ChangeKind[]): boolean {
   if (change.orgId !== "*" && change.orgId !== orgId) return false;
   if (!kinds || change.kind === "*") return true;
   return kinds.includes(change.kind);
@@ -34,7 +53,8 @@ type Listener = (change: Change) => void;
 
 interface NotifyState {
   listeners: Set<Listener>;
-  client: pg.Client | null;
+  /** A connection taken from the process's pool and held for LISTEN. */
+  client: pg.PoolClient | null;
   connecting: boolean;
   listening: boolean;
   stopped: boolean;
@@ -92,7 +112,8 @@ export function parseChange(payload: string | undefined): Change | null {
     if (typeof value !== "object" || value === null) return null;
     const { orgId, kind } = value as Record<string, unknown>;
     if (typeof orgId !== "string" || typeof kind !== "string") return null;
-    return { orgId, kind };
+    if (kind !== "*" && !(CHANGE_KINDS as readonly string[]).includes(kind)) return null;
+    return { orgId, kind: kind as ChangeKind | "*" };
   } catch {
     return null;
   }
@@ -109,58 +130,66 @@ function scheduleReconnect(s: NotifyState): void {
   s.retryTimer.unref?.();
 }
 
-function dropClient(s: NotifyState, client: pg.Client): void {
+/** Gives a LISTEN connection back to the pool, destroyed: it must not serve queries with a LISTEN on it. */
+function discard(client: pg.PoolClient): void {
+  client.removeAllListeners("notification");
+  client.removeAllListeners("end");
+  client.removeAllListeners("error");
+  client.on("error", () => {});
+  try {
+    client.release(true);
+  } catch {
+    // already released
+  }
+}
+
+function dropClient(s: NotifyState, client: pg.PoolClient): void {
   if (s.client !== client) return;
   s.client = null;
   s.listening = false;
   if (s.pingTimer) clearInterval(s.pingTimer);
   s.pingTimer = null;
-  client.removeAllListeners("notification");
-  client.removeAllListeners("end");
-  client.removeAllListeners("error");
-  client.on("error", () => {});
-  void client.end().catch(() => {});
+  discard(client);
   scheduleReconnect(s);
 }
 
 function connect(s: NotifyState): Promise<void> {
   if (s.stopped || s.client || s.connecting) return s.ready ?? Promise.resolve();
   s.connecting = true;
-  const client = new pg.Client({ connectionString: env().DATABASE_URL, keepAlive: true, application_name: "agentry-listen" });
   s.ready = (async () => {
+    let client: pg.PoolClient | null = null;
     try {
-      client.on("error", (error: Error & { code?: string }) => {
+      client = await getPool().connect();
+      const held = client;
+      held.on("error", (error: Error & { code?: string }) => {
         // 57P0x: the server is shutting down or restarting; the reconnect below handles it quietly.
-        if (!error.code?.startsWith("57P0")) console.error("agentry_changes listener connection error:", error.message);
-        dropClient(s, client);
+        if (!error.code?.startsWith("57P0")) console.error(JSON.stringify({ level: "error", msg: "agentry_changes listener connection error", error: error.message }));
+        dropClient(s, held);
       });
-      client.on("end", () => dropClient(s, client));
-      client.on("notification", (message) => {
+      held.on("end", () => dropClient(s, held));
+      held.on("notification", (message) => {
         if (message.channel !== CHANGES_CHANNEL) return;
         const change = parseChange(message.payload);
         if (change) dispatch(change);
       });
-      await client.connect();
-      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      await held.query(`LISTEN ${CHANGES_CHANNEL}`);
       if (s.stopped) {
-        await client.end().catch(() => {});
+        discard(held);
         return;
       }
-      s.client = client;
+      s.client = held;
       s.listening = true;
       const reconnected = s.attempt > 0;
       s.attempt = 0;
       // A connection can die silently (a proxy, a sleeping laptop): a cheap query finds out.
       s.pingTimer = setInterval(() => {
-        client.query("SELECT 1").catch(() => dropClient(s, client));
+        held.query("SELECT 1").catch(() => dropClient(s, held));
       }, PING_INTERVAL_MS);
       s.pingTimer.unref?.();
       if (reconnected) dispatch(ANY_CHANGE);
     } catch (error) {
-      console.error("agentry_changes LISTEN failed:", error instanceof Error ? error.message : error);
-      client.removeAllListeners();
-      client.on("error", () => {});
-      await client.end().catch(() => {});
+      if (!s.stopped) console.error(JSON.stringify({ level: "error", msg: "agentry_changes LISTEN failed", error: error instanceof Error ? error.message : String(error) }));
+      if (client) discard(client);
       // Count the failure so the next attempt backs off and, once connected, listeners drop caches.
       s.attempt = Math.max(s.attempt, 1);
       s.connecting = false;
@@ -195,7 +224,7 @@ export function isListening(): boolean {
 
 /** The server process id of this process's LISTEN connection (null when down): for tests of the reconnect. */
 export function listenerBackendPid(): number | null {
-  const client = state().client as (pg.Client & { processID?: number }) | null;
+  const client = state().client as (pg.PoolClient & { processID?: number }) | null;
   return client?.processID ?? null;
 }
 
@@ -221,11 +250,7 @@ export async function stopListening(): Promise<void> {
   const client = s.client;
   s.client = null;
   s.listening = false;
-  if (client) {
-    client.removeAllListeners();
-    client.on("error", () => {});
-    await client.end().catch(() => {});
-  }
+  if (client) discard(client);
 }
 
 type NotifyTarget = pg.PoolClient | pg.Pool | pg.Client | Tx;
@@ -239,7 +264,7 @@ function isPrismaTx(target: NotifyTarget): target is Tx {
  * it on commit (and drops it on rollback), so listeners never reload data that is not yet visible.
  * Accepts a node-postgres client/pool or a Prisma transaction client.
  */
-export async function notifyChange(client: NotifyTarget, change: { orgId: string; kind: ChangeKind | string }): Promise<void> {
+export async function notifyChange(client: NotifyTarget, change: { orgId: string; kind: ChangeKind }): Promise<void> {
   const payload = JSON.stringify({ orgId: change.orgId, kind: change.kind });
   if (isPrismaTx(client)) {
     await client.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${payload})`;

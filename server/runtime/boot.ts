@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { createDb } from "../db";
+import { getDb } from "../db";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { applyMigrations } from "../db/migrate";
 import { DEMO_ORG, isDatabaseEmpty, seedDemoOrg } from "../../prisma/seed/demo";
@@ -71,6 +71,11 @@ export async function boot(options: BootOptions): Promise<Booted> {
     stopDatabase = database.stop;
   }
 
+  // From here on the process's configuration is complete: its one pool (server/db/pool.ts) is made
+  // from it on first use, and the seed below already goes through it.
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.AUTH_SECRET ||= secrets.authSecret;
+
   try {
     const applied = await applyMigrations(databaseUrl, { log: options.log });
     options.log(applied.length > 0 ? `Applied ${applied.length} migration(s).` : "Database schema is up to date.");
@@ -79,24 +84,20 @@ export async function boot(options: BootOptions): Promise<Booted> {
     const demoPath = join(dataDir, "demo.json");
     let demo: DemoFile | null = null;
     if (demoMode) {
-      const db = createDb(databaseUrl, 4);
-      try {
-        let seed: Pick<DemoFile, "users" | "agentKeys" | "ingestKey"> | null = null;
-        if (await isDatabaseEmpty(db)) {
-          options.log("Seeding the demo organisation (Acme Corp)…");
-          seed = await seedDemoOrg(db);
-          // Weeks of telemetry for the dashboards; a failure here must not cost the demo its logins.
-          await seedDemoHistoryAt(databaseUrl, DEMO_ORG.slug, { log: options.log }).catch((error: unknown) => options.log(`Demo history was not seeded: ${(error as Error).message}`));
-        } else if (existsSync(demoPath)) {
-          // The logins and keys of an earlier seed: the database holds only their hashes.
-          seed = demoFileSchema.parse(JSON.parse(readFileSync(demoPath, "utf8")));
-        }
-        if (seed) {
-          demo = { url: options.publicUrl, databaseUrl, users: seed.users, agentKeys: seed.agentKeys, ingestKey: seed.ingestKey };
-          writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
-        }
-      } finally {
-        await db.$disconnect();
+      const db = getDb();
+      let seed: Pick<DemoFile, "users" | "agentKeys" | "ingestKey"> | null = null;
+      if (await isDatabaseEmpty(db)) {
+        options.log("Seeding the demo organisation (Acme Corp)…");
+        seed = await seedDemoOrg(db);
+        // Weeks of telemetry for the dashboards; a failure here must not cost the demo its logins.
+        await seedDemoHistoryAt(DEMO_ORG.slug, { log: options.log }).catch((error: unknown) => options.log(`Demo history was not seeded: ${(error as Error).message}`));
+      } else if (existsSync(demoPath)) {
+        // The logins and keys of an earlier seed: the database holds only their hashes.
+        seed = demoFileSchema.parse(JSON.parse(readFileSync(demoPath, "utf8")));
+      }
+      if (seed) {
+        demo = { url: options.publicUrl, databaseUrl, users: seed.users, agentKeys: seed.agentKeys, ingestKey: seed.ingestKey };
+        writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
       }
     }
     return { databaseUrl, embedded, authSecret: secrets.authSecret, demo, stop: stopDatabase };

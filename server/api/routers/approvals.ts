@@ -4,7 +4,7 @@
 // Team leads see and decide only their teams' agents' requests.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { decideApproval, ensureApprovalSweep, listApprovals, pendingApprovalCount } from "../../data/approvals";
+import { decideApproval, listApprovals, pendingApprovalCount } from "../../data/approvals";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
 
 export const approvalsRouter = createTRPCRouter({
@@ -20,7 +20,6 @@ export const approvalsRouter = createTRPCRouter({
       }),
     )
     .query(({ ctx, input }) => {
-      ensureApprovalSweep();
       if (input.teamId) assertTeamInReach(ctx.access, input.teamId);
       const { orgId: _orgId, ...filter } = input;
       return listApprovals(ctx.db, ctx.access.orgId, ctx.access.reach, filter);

@@ -4,7 +4,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import {
-  forgetKillSwitches,
   haltingSwitchForAgent,
   KillSwitchConflict,
   listKillSwitches,
@@ -17,6 +16,7 @@ import { can } from "../../domain/access/permissions";
 import { KILL_SWITCH_SCOPES } from "../../domain/killswitch/match";
 import { confirmationMatches, isTeamScoped, permissionForScope } from "../../domain/killswitch/rules";
 import type { AuthorizedOrg } from "../../auth/access";
+import { forgetFacts } from "../../data/facts";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
 
 const scope = z.enum(KILL_SWITCH_SCOPES);
@@ -94,7 +94,7 @@ export const killSwitchesRouter = createTRPCRouter({
         }
       });
       // This process reads its own write at once; the others drop their copy on the NOTIFY.
-      forgetKillSwitches(orgId);
+      forgetFacts(orgId);
       return { id: record.id, revision: record.revision };
     }),
 
@@ -115,7 +115,7 @@ export const killSwitchesRouter = createTRPCRouter({
         if (released.alreadyReleased) throw new TRPCError({ code: "BAD_REQUEST", message: "This switch was already released." });
         return released.record;
       });
-      forgetKillSwitches(orgId);
+      forgetFacts(orgId);
       return { id: result.id };
     }),
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { forgetRouting } from "../../data/routing";
-import { notifyChange } from "../../db/notify";
+import { forgetFacts } from "../../data/facts";
 import { microsToUsdString, usdToMicros } from "../../domain/cost/money";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
@@ -75,10 +74,9 @@ export const modelsRouter = createTRPCRouter({
           before: before ? modelSnapshot(before) : null,
           after: modelSnapshot(model),
         });
-        await notifyChange(tx, { orgId: ctx.access.orgId, kind: "routing" });
         return { name: model.name };
       });
-      forgetRouting(ctx.access.orgId);
+      forgetFacts(ctx.access.orgId);
       return result;
     }),
 });

@@ -1,8 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { activeSwitches } from "../../data/killswitches";
-import { forgetRouting, routingSnapshot } from "../../data/routing";
-import { notifyChange } from "../../db/notify";
+import { forgetFacts, orgFacts } from "../../data/facts";
 import { killedModels } from "../../domain/killswitch/match";
 import { routeTask } from "../../domain/routing/route";
 import { routingSavings, type RoutedCall } from "../../domain/routing/savings";
@@ -23,12 +21,12 @@ const ruleInput = z.object({
 export const routingRouter = createTRPCRouter({
   /** Every rule and the model it routes to right now (kill switches and model status included). */
   overview: orgProcedure("dashboard:read").query(async ({ ctx }) => {
-    const [snapshot, switches] = await Promise.all([routingSnapshot(ctx.access.orgId), activeSwitches(ctx.access.orgId)]);
-    const killed = killedModels(switches);
-    return [...snapshot.rules.values()]
+    const facts = await orgFacts(ctx.access.orgId);
+    const killed = killedModels(facts.switches);
+    return [...facts.routingRules.values()]
       .sort((a, b) => a.taskType.localeCompare(b.taskType))
       .map((rule) => {
-        const route = routeTask(snapshot.models, rule, killed);
+        const route = routeTask(facts.models, rule, killed);
         return {
           ...rule,
           routesTo: route.ok ? { name: route.model.name, provider: route.model.provider, qualityTier: route.model.qualityTier } : null,
@@ -53,7 +51,7 @@ export const routingRouter = createTRPCRouter({
            AND d.action_type = 'model' AND d.model IS NOT NULL AND e.model IS NOT NULL AND e.cost_micros IS NOT NULL
            AND (${teamIds}::uuid[] IS NULL OR a.team_id = ANY(${teamIds}::uuid[]))`;
       const agents = await ctx.db.agent.findMany({ where: { orgId: ctx.access.orgId, id: { in: [...new Set(rows.map((row) => row.agent_id))] } }, select: { id: true, models: true } });
-      const snapshot = await routingSnapshot(ctx.access.orgId);
+      const facts = await orgFacts(ctx.access.orgId);
       const calls: RoutedCall[] = rows.map((row) => ({
         agentId: row.agent_id,
         taskType: row.task_type,
@@ -62,7 +60,7 @@ export const routingRouter = createTRPCRouter({
         outputTokens: row.output_tokens ?? 0,
         costMicros: BigInt(row.cost_micros),
       }));
-      const summary = routingSavings(calls, snapshot.models, new Map(agents.map((agent) => [agent.id, agent.models])));
+      const summary = routingSavings(calls, facts.models, new Map(agents.map((agent) => [agent.id, agent.models])));
       const micros = (value: bigint) => value.toString();
       return {
         days: input.days,
@@ -104,10 +102,9 @@ export const routingRouter = createTRPCRouter({
           before: before ? { minQuality: before.minQuality, allowedProviders: before.allowedProviders, fallbackChain: before.fallbackChain } : null,
           after: data,
         });
-        await notifyChange(tx, { orgId: ctx.access.orgId, kind: "routing" });
         return { taskType: rule.taskType };
       });
-      forgetRouting(ctx.access.orgId);
+      forgetFacts(ctx.access.orgId);
       return result;
     }),
 
@@ -124,10 +121,9 @@ export const routingRouter = createTRPCRouter({
           targetId: before.taskType,
           before: { minQuality: before.minQuality, allowedProviders: before.allowedProviders, fallbackChain: before.fallbackChain },
         });
-        await notifyChange(tx, { orgId: ctx.access.orgId, kind: "routing" });
         return { taskType: before.taskType };
       });
-      forgetRouting(ctx.access.orgId);
+      forgetFacts(ctx.access.orgId);
       return result;
     }),
 });

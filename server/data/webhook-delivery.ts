@@ -1,15 +1,18 @@
-// Sends queued webhook deliveries (queued by raiseAlert in the alert's transaction). One worker per
-// process, started once at start-up; several processes share the queue safely: a delivery is
-// claimed with FOR UPDATE SKIP LOCKED and leased (status "sending", next attempt pushed past the
-// lease) in one short statement, so no transaction is held open across the HTTP call, and a
-// delivery whose process died mid-send becomes due again when its lease runs out.
+// Sends webhook deliveries. raiseAlert queues each delivery with its job (webhooks.deliver) in the
+// alert's transaction; the job claims it, sends it and records the outcome, and a failed attempt
+// queues the next one at the retry schedule's time. Several processes share the work safely: a
+// delivery is claimed with FOR UPDATE SKIP LOCKED and leased (status "sending", next attempt pushed
+// past the lease) in one short statement, so no transaction is held open across the HTTP call, and a
+// delivery whose process died mid-send becomes due again when its lease runs out (the
+// webhooks.sweep job picks up anything due that no job holds).
+import "server-only";
 import { getPool } from "../db/pool";
 import { env } from "../env";
+import { addJobs, job } from "../jobs/queue";
 import { buildPayload, isDelivered, nextRetryDelayMs, SIGNATURE_HEADER, signPayload, webhookSecret, type AlertForPayload } from "../domain/alerts/webhook";
 
 export const DELIVERY_TIMEOUT_MS = 5_000;
 const LEASE_SEC = 60;
-const DEFAULT_POLL_MS = 1_000;
 const DEFAULT_CONCURRENCY = 8;
 /** Errors and response snippets kept for the console, not whole pages. */
 const MAX_ERROR_CHARS = 300;
@@ -17,7 +20,6 @@ const MAX_ERROR_CHARS = 300;
 export interface WebhookWorkerOptions {
   /** The console's base URL, for links in the payload (e.g. http://localhost:3000). */
   publicUrl?: string;
-  pollMs?: number;
   concurrency?: number;
   timeoutMs?: number;
   random?: () => number;
@@ -48,7 +50,7 @@ UPDATE webhook_deliveries d SET status = 'sending', next_attempt_at = now() + ma
 FROM (
   SELECT d2.id FROM webhook_deliveries d2
   JOIN webhooks w ON w.id = d2.webhook_id
-  WHERE d2.status IN ('pending', 'sending') AND d2.next_attempt_at <= now()
+  WHERE d2.status IN ('pending', 'sending') AND d2.next_attempt_at <= now() AND ($3::uuid IS NULL OR d2.id = $3::uuid)
   ORDER BY d2.next_attempt_at
   LIMIT $1
   FOR UPDATE OF d2 SKIP LOCKED
@@ -58,10 +60,10 @@ RETURNING d.id::text, d.org_id::text, d.webhook_id::text, w.url, w.enabled, d.at
   a.title, a.details, a.agent_id::text, (SELECT name FROM agents WHERE id = a.agent_id) AS agent_name, a.team_id::text,
   (SELECT name FROM teams WHERE id = a.team_id) AS team_name, a.created_at, o.slug AS org_slug`;
 
-/** Claims up to `limit` due deliveries for this process. */
-async function claim(limit: number): Promise<ClaimedRow[]> {
+/** Claims up to `limit` due deliveries (or the one named) for this process. */
+async function claim(limit: number, deliveryId: string | null = null): Promise<ClaimedRow[]> {
   if (limit <= 0) return [];
-  const { rows } = await getPool().query<ClaimedRow>(CLAIM_SQL, [limit, LEASE_SEC]);
+  const { rows } = await getPool().query<ClaimedRow>(CLAIM_SQL, [limit, LEASE_SEC, deliveryId]);
   return rows;
 }
 
@@ -75,6 +77,7 @@ async function finish(row: ClaimedRow, outcome: { status: number | null; error: 
     return;
   }
   const delay = nextRetryDelayMs(attempts, random);
+  if (delay !== null) await addJobs(getPool(), [job("webhooks:deliver", { deliveryId: row.id }, { runAt: new Date(Date.now() + delay + 100) })]);
   await getPool().query(
     `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status = $4, last_error = $5,
        next_attempt_at = CASE WHEN $6::int IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $6::int / 1000.0) END
@@ -142,14 +145,14 @@ async function deliver(row: ClaimedRow, options: { timeoutMs: number; publicUrl:
  */
 export async function processDueDeliveries(options: WebhookWorkerOptions = {}): Promise<number> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const settings = { timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, publicUrl: options.publicUrl ?? null, random: options.random ?? Math.random };
+  const settings = { timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, publicUrl: options.publicUrl ?? process.env.AGENTRY_PUBLIC_URL ?? null, random: options.random ?? Math.random };
   let attempted = 0;
   const inFlight = new Set<Promise<void>>();
   for (;;) {
     const rows = await claim(concurrency - inFlight.size);
     for (const row of rows) {
       const task = deliver(row, settings)
-        .catch((error: unknown) => console.error("webhook delivery failed to record:", error instanceof Error ? error.message : error))
+        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "webhook delivery failed to record", deliveryId: row.id, error: error instanceof Error ? error.message : String(error) })))
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
       attempted += 1;
@@ -159,43 +162,10 @@ export async function processDueDeliveries(options: WebhookWorkerOptions = {}): 
   }
 }
 
-interface WorkerState {
-  timer: ReturnType<typeof setTimeout> | null;
-  running: Promise<unknown> | null;
-  stopped: boolean;
-}
-
-const globalForWorker = globalThis as unknown as { agentryWebhookWorker?: WorkerState };
-
-/**
- * Starts this process's webhook worker (once: later calls do nothing). Polls for due deliveries
- * every second; stop it with stopWebhookWorker() before the database pool closes.
- */
-export function startWebhookWorker(options: WebhookWorkerOptions = {}): void {
-  if (globalForWorker.agentryWebhookWorker && !globalForWorker.agentryWebhookWorker.stopped) return;
-  const state: WorkerState = { timer: null, running: null, stopped: false };
-  globalForWorker.agentryWebhookWorker = state;
-  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-  const tick = () => {
-    if (state.stopped) return;
-    state.running = processDueDeliveries(options)
-      .catch((error: unknown) => console.error("webhook worker:", error instanceof Error ? error.message : error))
-      .finally(() => {
-        state.running = null;
-        if (state.stopped) return;
-        state.timer = setTimeout(tick, pollMs);
-        state.timer.unref?.();
-      });
-  };
-  state.timer = setTimeout(tick, pollMs);
-  state.timer.unref?.();
-}
-
-/** Stops polling and waits for the deliveries in flight. */
-export async function stopWebhookWorker(): Promise<void> {
-  const state = globalForWorker.agentryWebhookWorker;
-  if (!state) return;
-  state.stopped = true;
-  if (state.timer) clearTimeout(state.timer);
-  await state.running;
+/** One delivery, as its job runs it (a delivery not due, or held by another process, is left alone). */
+export async function deliverWebhook(deliveryId: string, options: WebhookWorkerOptions = {}): Promise<boolean> {
+  const [row] = await claim(1, deliveryId);
+  if (!row) return false;
+  await deliver(row, { timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, publicUrl: options.publicUrl ?? process.env.AGENTRY_PUBLIC_URL ?? null, random: options.random ?? Math.random });
+  return true;
 }

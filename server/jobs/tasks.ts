@@ -1,0 +1,97 @@
+// What each job does. A task validates its payload, calls the data functions that do the work, and
+// throws to be retried (with the queue's backoff). Tasks whose effects must not happen twice run in
+// a transaction with a receipt of the job (job_receipts): a job run again after a crash finds it.
+import "server-only";
+import type { JobHelpers, Task, TaskList } from "graphile-worker";
+import type pg from "pg";
+import { sweepExpiredApprovals } from "../data/approvals";
+import { checkBudgetAlerts } from "../data/budget-alerts";
+import { orgFacts } from "../data/facts";
+import { checkSpendRate, pruneToolCallLog, recordReportedCalls } from "../data/loops";
+import { expireReservations, settleReservations } from "../data/reservations";
+import { deliverWebhook, processDueDeliveries } from "../data/webhook-delivery";
+import { getPool, inTransaction, retryingConflicts } from "../db/pool";
+import { addJobs, job, JOBS, type JobName, type JobPayload } from "./queue";
+
+/** Budget alerts wait this long for more spend to arrive, so a burst of batches costs one check. */
+const BUDGET_ALERT_DELAY_MS = 1_000;
+/** Spend rate is checked at most this often per agent. */
+const SPEND_RATE_DELAY_MS = 10_000;
+/** Receipts are kept long enough to outlive any retry. */
+const RECEIPT_DAYS = 7;
+
+function task<N extends JobName>(name: N, run: (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>): Task {
+  return async (payload, helpers) => {
+    const parsed = JOBS[name].safeParse(payload);
+    // A payload no version of this code wrote: retrying cannot help, so it is logged and dropped.
+    if (!parsed.success) {
+      helpers.logger.error(`job ${name} #${helpers.job.id}: unreadable payload: ${parsed.error.message}`);
+      return;
+    }
+    await run(parsed.data as JobPayload<N>, helpers);
+  };
+}
+
+/** Runs `work` once per job: in one transaction with the job's receipt (a rerun finds the receipt and does nothing). */
+async function once(helpers: JobHelpers, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  await retryingConflicts(() =>
+    inTransaction(getPool(), async (client) => {
+      const { rowCount } = await client.query("INSERT INTO job_receipts (job_id) VALUES ($1) ON CONFLICT DO NOTHING", [helpers.job.id]);
+      if (rowCount === 0) return;
+      await work(client);
+    }),
+  );
+}
+
+export const TASKS: TaskList = {
+  "events:follow-up": task("events:follow-up", async (payload, helpers) => {
+    const { orgId } = payload;
+    const facts = await orgFacts(orgId);
+    await once(helpers, async (client) => {
+      await settleReservations(
+        client,
+        orgId,
+        payload.settlements.map((settlement) => ({ decisionId: settlement.decisionId, costMicros: BigInt(settlement.costMicros) })),
+      );
+      await recordReportedCalls(client, orgId, facts.agents, payload.toolCalls);
+      const now = Date.now();
+      await addJobs(client, [
+        ...(payload.spentAgentIds.length > 0 ? [job("budgets:check-alerts", { orgId }, { runAt: new Date(now + BUDGET_ALERT_DELAY_MS), key: `budget-alerts:${orgId}` })] : []),
+        ...payload.spentAgentIds.map((agentId) => job("loops:check-spend-rate", { orgId, agentId }, { runAt: new Date(now + SPEND_RATE_DELAY_MS), key: `spend-rate:${agentId}` })),
+      ]);
+    });
+  }),
+  "budgets:check-alerts": task("budgets:check-alerts", async ({ orgId }) => {
+    await checkBudgetAlerts(orgId);
+  }),
+  "loops:check-spend-rate": task("loops:check-spend-rate", async ({ orgId, agentId }) => {
+    await checkSpendRate(orgId, agentId);
+  }),
+  "budgets:expire-reservations": task("budgets:expire-reservations", async ({ orgId }) => {
+    await expireReservations(orgId ? { orgId } : {});
+  }),
+  "approvals:expire": task("approvals:expire", async () => {
+    await sweepExpiredApprovals();
+  }),
+  "webhooks:deliver": task("webhooks:deliver", async ({ deliveryId }) => {
+    await deliverWebhook(deliveryId);
+  }),
+  "webhooks:sweep": task("webhooks:sweep", async () => {
+    await processDueDeliveries();
+  }),
+  "loops:prune": task("loops:prune", async () => {
+    await pruneToolCallLog();
+    await getPool().query(`DELETE FROM job_receipts WHERE done_at < now() - interval '${RECEIPT_DAYS} days'`);
+  }),
+};
+
+/**
+ * Safety nets that run on a schedule in whichever process gets there first (the queue's cron
+ * dedupes across processes): work that is normally queued by its cause is swept up here too.
+ */
+export const CRONTAB = [
+  "*/5 * * * * budgets:expire-reservations ?id=sweep-reservations {}",
+  "*/5 * * * * approvals:expire ?id=sweep-approvals {}",
+  "* * * * * webhooks:sweep ?id=sweep-webhooks {}",
+  "* * * * * loops:prune ?id=prune-tool-calls {}",
+].join("\n");

@@ -1,0 +1,36 @@
+// Runs this process's share of the job queue: any number of app processes run one each, and each
+// job is claimed by exactly one of them. Started by the start script after boot, on the process's
+// one pool; stopped (waiting for jobs in flight) before the pool closes.
+import "server-only";
+import { run, type Runner } from "graphile-worker";
+import { getPool } from "../db/pool";
+import { quietJobLogger } from "./logger";
+import { CRONTAB, TASKS } from "./tasks";
+
+const globalForJobs = globalThis as unknown as { agentryJobs?: { runner: Runner; stop: () => Promise<void> } };
+
+export async function startJobWorker(options: { concurrency?: number } = {}): Promise<void> {
+  if (globalForJobs.agentryJobs) return;
+  const runner = await run({
+    pgPool: getPool(),
+    taskList: TASKS,
+    crontab: CRONTAB,
+    concurrency: options.concurrency ?? 4,
+    // The start script owns the process's signals and shutdown order.
+    noHandleSignals: true,
+    // Jobs due now arrive through LISTEN at once; this only finds jobs scheduled for later.
+    pollInterval: 1_000,
+    logger: quietJobLogger,
+  });
+  globalForJobs.agentryJobs = {
+    runner,
+    stop: async () => {
+      globalForJobs.agentryJobs = undefined;
+      await runner.stop().catch(() => {});
+    },
+  };
+}
+
+export async function stopJobWorker(): Promise<void> {
+  await globalForJobs.agentryJobs?.stop();
+}
