@@ -1,7 +1,8 @@
 // Shared by the benchmarks: start the built app on a fresh data folder, describe the machine,
 // and summarise latencies. Benchmarks are run by hand (`npm run bench:*`), never by `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -16,6 +17,9 @@ export interface DemoFile {
 export interface RunningApp {
   url: string;
   demo: DemoFile;
+  /** The app process and its data folder (for CPU time). */
+  pid: number;
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -26,10 +30,7 @@ export async function startApp(port: number, dataDir = ".data-bench"): Promise<R
   await new Promise<void>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`)))));
   // BENCH_NODE_ARGS: extra flags for the server's Node (e.g. V8 flags while investigating).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  // --no-turbo-inlining, as `npm start` runs the app: without it Node 20's V8 crashed under decide load (README, "Running in production").
-  // BENCH_TURBO_INLINING=on measures without the flag (to see what it costs).
-  const v8Flags = process.env.BENCH_TURBO_INLINING === "on" ? [] : ["--no-turbo-inlining"];
-  const server = spawn(process.execPath, [...v8Flags, ...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+  const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
     // No per-key rate limit: the benchmark is the load, on purpose.
     env: { ...process.env, PORT: String(port), AGENTRY_DATA_DIR: dataDir, AGENTRY_DEMO: "on", NEXT_TELEMETRY_DISABLED: "1", AGENTRY_RATE_LIMIT_RPS: "0" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -50,6 +51,8 @@ export async function startApp(port: number, dataDir = ".data-bench"): Promise<R
   return {
     url: `http://localhost:${port}`,
     demo,
+    pid: server.pid ?? 0,
+    dataDir,
     stop: () =>
       new Promise<void>((resolve) => {
         server.once("exit", () => resolve());
@@ -83,3 +86,89 @@ export function latencySummary(samples: number[]): string {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// --- a load generator on node:http ------------------------------------------------------------
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+/**
+ * A small keep-alive HTTP client: much cheaper per request than fetch, so the load generator
+ * leaves the shared cores to the app and PostgreSQL. At most `connections` sockets at once.
+ */
+export function loadClient(baseUrl: string, connections: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+  const { hostname, port } = new URL(baseUrl);
+  return {
+    post(path: string, key: string, body: string): Promise<HttpAnswer> {
+      const started = performance.now();
+      return new Promise((resolve, reject) => {
+        const request = http.request(
+          { agent, hostname, port, path, method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on("data", (chunk: Buffer) => chunks.push(chunk));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
+            response.on("error", reject);
+          },
+        );
+        request.on("error", reject);
+        request.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+// --- CPU time, from /proc ---------------------------------------------------------------------
+
+const TICKS_PER_SECOND = 100;
+
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** The bench's own PostgreSQL: its postmaster (from the data folder) and every backend it forked. */
+function postgresCpuMs(dataDir: string): number {
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return 0;
+  }
+  let total = processCpuMs(postmaster);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (parentOf(Number(entry)) === postmaster) total += processCpuMs(Number(entry));
+  }
+  return total;
+}
+
+/** CPU time used so far by the app, by its PostgreSQL and by this load generator (ms). */
+export function cpuSnapshot(app: Pick<RunningApp, "pid" | "dataDir">): { app: number; postgres: number; load: number } {
+  return { app: processCpuMs(app.pid), postgres: postgresCpuMs(app.dataDir), load: processCpuMs(process.pid) };
+}
+
+/** CPU per unit of work between two snapshots: what the work costs, whatever else shares the cores. */
+export function cpuPer(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, units: number, unit: string): string {
+  const per = (ms: number) => ((ms / Math.max(1, units)) * 1000).toFixed(0);
+  return `CPU per ${unit}: app ${per(after.app - before.app)} µs, PostgreSQL ${per(after.postgres - before.postgres)} µs, load generator ${per(after.load - before.load)} µs`;
+}

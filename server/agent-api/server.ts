@@ -26,8 +26,8 @@ interface Context {
   requestId: string;
   params: Record<string, string>;
   startedAt: number;
-  /** Ends when the client goes away (long polls stop waiting). */
-  signal: AbortSignal;
+  /** Ends when the client goes away (long polls stop waiting); made on first use. */
+  signal: () => AbortSignal;
 }
 
 /** What a handler answers: JSON with a status, or "sent" when it wrote the response itself. */
@@ -85,7 +85,7 @@ const ROUTES: Route[] = [
       // Only the agent that asked may read (and wait on) its approval: an agent key, not an ingest key.
       const { principal } = await caller(context);
       const agent = requireAgentKey(principal);
-      const body = await getApproval(principal, agent, context.params.id ?? "", context.url.searchParams.get("waitMs"), context.signal);
+      const body = await getApproval(principal, agent, context.params.id ?? "", context.url.searchParams.get("waitMs"), context.signal());
       return { status: 200, body };
     },
   },
@@ -158,8 +158,14 @@ export async function handleAgentApi(request: IncomingMessage, response: ServerR
   const url = new URL(request.url ?? "/", "http://agent-api");
   const path = url.pathname.slice(API_PREFIX.length) || "/";
   const method = request.method ?? "GET";
-  const aborted = new AbortController();
-  response.on("close", () => aborted.abort());
+  let aborted: AbortController | null = null;
+  const signal = () => {
+    if (!aborted) {
+      const controller = (aborted = new AbortController());
+      response.on("close", () => controller.abort());
+    }
+    return aborted.signal;
+  };
   try {
     const { routes, params } = match(path);
     const route = routes.find((candidate) => candidate.method === method);
@@ -168,7 +174,7 @@ export async function handleAgentApi(request: IncomingMessage, response: ServerR
       const allow = routes.map((candidate) => candidate.method).join(", ");
       throw new ApiError("method_not_allowed", `${method} is not supported here; use ${allow}.`, undefined, { Allow: allow });
     }
-    const answer = await route.handle({ request, response, url, requestId, params: params(route), startedAt, signal: aborted.signal });
+    const answer = await route.handle({ request, response, url, requestId, params: params(route), startedAt, signal });
     if (answer !== "sent") sendJson(response, answer.status, answer.body, answer.headers);
   } catch (error) {
     if (error instanceof ApiError) {

@@ -182,8 +182,8 @@ export async function* readAuditChain(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Appending many entries at once (the decision commit): lock the org's chain and read its head in
-// one call, link the entries in order in memory, insert them in one statement.
+// Appending many entries at once (the decision commit): lock the org's chain and read its head,
+// link the entries in order in memory; the commit inserts them with the rest of its batch.
 
 /** Takes the org's audit lock (until the transaction ends) and returns the chain's head. */
 export async function lockAuditHead(client: pg.PoolClient, orgId: string): Promise<{ seq: number; hash: string } | null> {
@@ -221,35 +221,4 @@ export function chainAuditEntries(
     previous = { seq: record.seq, hash: record.hash };
   }
   return records;
-}
-
-/** Column arrays for `INSERT INTO audit_entries … SELECT * FROM unnest(…)` (see AUDIT_UNNEST). */
-export function auditColumns(records: readonly ChainedAuditRecord[]): unknown[] {
-  return [
-    records.map((record) => record.id),
-    records.map((record) => record.orgId),
-    records.map((record) => record.seq),
-    records.map((record) => record.at),
-    records.map((record) => record.actorType),
-    records.map((record) => record.actorId),
-    records.map((record) => record.actorLabel),
-    records.map((record) => record.action),
-    records.map((record) => record.targetType),
-    records.map((record) => record.targetId),
-    records.map((record) => record.teamId),
-    records.map((record) => (record.before === null ? null : JSON.stringify(record.before))),
-    records.map((record) => (record.after === null ? null : JSON.stringify(record.after))),
-    records.map((record) => record.reason),
-    records.map((record) => record.prevHash),
-    records.map((record) => record.hash),
-  ];
-}
-
-/** The insert of auditColumns' arrays, their parameters numbered from `$first`. */
-export function auditInsertSql(first: number): string {
-  const p = (i: number) => `$${first + i}`;
-  return `INSERT INTO audit_entries (id, org_id, seq, at, actor_type, actor_id, actor_label, action, target_type, target_id, team_id, before, after, reason, prev_hash, hash)
-    SELECT * FROM unnest(${p(0)}::uuid[], ${p(1)}::uuid[], ${p(2)}::int[], ${p(3)}::timestamptz[], ${p(4)}::"ActorType"[], ${p(5)}::text[], ${p(6)}::text[],
-                         ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::text[], ${p(10)}::uuid[], ${p(11)}::jsonb[], ${p(12)}::jsonb[], ${p(13)}::text[],
-                         ${p(14)}::text[], ${p(15)}::text[])`;
 }

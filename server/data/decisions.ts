@@ -3,31 +3,34 @@
 //
 // Per org, one batch is in flight at a time in this process; decisions arriving meanwhile wait
 // for the next one (a lone decision is never held up: the next batch starts as soon as the last
-// one committed). A batch:
-//   1. locks the budget usage rows it touches (in key order) and, per agent asking about a tool,
-//      an advisory lock that serialises loop counting across processes;
-//   2. reads the live counters after those locks: spent and reserved per usage row, earlier calls
-//      in each loop window, loop switches already engaged, the approvals named (locked);
-//   3. decides each decision in arrival order with the pure verdict (server/domain/decide),
+// one committed). A batch is two round trips to PostgreSQL, each one call of a function that
+// takes the whole batch as JSON (prisma/migrations/*_decide_batch):
+//   1. BEGIN and agentry_decide_prepare: lock the budget usage rows the batch touches (in key
+//      order) and, per agent asking about a tool, an advisory lock that serialises loop counting
+//      across processes; then read the live counters after those locks: spent and reserved per
+//      usage row, earlier calls in each loop window, loop switches already engaged, the approvals
+//      named (locked);
+//   2. decide each decision in arrival order with the pure verdict (server/domain/decide),
 //      advancing the counters as it goes, so the hard cap holds within the batch, across batches
 //      and across processes (every holder of those rows is serialised by their locks);
-//   4. writes, in one statement: holds, reservations, decision rows, tool-call records, approvals
-//      used, audit entries (chained in order) and the jobs that expire the reservations; the rare
-//      paths (a loop switch to engage, an approval request to open) run their own statements first.
+//   3. agentry_decide_write and COMMIT: holds, reservations, decision rows, tool-call records,
+//      approvals used, audit entries (chained in order) and the jobs that expire the reservations.
+//      The rare paths (a loop switch to engage, an approval request to open, the audit chain's
+//      head to lock) take statements of their own in between.
 // A batch that fails for a reason of its own data is retried one decision at a time, so one bad
 // decision cannot sink the others; deadlocks and serialisation failures are retried whole.
 import "server-only";
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { getPool, inTransaction, isRetryableConflict } from "../db/pool";
+import { getPool, isRetryableConflict } from "../db/pool";
 import type { BudgetState } from "../domain/budget/arithmetic";
 import type { ActiveSwitch } from "../domain/killswitch/match";
 import { decideVerdict, advance } from "../domain/decide/verdict";
 import { budgetKey, callKey, type AgentProfile, type Counters, type DecisionRequest, type Judgement, type Outcome } from "../domain/decide/types";
-import { addJobsStatement, job, type JobSpec } from "../jobs/queue";
+import { job, type JobSpec } from "../jobs/queue";
 import { openApproval } from "./approvals";
-import { auditColumns, auditInsertSql, chainAuditEntries, lockAuditHead, type AuditActor, type NewAuditEntry } from "./audit";
-import { budgetStates, readBudgetCounters, type UsageRow } from "./budget-counters";
+import { chainAuditEntries, lockAuditHead, type AuditActor, type NewAuditEntry } from "./audit";
+import { budgetStates, type UsageRow } from "./budget-counters";
+import { periodBounds, periodDays } from "../domain/budget/period";
 import { engageSystemSwitch } from "./killswitches";
 
 /** Reservations not settled by an event within this long are released (budgets:expire-reservations). */
@@ -133,10 +136,15 @@ export async function commitBatch(decisions: readonly DecisionToCommit[]): Promi
   const usage = usageRows(decisions);
   await ensureUsageRows(orgId, usage);
   for (let attempt = 1; ; attempt++) {
+    const client = await getPool().connect();
     try {
-      return await inTransaction(getPool(), (client) => write(client, orgId, decisions, usage));
+      // BEGIN and COMMIT travel with the first and last calls (see the top of this file).
+      return await write(client, orgId, decisions, usage);
     } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
       if (attempt >= 4 || !isRetryableConflict(error)) throw error;
+    } finally {
+      client.release();
     }
   }
 }
@@ -179,93 +187,63 @@ async function ensureUsageRows(orgId: string, rows: readonly UsageRow[]): Promis
 
 // --- 2. locks and counters ---------------------------------------------------------------------
 
-/** The advisory lock key that serialises loop counting for one agent (in every process). */
-// The same key as loops.ts: reported calls and decisions of one agent are counted one at a time.
-const loopLockKey = (agentId: string) => `loops:${agentId}`;
-
-async function lock(client: pg.PoolClient, orgId: string, usage: readonly UsageRow[], loopAgents: readonly string[]): Promise<void> {
-  await client.query({
-    name: "agentry_decide_lock",
-    text: `SELECT (SELECT count(*) FROM (
-               SELECT 1 FROM budget_usage u JOIN unnest($1::uuid[], $2::timestamptz[]) AS r(budget_id, period_start)
-                 ON u.budget_id = r.budget_id AND u.period_start = r.period_start
-               WHERE u.org_id = $3
-               ORDER BY u.budget_id, u.period_start FOR UPDATE OF u) locked) AS rows`,
-    values: [usage.map((row) => row.budget.id), usage.map((row) => row.periodStart), orgId],
-  });
-  if (loopAgents.length > 0) {
-    await client.query({
-      name: "agentry_loop_locks",
-      text: "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) keys",
-      values: [loopAgents.map(loopLockKey)],
-    });
-  }
+interface PreparedRow {
+  budgets: { b: string; p: string; reserved: string; spent: string }[];
+  calls: { a: string; h: string; prior: number; switch: string | null }[];
+  approvals: {
+    id: string;
+    agent_id: string;
+    status: "pending" | "approved" | "denied" | "expired";
+    expires_at: string;
+    decided_at: string | null;
+    decided_by: string | null;
+    used_at: string | null;
+    action_type: string;
+    action_name: string;
+    arguments: unknown;
+  }[];
 }
 
-interface LoopRow {
-  agent_id: string;
-  call_hash: string;
-  prior: string;
-  active_switch: string | null;
+/** A simple-protocol call of one of the batch functions, its JSON argument escaped as a literal. */
+function call(client: pg.PoolClient, fn: "agentry_decide_prepare" | "agentry_decide_write", batch: unknown): string {
+  return `SELECT ${fn}(${client.escapeLiteral(JSON.stringify(batch))}::jsonb) AS answer`;
 }
 
-interface ApprovalRow {
-  id: string;
-  agent_id: string;
-  status: "pending" | "approved" | "denied" | "expired";
-  expires_at: Date;
-  decided_at: Date | null;
-  decided_by: string | null;
-  used_at: Date | null;
-  action_type: string;
-  action_name: string;
-  arguments: unknown;
-}
-
-async function readCounters(client: pg.PoolClient, orgId: string, decisions: readonly DecisionToCommit[], usage: readonly UsageRow[]): Promise<Counters> {
+/** BEGIN, locks and counters: one round trip. */
+async function lockAndRead(client: pg.PoolClient, orgId: string, decisions: readonly DecisionToCommit[], usage: readonly UsageRow[]): Promise<Counters> {
   // Loop windows per (agent, call): counted up to the batch's last decision.
   const until = new Date(Math.max(...decisions.map((decision) => decision.at.getTime())));
-  const calls = new Map<string, { agentId: string; hash: string; since: Date }>();
+  const calls = new Map<string, { a: string; h: string; s: string }>();
   for (const { judgement } of decisions) {
-    const call = judgement.toolCall;
-    if (!call || judgement.stop) continue;
-    calls.set(callKey(judgement.agentId, call.hash), { agentId: judgement.agentId, hash: `${DECIDE_SOURCE}:${call.hash}`, since: new Date(until.getTime() - call.settings.windowSec * 1000) });
+    const toolCall = judgement.toolCall;
+    if (!toolCall || judgement.stop) continue;
+    calls.set(callKey(judgement.agentId, toolCall.hash), { a: judgement.agentId, h: `${DECIDE_SOURCE}:${toolCall.hash}`, s: new Date(until.getTime() - toolCall.settings.windowSec * 1000).toISOString() });
   }
+  const loopAgents = [...new Set([...calls.values()].map((c) => c.a))].sort();
   const approvalIds = [...new Set(decisions.flatMap((decision) => (decision.judgement.approval ? [decision.judgement.approval.id] : [])))];
+  const days = usage.map((row) => periodDays(periodBounds(row.budget.period, new Date(row.periodStart))));
+  const batch = {
+    org: orgId,
+    rows: usage.map((row, index) => ({ b: row.budget.id, p: row.periodStart, s: row.budget.scope, t: row.budget.teamId, a: row.budget.agentId, f: days[index]?.from, u: days[index]?.until })),
+    agents: loopAgents,
+    calls: [...calls.values()],
+    until: until.toISOString(),
+    approvals: approvalIds,
+  };
+  const results = (await client.query(`BEGIN; ${call(client, "agentry_decide_prepare", batch)}`)) as unknown as pg.QueryResult[];
+  const prepared = results[1]?.rows[0]?.answer as PreparedRow | undefined;
+  if (!prepared) throw new Error("agentry_decide_prepare answered nothing");
 
-  const [budgets, loops, approvals] = await Promise.all([
-    readBudgetCounters(client, orgId, usage),
-    calls.size === 0
-      ? Promise.resolve({ rows: [] as LoopRow[] })
-      : client.query<LoopRow>({
-          name: "agentry_loop_counts",
-          text: `SELECT c.agent_id::text, c.call_hash,
-                   (SELECT count(*) FROM tool_call_log t
-                     WHERE t.agent_id = c.agent_id AND t.call_hash = c.call_hash AND t.at > c.since AND t.at <= $3
-                       AND t.at > COALESCE((SELECT max(k.released_at) FROM kill_switches k
-                                             WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = c.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity'))::text AS prior,
-                   (SELECT k.id::text FROM kill_switches k
-                     WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = c.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
-                     LIMIT 1) AS active_switch
-                 FROM unnest($2::uuid[], $4::text[], $5::timestamptz[]) AS c(agent_id, call_hash, since)`,
-          values: [orgId, [...calls.values()].map((c) => c.agentId), until.toISOString(), [...calls.values()].map((c) => c.hash), [...calls.values()].map((c) => c.since.toISOString())],
-        }),
-    approvalIds.length === 0
-      ? Promise.resolve({ rows: [] as ApprovalRow[] })
-      : client.query<ApprovalRow>(
-          `SELECT id::text, agent_id::text, status::text AS status, expires_at, decided_at, decided_by, used_at, action_type, action_name, arguments
-             FROM approvals WHERE org_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
-          [orgId, approvalIds],
-        ),
-  ]);
-
+  const budgets: Counters["budgets"] = new Map();
+  for (const row of prepared.budgets) budgets.set(budgetKey({ budgetId: row.b, periodStart: new Date(row.p).toISOString() }), { spentMicros: BigInt(row.spent), reservedMicros: BigInt(row.reserved) });
   const priorCalls = new Map<string, number>();
   const loopSwitches = new Map<string, string>();
-  for (const row of loops.rows) {
-    priorCalls.set(callKey(row.agent_id, row.call_hash.slice(DECIDE_SOURCE.length + 1)), Number(row.prior));
-    if (row.active_switch) loopSwitches.set(row.agent_id, row.active_switch);
+  for (const row of prepared.calls) {
+    priorCalls.set(callKey(row.a, row.h.slice(DECIDE_SOURCE.length + 1)), Number(row.prior));
+    if (row.switch) loopSwitches.set(row.a, row.switch);
   }
-  const byId = new Map(approvals.rows.map((row) => [row.id, row]));
+  const byId = new Map(prepared.approvals.map((row) => [row.id, row]));
+  const date = (value: string | null) => (value === null ? null : new Date(value));
   return {
     budgets,
     priorCalls,
@@ -279,10 +257,10 @@ async function readCounters(client: pg.PoolClient, orgId: string, decisions: rea
             ? {
                 agentId: row.agent_id,
                 status: row.status,
-                expiresAt: row.expires_at,
-                decidedAt: row.decided_at,
+                expiresAt: new Date(row.expires_at),
+                decidedAt: date(row.decided_at),
                 decidedBy: row.decided_by,
-                usedAt: row.used_at,
+                usedAt: date(row.used_at),
                 actionType: row.action_type,
                 actionName: row.action_name,
                 arguments: row.arguments,
@@ -299,9 +277,7 @@ async function readCounters(client: pg.PoolClient, orgId: string, decisions: rea
 const AGENT_ACTOR = (agent: AgentProfile): AuditActor => ({ type: "agent", id: agent.id, label: agent.name });
 
 async function write(client: pg.PoolClient, orgId: string, decisions: readonly DecisionToCommit[], usage: readonly UsageRow[]): Promise<CommittedDecision[]> {
-  const loopAgents = [...new Set(decisions.filter((decision) => decision.judgement.toolCall && !decision.judgement.stop).map((decision) => decision.agent.id))].sort();
-  await lock(client, orgId, usage, loopAgents);
-  let counters = await readCounters(client, orgId, decisions, usage);
+  let counters = await lockAndRead(client, orgId, decisions, usage);
 
   const outcomes: Outcome[] = [];
   for (const decision of decisions) {
@@ -369,7 +345,7 @@ async function write(client: pg.PoolClient, orgId: string, decisions: readonly D
   });
   const auditRecords = audited.length > 0 ? chainAuditEntries(orgId, await lockAuditHead(client, orgId), audited) : [];
 
-  await client.query(writeStatement(orgId, decisions, outcomes, approvalIds, auditRecords, jobs));
+  await client.query(`${call(client, "agentry_decide_write", writeBatch(orgId, decisions, outcomes, approvalIds, auditRecords, jobs))}; COMMIT`);
 
   return decisions.map((decision, index) => {
     const outcome = outcomes[index] as Outcome;
@@ -384,18 +360,19 @@ async function write(client: pg.PoolClient, orgId: string, decisions: readonly D
   });
 }
 
-function writeStatement(
+/** The batch as agentry_decide_write takes it. */
+function writeBatch(
   orgId: string,
   decisions: readonly DecisionToCommit[],
   outcomes: readonly Outcome[],
   approvalIds: readonly (string | null)[],
   auditRecords: ReturnType<typeof chainAuditEntries>,
   extraJobs: readonly JobSpec[],
-): pg.QueryConfig {
-  const holds = new Map<string, { budgetId: string; periodStart: string; amount: bigint }>();
-  const reservations: { agentId: string; decisionId: string; amount: bigint; holds: string; expiresAt: string }[] = [];
-  const calls: { agentId: string; hash: string; at: string }[] = [];
-  const consumed: { approvalId: string; decisionId: string }[] = [];
+) {
+  const holds = new Map<string, { b: string; p: string; amount: bigint }>();
+  const reservations: { agent: string; decision: string; amount: string; holds: { budgetId: string; periodStart: string }[]; expires: string }[] = [];
+  const calls: { a: string; h: string; at: string }[] = [];
+  const used: { id: string; decision: string }[] = [];
   let latestExpiry = 0;
   decisions.forEach((decision, index) => {
     const outcome = outcomes[index] as Outcome;
@@ -404,112 +381,76 @@ function writeStatement(
         const key = budgetKey(hold);
         const total = holds.get(key);
         if (total) total.amount += hold.amountMicros;
-        else holds.set(key, { budgetId: hold.budgetId, periodStart: hold.periodStart, amount: hold.amountMicros });
+        else holds.set(key, { b: hold.budgetId, p: hold.periodStart, amount: hold.amountMicros });
       }
       const expiresAt = decision.at.getTime() + RESERVATION_TTL_MS;
       latestExpiry = Math.max(latestExpiry, expiresAt);
       reservations.push({
-        agentId: decision.agent.id,
-        decisionId: decision.decisionId,
-        amount: outcome.holds[0]?.amountMicros ?? 0n,
-        holds: JSON.stringify(outcome.holds.map((hold) => ({ budgetId: hold.budgetId, periodStart: hold.periodStart }))),
-        expiresAt: new Date(expiresAt).toISOString(),
+        agent: decision.agent.id,
+        decision: decision.decisionId,
+        amount: (outcome.holds[0]?.amountMicros ?? 0n).toString(),
+        holds: outcome.holds.map((hold) => ({ budgetId: hold.budgetId, periodStart: hold.periodStart })),
+        expires: new Date(expiresAt).toISOString(),
       });
     }
-    if (outcome.recordToolCall && decision.judgement.toolCall) calls.push({ agentId: decision.agent.id, hash: `${DECIDE_SOURCE}:${decision.judgement.toolCall.hash}`, at: decision.at.toISOString() });
-    if (outcome.consumeApproval) consumed.push({ approvalId: outcome.consumeApproval, decisionId: decision.decisionId });
+    if (outcome.recordToolCall && decision.judgement.toolCall) calls.push({ a: decision.agent.id, h: `${DECIDE_SOURCE}:${decision.judgement.toolCall.hash}`, at: decision.at.toISOString() });
+    if (outcome.consumeApproval) used.push({ id: outcome.consumeApproval, decision: decision.decisionId });
   });
   // Held reservations are released when they expire: one job per org and minute, however many it covers.
   const expiryMinute = Math.ceil(latestExpiry / 60_000) * 60_000;
-  const jobs = addJobsStatement([
+  const jobs: JobSpec[] = [
     ...extraJobs,
     ...(latestExpiry > 0 ? [job("budgets:expire-reservations", { orgId }, { runAt: new Date(expiryMinute + 1_000), key: `expire-reservations:${orgId}:${expiryMinute}` })] : []),
-  ]);
-
-  const holdList = [...holds.values()].sort((a, b) => (a.budgetId === b.budgetId ? (a.periodStart < b.periodStart ? -1 : 1) : a.budgetId < b.budgetId ? -1 : 1));
-  const d = (pick: (decision: DecisionToCommit, outcome: Outcome, index: number) => unknown) => decisions.map((decision, index) => pick(decision, outcomes[index] as Outcome, index));
-  const values: unknown[] = [
-    orgId,
-    // $2–$4 holds
-    holdList.map((hold) => hold.budgetId),
-    holdList.map((hold) => hold.periodStart),
-    holdList.map((hold) => hold.amount.toString()),
-    // $5–$9 reservations
-    reservations.map((r) => r.agentId),
-    reservations.map((r) => r.decisionId),
-    reservations.map((r) => r.amount.toString()),
-    reservations.map((r) => r.holds),
-    reservations.map((r) => r.expiresAt),
-    // $10–$28 decisions
-    d((decision) => decision.decisionId),
-    d((decision) => decision.agent.id),
-    d((decision) => decision.request.action.type),
-    d((decision) => decision.request.action.name),
-    d((decision) => (decision.redactedArguments === null ? null : JSON.stringify(decision.redactedArguments))),
-    d((decision) => decision.request.taskType ?? null),
-    d((decision) => decision.request.taskId ?? null),
-    d((decision) => decision.request.instanceId ?? null),
-    d((decision) => JSON.stringify(decision.request.dataClasses ?? [])),
-    d((decision) => decision.judgement.estimatedMicros?.toString() ?? null),
-    d((_, outcome) => outcome.decision),
-    d((_, outcome) => JSON.stringify(outcome.reasons)),
-    d((_, outcome) => JSON.stringify(outcome.policyIds)),
-    d((_, outcome, index) => outcome.consumeApproval ?? approvalIds[index] ?? null),
-    d((_, outcome) => outcome.model?.name ?? null),
-    d((decision) => decision.versionId ?? null),
-    d((decision) => Math.round((performance.now() - decision.startedAt) * 1000)),
-    d((decision) => decision.at.toISOString()),
-    // $28–$30 tool calls
-    calls.map((call) => call.agentId),
-    calls.map((call) => call.hash),
-    calls.map((call) => call.at),
-    // $31–$32 approvals used
-    consumed.map((c) => c.approvalId),
-    consumed.map((c) => c.decisionId),
-    // $33–$48 audit entries
-    ...auditColumns(auditRecords),
   ];
-  const jobsAt = values.length + 1;
-  if (jobs) values.push(...jobs.values);
-  const jobsSql = jobs ? jobs.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + jobsAt - 1}`) : "SELECT 0 AS queued";
   return {
-    name: jobs ? "agentry_decide_write_jobs" : "agentry_decide_write",
-    text: `WITH
-      held AS (
-        UPDATE budget_usage u SET reserved_micros = u.reserved_micros + h.amount
-        FROM unnest($2::uuid[], $3::timestamptz[], $4::bigint[]) AS h(budget_id, period_start, amount)
-        WHERE u.budget_id = h.budget_id AND u.period_start = h.period_start
-        RETURNING 1),
-      reserved AS (
-        INSERT INTO budget_reservations (org_id, agent_id, decision_id, amount_micros, holds, expires_at)
-        SELECT $1, r.agent_id, r.decision_id, r.amount, r.holds::jsonb, r.expires_at
-        FROM unnest($5::uuid[], $6::uuid[], $7::bigint[], $8::text[], $9::timestamptz[]) AS r(agent_id, decision_id, amount, holds, expires_at)
-        RETURNING 1),
-      decided AS (
-        INSERT INTO decisions (id, org_id, agent_id, action_type, action_name, arguments, task_type, task_id, instance_id, data_classes,
-                               estimated_cost_micros, decision, reasons, policy_ids, approval_id, model, version_id, duration_micros, at)
-        SELECT x.id, $1, x.agent_id, x.action_type, x.action_name, x.arguments::jsonb, x.task_type, x.task_id, x.instance_id,
-               ARRAY(SELECT jsonb_array_elements_text(x.data_classes::jsonb)), x.estimated, x.decision::"Decision", x.reasons::jsonb,
-               ARRAY(SELECT jsonb_array_elements_text(x.policy_ids::jsonb)), x.approval_id, x.model, x.version_id, x.duration, x.at
-        FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-                    $19::bigint[], $20::text[], $21::text[], $22::text[], $23::uuid[], $24::text[], $25::uuid[], $26::int[], $27::timestamptz[])
-             AS x(id, agent_id, action_type, action_name, arguments, task_type, task_id, instance_id, data_classes, estimated, decision,
-                  reasons, policy_ids, approval_id, model, version_id, duration, at)
-        RETURNING 1),
-      called AS (
-        INSERT INTO tool_call_log (org_id, agent_id, call_hash, at)
-        SELECT $1, c.agent_id, c.call_hash, c.at FROM unnest($28::uuid[], $29::text[], $30::timestamptz[]) AS c(agent_id, call_hash, at)
-        RETURNING 1),
-      used AS (
-        UPDATE approvals a SET used_at = now(), used_by_decision_id = u.decision_id
-        FROM unnest($31::uuid[], $32::uuid[]) AS u(id, decision_id)
-        WHERE a.id = u.id AND a.org_id = $1
-        RETURNING 1),
-      audited AS (${auditInsertSql(33)} RETURNING 1),
-      queued AS (${jobsSql})
-      SELECT (SELECT count(*) FROM decided) AS decided, (SELECT count(*) FROM audited) AS audited, (SELECT sum(queued) FROM queued) AS queued`,
-    values,
+    org: orgId,
+    // Updated in key order, like every holder of these rows.
+    holds: [...holds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, hold]) => ({ b: hold.b, p: hold.p, amount: hold.amount.toString() })),
+    reservations,
+    decisions: decisions.map((decision, index) => {
+      const outcome = outcomes[index] as Outcome;
+      return {
+        id: decision.decisionId,
+        agent: decision.agent.id,
+        action_type: decision.request.action.type,
+        action_name: decision.request.action.name,
+        arguments: decision.redactedArguments,
+        task_type: decision.request.taskType ?? null,
+        task_id: decision.request.taskId ?? null,
+        instance_id: decision.request.instanceId ?? null,
+        data_classes: decision.request.dataClasses ?? [],
+        estimated: decision.judgement.estimatedMicros?.toString() ?? null,
+        decision: outcome.decision,
+        reasons: outcome.reasons,
+        policy_ids: outcome.policyIds,
+        approval: outcome.consumeApproval ?? approvalIds[index] ?? null,
+        model: outcome.model?.name ?? null,
+        version: decision.versionId ?? null,
+        duration: Math.round((performance.now() - decision.startedAt) * 1000),
+        at: decision.at.toISOString(),
+      };
+    }),
+    calls,
+    used,
+    audit: auditRecords.map((record) => ({
+      id: record.id,
+      org_id: record.orgId,
+      seq: record.seq,
+      at: record.at,
+      actor_type: record.actorType,
+      actor_id: record.actorId,
+      actor_label: record.actorLabel,
+      action: record.action,
+      target_type: record.targetType,
+      target_id: record.targetId,
+      team_id: record.teamId,
+      before: record.before,
+      after: record.after,
+      reason: record.reason,
+      prev_hash: record.prevHash,
+      hash: record.hash,
+    })),
+    jobs: jobs.map((spec) => ({ identifier: spec.name, payload: spec.payload, run_at: spec.runAt?.toISOString() ?? null, max_attempts: spec.maxAttempts ?? null, job_key: spec.key ?? null })),
   };
 }
 
-export { randomUUID as newDecisionId };

@@ -115,3 +115,46 @@ describe("compiled sets", () => {
     expect(problems.map((problem) => problem.policyId)).toEqual(["bad"]);
   });
 });
+
+describe("remembered answers", () => {
+  const policies = [
+    { id: "tools", name: "registered tools", cedar: 'permit (principal, action == Action::"tool", resource) when { principal.tools.contains(resource) };' },
+    {
+      id: "refunds",
+      name: "refunds",
+      cedar: '@approval("true")\npermit (principal, action == Action::"tool", resource == Tool::"refund") when { context.arguments.hasTag("amount") && context.arguments.getTag("amount").greaterThan(decimal("100.0")) };',
+    },
+    { id: "night", name: "night", cedar: 'forbid (principal, action == Action::"tool", resource == Tool::"deploy") when { context.hour < 6 };' },
+    { id: "pci", name: "pci", cedar: '@approval("true")\npermit (principal, action, resource) when { principal.riskClass == "high" && context.dataClasses.contains("PCI") };' },
+  ];
+  const agent = (tools: string[], riskClass: string | null): AgentFacts => ({ name: "a1", teamName: "IT", tags: [], riskClass, tools, models: [], dataCategories: [] });
+  const request = (tool: string, args: Record<string, unknown>, hour: number, dataClasses: string[]): PolicyRequest => ({
+    agent: { id: "a1", name: "a1", teamId: "t1", teamName: "IT", tags: [], riskClass: null },
+    action: { type: "tool", name: tool, arguments: args },
+    dataClasses,
+    estimatedCostUsd: null,
+    now: new Date(Date.UTC(2026, 11, 4, hour)),
+  });
+
+  test("are Cedar's own answers, whatever the arguments, time, data classes and agent", async () => {
+    const fc = (await import("fast-check")).default;
+    const remembered = compilePolicySet(policies).set;
+    fc.assert(
+      fc.property(
+        fc.constantFrom("refund", "deploy", "search"),
+        fc.record({ amount: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant("abc")), query: fc.string({ maxLength: 5 }) }, { requiredKeys: [] }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.subarray(["PCI", "PII"]),
+        fc.subarray(["refund", "deploy", "search"]),
+        fc.constantFrom(null, "high"),
+        (tool, args, hour, dataClasses, tools, riskClass) => {
+          const cedarRequest = toCedarRequest(request(tool, args, hour, dataClasses), agent(tools, riskClass), null);
+          // A fresh set remembers nothing: it asks Cedar.
+          const fresh = compilePolicySet(policies).set.evaluate(cedarRequest, "IT");
+          expect(remembered.evaluate(cedarRequest, "IT")).toEqual(fresh);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

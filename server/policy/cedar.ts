@@ -13,6 +13,7 @@ import type { DetailedError } from "@cedar-policy/cedar-wasm/nodejs";
 import { combineAnswer, type PolicyOutcome, type StatementMeta } from "../domain/policy/outcome";
 import type { PolicySource } from "../domain/policy/draft";
 import type { CedarRequest } from "../domain/policy/request";
+import { conditionReads, mergeReads, type Reads } from "../domain/policy/reads";
 import { scopeApplies, scopeOf, scopeSummary, type StatementScope } from "../domain/policy/scope";
 import { positionOfByteOffset } from "../domain/policy/source";
 import { APPROVAL_ANNOTATION, REASON_ANNOTATION } from "../domain/policy/vocabulary";
@@ -32,6 +33,8 @@ export interface ParsedStatement {
   reason: string | null;
   scope: StatementScope;
   hasConditions: boolean;
+  /** What the conditions read from the request's context (see server/domain/policy/reads.ts). */
+  reads: Reads;
 }
 
 export type CheckResult =
@@ -58,6 +61,7 @@ function parseStatement(text: string): ParsedStatement {
     reason: json.annotations?.[REASON_ANNOTATION] ?? null,
     scope: scopeOf(json),
     hasConditions: json.conditions.length > 0,
+    reads: conditionReads(json.conditions),
   };
 }
 
@@ -114,6 +118,7 @@ export interface CompiledStatement extends StatementMeta {
   id: string;
   text: string;
   scope: StatementScope;
+  reads: Reads;
   /** Identifies the statement's exact text: slices with the same keys are the same slice. */
   key: string;
 }
@@ -154,11 +159,43 @@ function preparsedSlot(statements: readonly CompiledStatement[], signature: stri
 }
 
 const SLICE_MEMO_LIMIT = 20_000;
+/** Answers remembered per slice (see answerKey); the memo starts over when full. */
+const ANSWER_MEMO_LIMIT = 10_000;
+
+interface Slice {
+  slot: string | null;
+  signature: string;
+  statements: CompiledStatement[];
+  reads: Reads;
+  answers: Map<string, PolicyOutcome>;
+}
+
+/**
+ * Everything of `request` that the slice's statements can read: every entity but the two that
+ * carry the arguments (the principal and any other agent, with all their attributes), the action,
+ * the resource, and only the context values and argument tags the conditions name. Two requests
+ * with the same key get the same answer from Cedar.
+ */
+function answerKey(request: CedarRequest, reads: Exclude<Reads, "everything">): string {
+  const parts: unknown[] = [request.action.id, request.resource.type, request.resource.id];
+  for (const entity of request.entities) {
+    const type = "__entity" in entity.uid ? entity.uid.__entity.type : entity.uid.type;
+    if (type === "Arguments" || type === "TextArguments") {
+      const tagged = type === "Arguments" ? "arguments" : "textArguments";
+      const names = reads.tags.get(tagged);
+      if (names) for (const name of names) parts.push(tagged, name, entity.tags?.[name] ?? null);
+    } else {
+      parts.push(entity);
+    }
+  }
+  for (const value of reads.values) parts.push(value, request.context[value] ?? null);
+  return JSON.stringify(parts);
+}
 
 export class CompiledPolicySet {
   readonly statements: readonly CompiledStatement[];
   private readonly byId: Map<string, CompiledStatement>;
-  private readonly slices = new Map<string, { slot: string | null; signature: string; statements: CompiledStatement[] }>();
+  private readonly slices = new Map<string, Slice>();
 
   constructor(statements: CompiledStatement[]) {
     this.statements = statements;
@@ -173,7 +210,7 @@ export class CompiledPolicySet {
       // A loop, not filter(callback): see server/domain/policy/outcome.ts on V8's deoptimiser.
       const statements: CompiledStatement[] = [];
       for (const statement of this.statements) if (scopeApplies(statement.scope, target)) statements.push(statement);
-      slice = { slot: null, signature: signatureOf(statements), statements };
+      slice = { slot: null, signature: signatureOf(statements), statements, reads: mergeReads(statements.map((statement) => statement.reads)), answers: new Map() };
       if (this.slices.size >= SLICE_MEMO_LIMIT) this.slices.clear();
       this.slices.set(memoKey, slice);
     }
@@ -188,6 +225,18 @@ export class CompiledPolicySet {
   evaluate(request: CedarRequest, teamName: string | null): PolicyOutcome {
     const slice = this.slice(request, teamName);
     if (slice.statements.length === 0) return combineAnswer({ decision: "deny", reason: [], errors: [] }, () => undefined);
+    if (slice.reads === "everything") return this.ask(slice, request);
+    const key = answerKey(request, slice.reads);
+    const known = slice.answers.get(key);
+    if (known) return known;
+    const outcome = this.ask(slice, request);
+    if (slice.answers.size >= ANSWER_MEMO_LIMIT) slice.answers.clear();
+    slice.answers.set(key, outcome);
+    return outcome;
+  }
+
+  /** Cedar's own answer for the slice (evaluated, never memoised). */
+  private ask(slice: Slice, request: CedarRequest): PolicyOutcome {
     // The slot may have been reused for another slice since: then preparse it again.
     if (slice.slot === null || slots().signatureOf.get(slice.slot) !== slice.signature) slice.slot = preparsedSlot(slice.statements, slice.signature);
     const answer = cedar.statefulIsAuthorized({
@@ -266,6 +315,7 @@ export function compilePolicySet(policies: readonly PolicySource[]): { set: Comp
         id,
         text: statement.text,
         scope: statement.scope,
+        reads: statement.reads,
         key: `${id}:${createHash("sha256").update(statement.text).digest("base64url")}`,
         policyId: policy.id,
         policyName: policy.name,

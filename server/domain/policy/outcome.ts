@@ -63,7 +63,14 @@ function policyIdsOf(statements: readonly StatementMeta[]): string[] {
   return unique(ids);
 }
 
-export function combineAnswer(answer: CedarAnswer, meta: (statementId: string) => StatementMeta | undefined): PolicyOutcome {
+export function combineAnswer(unordered: CedarAnswer, meta: (statementId: string) => StatementMeta | undefined): PolicyOutcome {
+  // Cedar reports the statements that decided in no particular order: sorted, the same request
+  // always gets the same reasons in the same order.
+  const answer: CedarAnswer = {
+    decision: unordered.decision,
+    reason: [...unordered.reason].sort(),
+    errors: [...unordered.errors].sort((a, b) => (a.policyId < b.policyId ? -1 : a.policyId > b.policyId ? 1 : 0)),
+  };
   const erroredForbids: { statement: StatementMeta; message: string }[] = [];
   for (const error of answer.errors) {
     const statement = meta(error.policyId);
