@@ -14,8 +14,13 @@ import type { AgentPrincipal } from "./auth";
 import { ApiError } from "./http";
 import type { DecideRequest, DecideResponse } from "./schemas";
 
-export async function decide(principal: AgentPrincipal, facts: OrgFacts, agent: AgentProfile, request: DecideRequest, startedAt = performance.now()): Promise<DecideResponse> {
-  const at = new Date();
+export async function decide(
+  principal: AgentPrincipal,
+  facts: OrgFacts,
+  agent: AgentProfile,
+  request: DecideRequest,
+  { startedAt = performance.now(), at = new Date() }: { startedAt?: number; at?: Date } = {},
+): Promise<DecideResponse> {
   const judged = judge(facts, agent, request, at);
   if (!judged.ok) throw new ApiError("invalid_request", judged.message, [{ path: judged.path, message: judged.message }]);
   const decisionId = randomUUID();

@@ -20,7 +20,6 @@ import {
   directivesSchema,
   eventSchema,
   eventsResponseSchema,
-  MAX_BODY_BYTES,
   MAX_EVENTS_PER_BATCH,
 } from "./schemas";
 

@@ -54,7 +54,7 @@ const ROUTES: Route[] = [
       const agent = requireAgentKey(principal);
       const parsed = decideRequestSchema.safeParse(await readJsonBody(context.request, 64 * 1024));
       if (!parsed.success) throw new ApiError("invalid_request", "The decision request is not valid.", zodDetails(parsed.error));
-      return { status: 200, body: await decide(principal, facts, agent, parsed.data, context.startedAt) };
+      return { status: 200, body: await decide(principal, facts, agent, parsed.data, { startedAt: context.startedAt }) };
     },
   },
   {

@@ -1,7 +1,7 @@
 // Alerts: stored for the console and queued for the org's webhooks in the caller's transaction, so an
 // alert exists exactly when the change that raised it commits. Each delivery is queued with its job
 // (webhooks.deliver, server/data/webhook-delivery.ts), which sends it after commit.
-import type { DbOrTx, Tx } from "../db";
+import type { DbOrTx } from "../db";
 import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
 import type { AlertKind, AlertSeverity } from "../domain/alerts/kinds";
 import type { Prisma } from "../generated/prisma/client";

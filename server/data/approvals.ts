@@ -8,15 +8,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { getPool, inTransaction } from "../db/pool";
 import { notifyChange } from "../db/notify";
 import type { Reach } from "../domain/access/permissions";
-import {
-  approvalTtlMs,
-  decisionRefusal,
-  effectiveStatus,
-  consumeRefusal,
-  type ApprovalStatus,
-  type RequestedAction,
-  type ConsumeRefusalCode,
-} from "../domain/approvals/rules";
+import { approvalTtlMs, decisionRefusal, effectiveStatus, type ApprovalStatus } from "../domain/approvals/rules";
 import { appendAuditRaw, type NewAuditEntry } from "./audit";
 import { raiseAlert } from "./alerts";
 

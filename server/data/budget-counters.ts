@@ -71,11 +71,20 @@ export function budgetStates(rows: readonly UsageRow[], counters: CounterMap): B
 /** Directives are answered often (every heartbeat, every batch): an agent's budget states are kept for a second. */
 const DIRECTIVE_COUNTERS_TTL_MS = 1_000;
 
+/** A number per budget definitions list: states computed from older definitions are not reused. */
+const definitionIds = new WeakMap<readonly BudgetDefinition[], number>();
+let nextDefinitionId = 0;
+function definitionsId(budgets: readonly BudgetDefinition[]): number {
+  let id = definitionIds.get(budgets);
+  if (id === undefined) definitionIds.set(budgets, (id = ++nextDefinitionId));
+  return id;
+}
+
 const agentBudgetStates = changeCache<{ facts: OrgFacts; agent: AgentProfile }, BudgetState[]>({
   name: "budget-states",
   kinds: ["budget"],
   orgOf: ({ facts }) => facts.orgId,
-  idOf: ({ facts, agent }) => `${facts.orgId}|${agent.id}|${agent.teamId ?? ""}`,
+  idOf: ({ facts, agent }) => `${facts.orgId}|${agent.id}|${agent.teamId ?? ""}|${definitionsId(facts.budgets)}`,
   load: async ({ facts, agent }) => {
     const rows = usageRowsFor(facts.budgets, agent, new Date());
     return budgetStates(rows, await readBudgetCounters(getPool(), facts.orgId, rows));

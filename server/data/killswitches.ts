@@ -5,7 +5,6 @@
 import "server-only";
 import type pg from "pg";
 import type { Db } from "../db";
-import { getPool } from "../db/pool";
 import { ackStats, type AckStats } from "../domain/killswitch/acks";
 import { switchFor, type ActiveSwitch, type KillSwitchScope } from "../domain/killswitch/match";
 import { isTeamScoped } from "../domain/killswitch/rules";

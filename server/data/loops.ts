@@ -173,7 +173,6 @@ export async function checkSpendRate(orgId: string, agentId: string, now = new D
 // ---------------------------------------------------------------------------------------------
 // Pruning: rows older than the longest window any agent can have are useless.
 
-const PRUNE_INTERVAL_MS = 30_000;
 const PRUNE_BATCH = 10_000;
 
 /** Deletes log rows older than the longest loop window configured (at least the default), in small batches. */

@@ -60,3 +60,11 @@ export async function evaluateAgainst(set: CompiledPolicySet, orgId: string, req
 export async function orgDefaultDecision(orgId: string): Promise<DefaultDecision> {
   return (await orgFacts(orgId)).defaultDecision;
 }
+
+/**
+ * What the org's enforced policies say about `request`: allow, deny, require_approval, or
+ * no_match (then the org's default decides). See server/domain/policy/outcome.ts.
+ */
+export async function evaluatePolicies(orgId: string, request: PolicyRequest): Promise<PolicyOutcome> {
+  return evaluateAgainst(await enforcedPolicySet(orgId), orgId, request);
+}

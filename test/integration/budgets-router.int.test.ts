@@ -1,14 +1,10 @@
 // The Budgets console API: what each role may set, the refusals a person sees (bad amounts, a
 // limit below spend, a team lead over the team's budget or reaching into another team), what a
 // team lead sees, and the audit entries with before and after.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { seedBudgets } from "../../prisma/seed/budgets";
-import { getPool } from "../../server/db/pool";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
-afterAll(async () => {
-  await getPool().end();
-});
 
 async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string } | null> {
   try {

@@ -1,17 +1,13 @@
 // The console's Events list: what a team lead sees, that paging never loses or repeats an event,
 // and that the filters filter. Events go in through the real ingest path (storeEvents), so they
 // are redacted, priced and rolled up exactly as the agent API stores them.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { AgentPrincipal } from "../../server/agent-api/auth";
-import { storeEvents } from "../../server/agent-api/ingest";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { AgentEvent } from "../../server/agent-api/schemas";
+import { storeEvents } from "../../server/data/event-store";
+import { forgetFacts, orgFacts } from "../../server/data/facts";
 import { getPool } from "../../server/db/pool";
-import { REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
-afterAll(async () => {
-  await getPool().end();
-});
 
 interface TestAgent {
   id: string;
@@ -21,24 +17,14 @@ interface TestAgent {
 
 async function createAgent(org: TestOrg, name: string, teamId: string | null): Promise<TestAgent> {
   const agent = await testDb().agent.create({ data: { orgId: org.id, name, teamId } });
+  forgetFacts(org.id);
   return { id: agent.id, name: agent.name, teamId: agent.teamId };
 }
 
-function principalFor(org: TestOrg, agent: TestAgent): AgentPrincipal {
-  return {
-    keyId: "00000000-0000-0000-0000-000000000000",
-    orgId: org.id,
-    kind: "agent",
-    agent: { id: agent.id, name: agent.name, teamId: agent.teamId, status: "active", teamName: null, tags: [], riskClass: null, tools: [], models: [], dataCategories: [], loopThreshold: null, loopWindowSec: null },
-    redaction: new Set(REDACTION_DETECTORS),
-  };
-}
-
+/** Stores events as the agent's key would, through the ingest pipeline's store. */
 async function ingest(org: TestOrg, agent: TestAgent, events: AgentEvent[]) {
-  const result = await storeEvents(
-    principalFor(org, agent),
-    events.map((event, index) => ({ index, event })),
-  );
+  const facts = await orgFacts(org.id);
+  const result = await storeEvents({ orgId: org.id, agent: facts.agents.get(agent.id) ?? null, facts, valid: events.map((event, index) => ({ index, event })) });
   expect(result.accepted).toBe(events.length);
 }
 

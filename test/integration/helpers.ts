@@ -5,6 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, inject } from "vitest";
 import { createCaller } from "../../server/api/root";
 import { createDb, type Db } from "../../server/db";
+import { closeSharedConnections } from "../../server/db/pool";
 import type { Role } from "../../server/domain/access/permissions";
 
 const databaseUrl = inject("databaseUrl");
@@ -23,6 +24,8 @@ export function testDb(): Db {
 afterAll(async () => {
   await shared?.$disconnect();
   shared = null;
+  // The file's share of the app's process state: its pool, LISTEN connection and job queue.
+  await closeSharedConnections();
 });
 
 export const TEAM_NAMES = ["Marketing", "Finance", "IT", "Customer Service"] as const;

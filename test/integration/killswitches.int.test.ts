@@ -1,15 +1,16 @@
-// Kill switches end to end below the HTTP layer: engage/release through the console's procedures
-// (audited, revision bumped, alert raised, NOTIFY on commit), who may switch what, the directives
-// agents get, the system switch of loop detection, the SSE stream, and acknowledgements.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+// Kill switches end to end: engage/release through the console's procedures (audited, revision
+// bumped, alert raised, NOTIFY on commit), who may switch what, the directives agents get, the
+// system switch of loop detection, the SSE stream over HTTP, and acknowledgements.
+import { beforeAll, describe, expect, test } from "vitest";
 import { directivesFor } from "../../server/agent-api/directives";
-import { connectedInstances, openDirectivesStream, revalidateDirectiveStreams } from "../../server/agent-api/directives-stream";
-import { recordHeartbeat } from "../../server/agent-api/heartbeat";
+import { connectedInstances, revalidateDirectiveStreams } from "../../server/agent-api/directives-stream";
 import type { Directives } from "../../server/agent-api/schemas";
-import { activeSwitches, engageSystemSwitch, forgetKillSwitches } from "../../server/data/killswitches";
-import { listenerBackendPid, notifyChange, onChange, stopListening, whenListening, type Change } from "../../server/db/notify";
+import { forgetFacts, orgFacts } from "../../server/data/facts";
+import { engageSystemSwitch } from "../../server/data/killswitches";
+import { listenerBackendPid, notifyChange, onChange, whenListening, type Change } from "../../server/db/notify";
 import { getPool, inTransaction } from "../../server/db/pool";
 import { killedModels } from "../../server/domain/killswitch/match";
+import { agentApiUrl, api, createKey } from "./agent-api";
 import { auditCount, callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
 let org: TestOrg;
@@ -17,8 +18,19 @@ let orgName: string;
 
 async function agentIn(teamId: string | null, tags: string[] = []) {
   const agent = await testDb().agent.create({ data: { orgId: org.id, name: `agent-${Math.random().toString(36).slice(2, 10)}`, teamId, tags } });
-  return { id: agent.id, name: agent.name, teamId: agent.teamId, status: agent.status as string, tags: agent.tags };
+  forgetFacts(org.id);
+  return { id: agent.id, name: agent.name, teamId: agent.teamId, tags: agent.tags };
 }
+
+/** The agent's directives as this process answers them now (the console's mutations drop its facts at once). */
+async function directivesOf(agent: { id: string }): Promise<Directives> {
+  const facts = await orgFacts(org.id);
+  const profile = facts.agents.get(agent.id);
+  if (!profile) throw new Error("agent not in the facts");
+  return directivesFor(facts, profile);
+}
+
+const activeSwitches = async () => (await orgFacts(org.id)).switches;
 
 const revisionOf = async (orgId: string) => (await testDb().directiveRevision.findUnique({ where: { orgId } }))?.revision ?? 0;
 
@@ -28,10 +40,6 @@ beforeAll(async () => {
   expect(await whenListening()).toBe(true);
 });
 
-afterAll(async () => {
-  await stopListening();
-  await getPool().end();
-});
 
 describe("engaging and releasing an org switch", () => {
   test("is audited, bumps the revision, raises an alert, notifies, and halts every agent", async () => {
@@ -53,7 +61,7 @@ describe("engaging and releasing an org switch", () => {
     expect(alert.severity).toBe("critical");
     expect(alert.details).toMatchObject({ killSwitchId: engaged.id, scope: "org" });
 
-    const directives = await directivesFor(org.id, agent);
+    const directives = await directivesOf(agent);
     expect(directives).toMatchObject({ halt: true, reason: "kill_switch", killSwitchId: engaged.id, revision: engaged.revision });
     await expect.poll(() => changes.some((change) => change.orgId === org.id && change.kind === "killswitch"), { timeout: 3000 }).toBe(true);
 
@@ -69,7 +77,7 @@ describe("engaging and releasing an org switch", () => {
     const released = await testDb().auditEntry.findFirstOrThrow({ where: { orgId: org.id }, orderBy: { seq: "desc" } });
     expect(released).toMatchObject({ action: "killswitch.released", targetId: engaged.id, reason: "Resolved" });
     expect(await testDb().alert.count({ where: { orgId: org.id, kind: "kill_switch" } })).toBe(2);
-    expect(await directivesFor(org.id, agent)).toEqual({ halt: false, budget: null, revision: revisionBefore + 2 });
+    expect(await directivesOf(agent)).toEqual({ halt: false, budget: null, revision: revisionBefore + 2 });
     const after = await owner.killSwitches.list({ orgId: org.id });
     expect(after.active).toEqual([]);
     expect(after.history.map((sw) => sw.id)).toContain(engaged.id);
@@ -84,7 +92,7 @@ describe("engaging and releasing an org switch", () => {
     expect(await errorCode(owner.killSwitches.engage({ orgId: org.id, scope: "org", target: "", reason: "oops", confirmation: orgName.toLowerCase() }))).toBe("BAD_REQUEST");
     expect(await auditCount(org.id)).toBe(auditBefore);
     expect(await revisionOf(org.id)).toBe(revisionBefore);
-    expect(await activeSwitches(org.id)).toEqual([]);
+    expect(await activeSwitches()).toEqual([]);
   });
 });
 
@@ -102,15 +110,13 @@ describe("scopes", () => {
     const tagSwitch = await owner.killSwitches.engage({ orgId: org.id, scope: "tag", target: "payments", reason: "tag", confirmation: "payments" });
     const modelSwitch = await owner.killSwitches.engage({ orgId: org.id, scope: "model", target: "kill-test-model", reason: "model", confirmation: "kill-test-model" });
 
-    expect(await directivesFor(org.id, inTeam)).toMatchObject({ halt: true, killSwitchId: teamSwitch.id });
-    expect(await directivesFor(org.id, tagged)).toMatchObject({ halt: true, killSwitchId: tagSwitch.id });
-    // Without tags in hand, directivesFor reads them.
-    expect(await directivesFor(org.id, { id: tagged.id, name: tagged.name, teamId: tagged.teamId, status: "active" })).toMatchObject({ halt: true, killSwitchId: tagSwitch.id });
-    expect(await directivesFor(org.id, bystander)).toMatchObject({ halt: false });
-    expect(killedModels(await activeSwitches(org.id)).has("kill-test-model")).toBe(true);
+    expect(await directivesOf(inTeam)).toMatchObject({ halt: true, killSwitchId: teamSwitch.id });
+    expect(await directivesOf(tagged)).toMatchObject({ halt: true, killSwitchId: tagSwitch.id });
+    expect(await directivesOf(bystander)).toMatchObject({ halt: false });
+    expect(killedModels(await activeSwitches()).has("kill-test-model")).toBe(true);
 
     for (const id of [teamSwitch.id, tagSwitch.id, modelSwitch.id]) await owner.killSwitches.release({ orgId: org.id, id, reason: "done" });
-    expect(await activeSwitches(org.id)).toEqual([]);
+    expect(await activeSwitches()).toEqual([]);
   });
 
   test("a team lead may stop their own team's agent, and nothing outside their reach", async () => {
@@ -118,7 +124,7 @@ describe("scopes", () => {
     const own = await agentIn(org.leadTeamId);
     const other = await agentIn(org.otherTeamId);
     const engaged = await lead.killSwitches.engage({ orgId: org.id, scope: "agent", target: own.id, reason: "misbehaving", confirmation: own.name });
-    expect(await directivesFor(org.id, own)).toMatchObject({ halt: true, killSwitchId: engaged.id });
+    expect(await directivesOf(own)).toMatchObject({ halt: true, killSwitchId: engaged.id });
 
     const auditBefore = await auditCount(org.id);
     expect(await errorCode(lead.killSwitches.engage({ orgId: org.id, scope: "agent", target: other.id, reason: "reach", confirmation: other.name }))).toBe("FORBIDDEN");
@@ -134,7 +140,7 @@ describe("scopes", () => {
     expect(await lead.killSwitches.forAgent({ orgId: org.id, agentId: own.id })).toMatchObject({ id: engaged.id, scope: "agent", targetName: own.name });
 
     await lead.killSwitches.release({ orgId: org.id, id: engaged.id, reason: "fixed" });
-    expect(await directivesFor(org.id, own)).toMatchObject({ halt: false });
+    expect(await directivesOf(own)).toMatchObject({ halt: false });
   });
 });
 
@@ -149,8 +155,8 @@ describe("the system switch of loop detection", () => {
     const entry = await testDb().auditEntry.findFirstOrThrow({ where: { orgId: org.id, targetId: first.id } });
     expect(entry).toMatchObject({ actorType: "system", action: "killswitch.engaged" });
     expect(await testDb().alert.count({ where: { orgId: org.id, kind: "loop_detected", agentId: agent.id } })).toBe(1);
-    forgetKillSwitches(org.id);
-    expect(await directivesFor(org.id, agent)).toMatchObject({ halt: true, reason: "loop_detected", killSwitchId: first.id });
+    forgetFacts(org.id);
+    expect(await directivesOf(agent)).toMatchObject({ halt: true, reason: "loop_detected", killSwitchId: first.id });
     await callerFor(org.users.owner.userId).killSwitches.release({ orgId: org.id, id: first.id, reason: "looked into it" });
   });
 });
@@ -190,10 +196,9 @@ function eventReader(response: Response) {
 describe("the directives stream", () => {
   test("sends directives on connect and pushes the halt on engage; acknowledgements are counted", async () => {
     const agent = await agentIn(org.leadTeamId);
-    const profile = { ...agent, teamName: null, riskClass: null, tools: [], models: [], dataCategories: [], loopThreshold: null, loopWindowSec: null };
+    const key = await createKey(org.id, agent.id);
     const abort = new AbortController();
-    const request = new Request("http://test/api/v1/directives/stream?instanceId=i-1", { signal: abort.signal });
-    const response = await openDirectivesStream(request, { orgId: org.id, agent: profile, instanceId: "i-1", keyId: null });
+    const response = await fetch(`${await agentApiUrl()}/api/v1/directives/stream?instanceId=i-1`, { headers: { authorization: `Bearer ${key}` }, signal: abort.signal });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const events = eventReader(response);
     const first = await events.next();
@@ -210,7 +215,7 @@ describe("the directives stream", () => {
     await expect.poll(async () => (await testDb().agentInstance.findUnique({ where: { agentId_instanceId: { agentId: agent.id, instanceId: "i-1" } } }))?.streamSeenAt ?? null).not.toBeNull();
     let listed = await owner.killSwitches.list({ orgId: org.id });
     expect(listed.active.find((sw) => sw.id === engaged.id)?.acks).toMatchObject({ connected: 1, acknowledged: 0 });
-    await recordHeartbeat(org.id, agent, { instanceId: "i-1", directiveVersion: engaged.revision });
+    expect((await api("POST", "/api/v1/heartbeat", key, { instanceId: "i-1", directiveVersion: engaged.revision })).status).toBe(200);
     listed = await owner.killSwitches.list({ orgId: org.id });
     const acks = listed.active.find((sw) => sw.id === engaged.id)?.acks;
     expect(acks).toMatchObject({ connected: 1, acknowledged: 1 });
@@ -226,15 +231,14 @@ describe("the directives stream", () => {
 describe("a long-lived stream", () => {
   test("ends once its key is revoked", async () => {
     const agent = await agentIn(org.leadTeamId);
-    const key = await testDb().apiKey.create({ data: { orgId: org.id, kind: "agent", agentId: agent.id, name: "stream", prefix: "agt_test", hash: `test-${agent.id}` } });
-    const profile = { ...agent, teamName: null, riskClass: null, tools: [], models: [], dataCategories: [], loopThreshold: null, loopWindowSec: null };
-    const response = await openDirectivesStream(new Request("http://test/api/v1/directives/stream"), { orgId: org.id, agent: profile, instanceId: "revoked-1", keyId: key.id });
+    const key = await createKey(org.id, agent.id);
+    const response = await fetch(`${await agentApiUrl()}/api/v1/directives/stream`, { headers: { authorization: `Bearer ${key}`, "x-instance-id": "revoked-1" } });
     const events = eventReader(response);
     expect((await events.next()).directives.halt).toBe(false);
     await revalidateDirectiveStreams();
     expect(connectedInstances(org.id).map((c) => c.instanceId)).toContain("revoked-1");
 
-    await testDb().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await testDb().apiKey.updateMany({ where: { agentId: agent.id }, data: { revokedAt: new Date() } });
     await revalidateDirectiveStreams();
     expect(connectedInstances(org.id).map((c) => c.instanceId)).not.toContain("revoked-1");
     await expect(events.next(2000)).rejects.toThrow("stream ended");

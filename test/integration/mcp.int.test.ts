@@ -1,33 +1,18 @@
-// The MCP server through the MCP SDK's own client (Streamable HTTP), its requests answered by the
-// route handler in-process: the tools an MCP-speaking agent sees, and that they do what the HTTP
-// endpoints do (same pipeline, same records), with the agent key and only with it.
+// The MCP server through the MCP SDK's own client (Streamable HTTP) over real HTTP to the agent
+// API: the tools an MCP-speaking agent sees, and that they do what the HTTP endpoints do (same
+// pipeline, same records), with the agent key and only with it.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DELETE, GET, POST } from "../../app/api/v1/mcp/route";
-import { getPool } from "../../server/db/pool";
-import { stopListening } from "../../server/db/notify";
 import { generateApiKey } from "../../server/domain/keys/api-key";
+import { agentApiUrl } from "./agent-api";
 import { createTestOrg, testDb, type TestOrg } from "./helpers";
 
-afterAll(async () => {
-  await stopListening();
-  await getPool().end();
-});
-
-const URL_ = "http://localhost/api/v1/mcp";
-
-/** fetch for the MCP client: every request goes to the route handler, as Next would route it. */
-const routeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-  const request = new Request(input, init);
-  const handler = { POST, GET, DELETE }[request.method as "POST" | "GET" | "DELETE"];
-  if (!handler) return new Response(null, { status: 405 });
-  return handler(request);
-};
+const mcpUrl = async () => `${await agentApiUrl()}/api/v1/mcp`;
 
 async function connect(key: string): Promise<Client> {
   const client = new Client({ name: "test-agent", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(URL_), { fetch: routeFetch, requestInit: { headers: { Authorization: `Bearer ${key}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(await mcpUrl()), { requestInit: { headers: { Authorization: `Bearer ${key}` } } });
   await client.connect(transport);
   return client;
 }
@@ -113,13 +98,11 @@ describe("MCP server", () => {
   });
 
   test("without a key: 401 with WWW-Authenticate, and the MCP client cannot connect", async () => {
-    const response = await POST(
-      new Request(URL_, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
-      }),
-    );
+    const response = await fetch(await mcpUrl(), {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
@@ -127,18 +110,16 @@ describe("MCP server", () => {
   });
 
   test("an org ingest key speaks for no single agent: 403", async () => {
-    const response = await POST(
-      new Request(URL_, {
-        method: "POST",
-        headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
-      }),
-    );
+    const response = await fetch(await mcpUrl(), {
+      method: "POST",
+      headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
     expect(response.status).toBe(403);
   });
 
   test("GET (no standalone stream in stateless mode) is 405", async () => {
-    const response = await GET(new Request(URL_, { headers: { authorization: `Bearer ${agentKey}`, accept: "text/event-stream" } }));
+    const response = await fetch(await mcpUrl(), { headers: { authorization: `Bearer ${agentKey}`, accept: "text/event-stream" } });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
   });

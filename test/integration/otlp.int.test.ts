@@ -1,17 +1,15 @@
 // OTLP traces through the real ingest path on a real database: a GenAI span is stored as a
 // priced, redacted event of the agent it names (discovered if new), a re-sent export is not
 // counted again, and a bad span is reported in partialSuccess without sinking the others.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { AgentPrincipal } from "../../server/agent-api/auth";
 import { ingestEvents } from "../../server/agent-api/ingest";
 import { ingestOtlpTraces } from "../../server/agent-api/otlp";
+import { orgFacts } from "../../server/data/facts";
 import { getPool } from "../../server/db/pool";
 import { REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
 import { createTestOrg, testDb, type TestOrg } from "./helpers";
 
-afterAll(async () => {
-  await getPool().end();
-});
 
 const START = BigInt(Date.UTC(2026, 10, 20, 9, 0, 0)) * 1_000_000n;
 const NOW = new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
@@ -73,8 +71,8 @@ describe("OTLP traces", () => {
 
   test("stores a GenAI span as a priced, redacted event of a discovered agent, once", async () => {
     const body = exportOf([chatSpan("aaaa000000000001", [str("gen_ai.prompt.note", "mail jane.doe@example.com")])], "otel-agent");
-    expect(await ingestOtlpTraces(principal, body, NOW)).toEqual({});
-    expect(await ingestOtlpTraces(principal, body, NOW)).toEqual({});
+    expect(await ingestOtlpTraces(principal, await orgFacts(org.id), body, NOW)).toEqual({});
+    expect(await ingestOtlpTraces(principal, await orgFacts(org.id), body, NOW)).toEqual({});
 
     const rows = await eventsOf("otel-agent");
     expect(rows).toHaveLength(1);
@@ -91,7 +89,7 @@ describe("OTLP traces", () => {
 
   test("reports bad spans in partialSuccess and stores the good ones", async () => {
     const future = { ...chatSpan("bbbb000000000002"), startTimeUnixNano: (BigInt(NOW.getTime() + 3 * 86_400_000) * 1_000_000n).toString() };
-    const result = await ingestOtlpTraces(principal, exportOf([chatSpan("bbbb000000000001"), { spanId: "x" }, future], "otel-partial"), NOW);
+    const result = await ingestOtlpTraces(principal, await orgFacts(org.id), exportOf([chatSpan("bbbb000000000001"), { spanId: "x" }, future], "otel-partial"), NOW);
     expect(result.partialSuccess?.rejectedSpans).toBe(2);
     expect(result.partialSuccess?.errorMessage).toMatch(/span 1: startTimeUnixNano.*span 2: timestamp: more than a day in the future/);
     expect((await eventsOf("otel-partial")).map((row) => row.event_id)).toEqual(["bbbb000000000001"]);
@@ -100,6 +98,7 @@ describe("OTLP traces", () => {
   test("events with text PostgreSQL cannot hold are cleaned or refused one by one, not failed as a batch", async () => {
     const outcome = await ingestEvents(
       principal,
+      await orgFacts(org.id),
       {
         events: [
           { id: "odd-1", type: "log", timestamp: NOW.toISOString(), agent: "odd-agent", attributes: { "k\u0000": "v\u0000", half: "\ud800" } },

@@ -1,10 +1,10 @@
 // Agent policies against the real database: the demo org's seed policies give the answers
 // DESIGN.md promises, invalid Cedar changes nothing, and every process's cache follows changes.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { seedPolicies } from "../../prisma/seed/policies";
-import { notifyChange, stopListening, whenListening } from "../../server/db/notify";
-import { closeSharedConnections, getPool } from "../../server/db/pool";
+import { notifyChange, whenListening } from "../../server/db/notify";
+import { getPool } from "../../server/db/pool";
 import { evaluatePolicies, orgDefaultDecision, type PolicyRequest } from "../../server/policy/engine";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
@@ -35,10 +35,6 @@ beforeAll(async () => {
   await testDb().$transaction((tx) => seedPolicies(tx, { orgId: org.id, system: { type: "system", id: null, label: "system" } }));
 });
 
-afterAll(async () => {
-  await stopListening();
-  await closeSharedConnections();
-});
 
 describe("the seed policies", () => {
   test("support-chatbot: a refund of 250 needs approval, one of 50 is allowed", async () => {

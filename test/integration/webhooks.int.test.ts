@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { queueTestDelivery, raiseAlert } from "../../server/data/alerts";
-import { processDueDeliveries, startWebhookWorker, stopWebhookWorker } from "../../server/data/webhook-worker";
+import { processDueDeliveries } from "../../server/data/webhook-delivery";
+import { startJobWorker, stopJobWorker } from "../../server/jobs/worker";
 import { getPool, inTransaction } from "../../server/db/pool";
 import { SIGNATURE_HEADER, verifySignature, webhookSecret, type WebhookPayload } from "../../server/domain/alerts/webhook";
 import { env } from "../../server/env";
@@ -48,7 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await getPool().end();
 });
 
 async function createWebhook(org: TestOrg, path: string, options: { enabled?: boolean; kinds?: string[] } = {}) {
@@ -145,17 +145,17 @@ describe("webhook deliveries", () => {
     expect((await testDb().webhookDelivery.findFirstOrThrow({ where: { webhookId: budgetsOnly.id } })).status).toBe("cancelled");
   });
 
-  test("the background worker sends a queued test delivery within seconds", async () => {
+  test("the job queue sends a queued test delivery within seconds", async () => {
     const org = await createTestOrg();
     const path = `/worker-${org.slug}`;
     const hook = await createWebhook(org, path, { kinds: ["budget_threshold"] });
-    startWebhookWorker({ pollMs: 50 });
+    await startJobWorker();
     try {
       // A test goes to this one webhook whatever kinds it subscribes to.
       await inTransaction(getPool(), (client) => queueTestDelivery(client, { orgId: org.id, webhookId: hook.id, requestedBy: "owner@test.invalid" }));
       await expect.poll(() => received.filter((r) => r.path === path).length, { timeout: 5_000 }).toBe(1);
     } finally {
-      await stopWebhookWorker();
+      await stopJobWorker();
     }
     const [delivery] = received.filter((r) => r.path === path);
     const payload = JSON.parse(delivery?.body ?? "{}") as WebhookPayload;
