@@ -1,41 +1,43 @@
-// POST /api/v1/otlp/v1/traces: OTLP/HTTP JSON traces. Spans are mapped to events
-// (server/domain/telemetry/otlp-mapping.ts) and stored by the events pipeline: same validation,
-// redaction, pricing, deduplication (the span id is the event id) and one transaction per request.
-// The answer is OTLP's own: `{}` when every span was taken, `partialSuccess` when some were not.
+// POST /api/v1/otlp/v1/traces: OTLP/HTTP traces, JSON or protobuf, optionally gzip-compressed
+// (decoded in ./otlp-decode.ts). Spans are mapped to events (server/domain/telemetry/otlp-mapping.ts)
+// and stored by the events pipeline: same validation, redaction, pricing, deduplication (the span
+// id is the event id) and one transaction per request. The answer is OTLP's own: empty when every
+// span was taken, `partialSuccess` when some were not, in the encoding the request came in.
 import "server-only";
-import { gunzipSync } from "node:zlib";
 import { countSpans, mapTraceRequest, otlpTraceRequestSchema } from "../domain/telemetry/otlp-mapping";
 import type { AgentPrincipal } from "./auth";
-import { ApiError, parseJsonText, readBody, zodDetails } from "./http";
+import { ApiError, readBody, zodDetails } from "./http";
 import { storeAndFollowUp, validateBatch } from "./ingest";
+import { decodeOtlpTraceRequest, encodeOtlpTraceResponse, isGzipEncoding, otlpFormatOf, type OtlpFormat } from "./otlp-decode";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "./schemas";
 
 export interface OtlpExportResponse {
   partialSuccess?: { rejectedSpans: number; errorMessage: string };
 }
 
-const JSON_ONLY =
-  "Only OTLP/HTTP JSON is supported: send Content-Type: application/json (in OpenTelemetry SDKs, set the exporter protocol to http/json).";
+/**
+ * Reads an OTLP/HTTP trace export: its encoding, and its payload in OTLP/JSON's shape, within the
+ * same 1 MiB as the events endpoint before and after gzip. The media type and encoding are checked
+ * (415) before a byte of the body is read.
+ */
+export async function readOtlpRequest(request: Request): Promise<{ format: OtlpFormat; payload: unknown }> {
+  const contentType = request.headers.get("content-type");
+  const contentEncoding = request.headers.get("content-encoding");
+  const format = otlpFormatOf(contentType);
+  isGzipEncoding(contentEncoding);
+  const body = await readBody(request, MAX_BODY_BYTES);
+  return { format, payload: decodeOtlpTraceRequest(body, contentType, contentEncoding) };
+}
 
-/** The request's JSON, within the same 1 MiB as the events endpoint, before and after gzip. */
+/** The payload of an OTLP/HTTP trace export in OTLP/JSON's shape, whichever encoding it came in. */
 export async function readOtlpJson(request: Request): Promise<unknown> {
-  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (contentType !== "" && contentType !== "application/json") throw new ApiError("unsupported_media_type", JSON_ONLY);
-  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity" && encoding !== "gzip") throw new ApiError("unsupported_media_type", "Content-Encoding must be gzip or absent.");
+  return (await readOtlpRequest(request)).payload;
+}
 
-  let body = await readBody(request, MAX_BODY_BYTES);
-  if (encoding === "gzip" && body.length > 0) {
-    try {
-      body = gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
-        throw new ApiError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes once decompressed; send smaller batches.`);
-      }
-      throw new ApiError("invalid_request", "The body is not valid gzip.", [{ path: "(body)", message: (error as Error).message }]);
-    }
-  }
-  return parseJsonText(body.toString("utf8"));
+/** The answer to an export, in the encoding of its request (OTLP/HTTP: protobuf for protobuf, JSON for JSON). */
+export function otlpResponse(format: OtlpFormat, result: OtlpExportResponse): Response {
+  const { contentType, body } = encodeOtlpTraceResponse(result, format);
+  return new Response(body, { status: 200, headers: { "content-type": contentType } });
 }
 
 const MAX_ERROR_MESSAGE = 2000;
