@@ -354,9 +354,14 @@ test.describe("POST /api/v1/otlp/v1/traces", () => {
     expect(await storedEvents([good])).toHaveLength(1);
   });
 
-  test("refuses protobuf with 415, a malformed envelope with 400 and more than 1000 spans with 400", async ({ request }) => {
-    const protobuf = await expectError(await post(request, "otlp/v1/traces", ingestKey(), Buffer.from([0x0a, 0x00]), { "content-type": "application/x-protobuf" }), 415, "unsupported_media_type");
-    expect(protobuf.message).toContain("JSON");
+  test("refuses other media types with 415, undecodable protobuf, a malformed envelope and more than 1000 spans with 400", async ({ request }) => {
+    const text = await expectError(await post(request, "otlp/v1/traces", ingestKey(), "spans", { "content-type": "text/plain" }), 415, "unsupported_media_type");
+    expect(text.message).toContain("application/x-protobuf");
+    // A protobuf export is refused in protobuf: OTLP/HTTP's google.rpc.Status.
+    const truncated = Buffer.from([0x0a, 0x05, 0x12, 0x03]);
+    const undecodable = await post(request, "otlp/v1/traces", ingestKey(), truncated, { "content-type": "application/x-protobuf" });
+    expect(undecodable.status()).toBe(400);
+    expect(undecodable.headers()["content-type"]).toContain("application/x-protobuf");
     await expectError(await post(request, "otlp/v1/traces", ingestKey(), { resourceSpans: "all of them" }), 400, "invalid_request");
     const spans = Array.from({ length: 1001 }, (_, i) => ({ spanId: `s${i}`, startTimeUnixNano: "1" }));
     await expectError(await post(request, "otlp/v1/traces", ingestKey(), envelope(spans)), 400, "invalid_request");

@@ -154,6 +154,15 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+export function sendBytes(response: ServerResponse, status: number, contentType: string, body: Uint8Array, headers: Record<string, string> = {}): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  response.writeHead(status, { "Content-Type": contentType, "Content-Length": body.byteLength, "Cache-Control": "no-store", ...headers });
+  response.end(body);
+}
+
 export function sendError(response: ServerResponse, error: ApiError, extraHeaders: Record<string, string> = {}): void {
   sendJson(response, errorStatus(error), errorBody(error), { ...error.headers, ...extraHeaders });
 }

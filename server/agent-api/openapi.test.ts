@@ -56,6 +56,12 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(paths["/api/v1/otlp/v1/traces"]?.post?.responses as Json)).toContain("415");
   });
 
+  it("says OTLP takes and answers protobuf as well as JSON", () => {
+    const otlp = paths["/api/v1/otlp/v1/traces"]?.post as { requestBody: { content: Json }; responses: { "200": { content: Json } } };
+    expect(Object.keys(otlp.requestBody.content).sort()).toEqual(["application/json", "application/x-protobuf"]);
+    expect(Object.keys(otlp.responses["200"].content).sort()).toEqual(["application/json", "application/x-protobuf"]);
+  });
+
   it("resolves every $ref", () => {
     const refs = refsIn(document);
     expect(refs.length).toBeGreaterThan(20);

@@ -78,7 +78,9 @@ const responses = {
   Forbidden: errorResponse("`forbidden`: the key may not do this (for example an org ingest key on an endpoint that needs an agent key)."),
   NotFound: errorResponse("`not_found`: no such resource (or path) for this key."),
   PayloadTooLarge: errorResponse(`\`payload_too_large\`: the body is larger than ${MAX_BODY_BYTES} bytes; the server stops reading at the limit.`),
-  UnsupportedMediaType: errorResponse("`unsupported_media_type`: only JSON is accepted (OTLP: protobuf is not supported)."),
+  UnsupportedMediaType: errorResponse(
+    "`unsupported_media_type`: a Content-Type or Content-Encoding the endpoint does not take (JSON everywhere; OTLP also takes `application/x-protobuf`; gzip or no encoding).",
+  ),
   RateLimited: errorResponse("`rate_limited`: too many requests with this key; retry after `Retry-After` seconds.", {
     "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } },
   }),
@@ -183,12 +185,22 @@ function paths(): JsonObject {
     "/api/v1/otlp/v1/traces": {
       post: {
         operationId: "exportTraces",
-        summary: "OTLP/HTTP JSON traces",
+        summary: "OTLP/HTTP traces (protobuf or JSON)",
         description:
-          "Spans with OpenTelemetry GenAI attributes become events: `gen_ai.operation.name` gives the type (chat, text_completion, generate_content, embeddings → llm_call; execute_tool → tool_call; invoke_agent, create_agent → task_end; other spans → log), `gen_ai.request.model`, `gen_ai.provider.name` (or `gen_ai.system`), `gen_ai.usage.input_tokens`/`output_tokens`, `gen_ai.tool.name`, `gen_ai.conversation.id` (→ taskId) and `gen_ai.agent.name`/`gen_ai.agent.id` (→ agent; then resource attributes, then `service.name`). The span id is the event id. Content-Encoding gzip is accepted.",
-        requestBody: { required: true, content: json("OtlpExportTraceServiceRequest") },
+          "Spans with OpenTelemetry GenAI attributes become events: `gen_ai.operation.name` gives the type (chat, text_completion, generate_content, embeddings → llm_call; execute_tool → tool_call; invoke_agent, create_agent → task_end; other spans → log), `gen_ai.request.model`, `gen_ai.provider.name` (or `gen_ai.system`), `gen_ai.usage.input_tokens`/`output_tokens`, `gen_ai.tool.name`, `gen_ai.conversation.id` (→ taskId) and `gen_ai.agent.name`/`gen_ai.agent.id` (→ agent; then resource attributes, then `service.name`). The span id is the event id. Content-Encoding gzip is accepted. The answer comes in the request's encoding.",
+        requestBody: {
+          required: true,
+          content: {
+            ...json("OtlpExportTraceServiceRequest"),
+            // The same message in protobuf's binary encoding (opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest).
+            "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } },
+          },
+        },
         responses: {
-          "200": { description: "`{}` when every span was taken; otherwise `partialSuccess` with the number rejected and why", content: json("OtlpExportTraceServiceResponse") },
+          "200": {
+            description: "`{}` when every span was taken; otherwise `partialSuccess` with the number rejected and why (an ExportTraceServiceResponse, in protobuf for protobuf requests)",
+            content: { ...json("OtlpExportTraceServiceResponse"), "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } },
+          },
           ...errors("BadRequest", "Unauthorized", "PayloadTooLarge", "UnsupportedMediaType", "RateLimited"),
         },
       },

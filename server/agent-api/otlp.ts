@@ -1,43 +1,58 @@
-// POST /api/v1/otlp/v1/traces: OTLP/HTTP JSON traces. Spans are mapped to events
-// (server/domain/telemetry/otlp-mapping.ts) and stored by the events pipeline: same validation,
-// redaction, pricing, deduplication (the span id is the event id) and one transaction per request.
-// The answer is OTLP's own: `{}` when every span was taken, `partialSuccess` when some were not.
+// POST /api/v1/otlp/v1/traces: OTLP/HTTP traces, JSON or protobuf, optionally gzip-compressed
+// (decoded in ./otlp-decode.ts). Spans are mapped to events (server/domain/telemetry/otlp-mapping.ts)
+// and stored by the events pipeline: same validation, redaction, pricing, deduplication (the span
+// id is the event id) and one transaction per request. The answer is OTLP's own: empty when every
+// span was taken, `partialSuccess` when some were not, in the encoding the request came in.
 import "server-only";
 import type { IncomingMessage } from "node:http";
-import { gunzipSync } from "node:zlib";
 import type { OrgFacts } from "../domain/decide/types";
 import { countSpans, mapTraceRequest, otlpTraceRequestSchema } from "../domain/telemetry/otlp-mapping";
 import type { AgentPrincipal } from "./auth";
-import { ApiError, parseJsonText, readBody, zodDetails } from "./http";
+import { ApiError, readBody, zodDetails } from "./http";
 import { storeValidEvents, validateBatch } from "./ingest";
+import { decodeOtlpTraceRequest, encodeOtlpErrorStatus, encodeOtlpTraceResponse, isGzipEncoding, otlpFormatOf, type OtlpEncodedBody, type OtlpFormat } from "./otlp-decode";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "./schemas";
 
 export interface OtlpExportResponse {
   partialSuccess?: { rejectedSpans: number; errorMessage: string };
 }
 
-const JSON_ONLY =
-  "Only OTLP/HTTP JSON is supported: send Content-Type: application/json (in OpenTelemetry SDKs, set the exporter protocol to http/json).";
+const header = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
 
-/** The request's JSON, within the same 1 MiB as the events endpoint, before and after gzip. */
-export async function readOtlpJson(request: IncomingMessage): Promise<unknown> {
-  const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (contentType !== "" && contentType !== "application/json") throw new ApiError("unsupported_media_type", JSON_ONLY);
-  const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity" && encoding !== "gzip") throw new ApiError("unsupported_media_type", "Content-Encoding must be gzip or absent.");
-
-  let body = await readBody(request, MAX_BODY_BYTES);
-  if (encoding === "gzip" && body.length > 0) {
-    try {
-      body = gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
-        throw new ApiError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes once decompressed; send smaller batches.`);
-      }
-      throw new ApiError("invalid_request", "The body is not valid gzip.", [{ path: "(body)", message: (error as Error).message }]);
-    }
+/** The encoding an export came in (JSON unless it says protobuf), read before anything else so errors can answer in it. */
+export function otlpFormatOfRequest(request: IncomingMessage): OtlpFormat {
+  try {
+    return otlpFormatOf(header(request, "content-type"));
+  } catch {
+    return "json";
   }
-  return parseJsonText(body.toString("utf8"));
+}
+
+/**
+ * Reads an OTLP/HTTP trace export: its payload in OTLP/JSON's shape, within the same 1 MiB as the
+ * events endpoint before and after gzip. The media type and encoding are checked (415) before a
+ * byte of the body is read.
+ */
+export async function readOtlpRequest(request: IncomingMessage): Promise<unknown> {
+  const contentType = header(request, "content-type");
+  const contentEncoding = header(request, "content-encoding");
+  otlpFormatOf(contentType);
+  isGzipEncoding(contentEncoding);
+  const body = await readBody(request, MAX_BODY_BYTES);
+  return decodeOtlpTraceRequest(body, contentType, contentEncoding);
+}
+
+/** The answer to an export, in the encoding of its request (OTLP/HTTP: protobuf for protobuf, JSON for JSON). */
+export function otlpAnswer(format: OtlpFormat, result: OtlpExportResponse): OtlpEncodedBody {
+  return encodeOtlpTraceResponse(result, format);
+}
+
+/** A refusal of a protobuf export, as OTLP/HTTP wants it: a google.rpc.Status body. */
+export function otlpErrorAnswer(error: ApiError): OtlpEncodedBody {
+  return encodeOtlpErrorStatus(error);
 }
 
 const MAX_ERROR_MESSAGE = 2000;

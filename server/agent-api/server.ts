@@ -10,11 +10,11 @@ import { authenticate, requireAgentKey, type AgentPrincipal } from "./auth";
 import { decide } from "./decide";
 import { openDirectivesStream, streamInstanceId } from "./directives-stream";
 import { recordHeartbeat } from "./heartbeat";
-import { ApiError, INTERNAL_ERROR, logServerError, readJsonBody, requestIdOf, sendError, sendJson, zodDetails } from "./http";
+import { ApiError, errorStatus, INTERNAL_ERROR, logServerError, readJsonBody, requestIdOf, sendBytes, sendError, sendJson, zodDetails } from "./http";
 import { ingestEvents } from "./ingest";
 import { handleMcpPost, MCP_METHOD_NOT_ALLOWED } from "./mcp";
 import { openApiDocument } from "./openapi";
-import { ingestOtlpTraces, readOtlpJson } from "./otlp";
+import { ingestOtlpTraces, otlpAnswer, otlpErrorAnswer, otlpFormatOfRequest, readOtlpRequest } from "./otlp";
 import { decideRequestSchema, heartbeatRequestSchema, MAX_BODY_BYTES } from "./schemas";
 
 export const API_PREFIX = "/api/v1";
@@ -106,8 +106,18 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: /^\/otlp\/v1\/traces$/,
     async handle(context) {
-      const { principal, facts } = await caller(context);
-      return { status: 200, body: await ingestOtlpTraces(principal, facts, await readOtlpJson(context.request)) };
+      // OTLP/HTTP answers in the request's encoding, refusals included (a google.rpc.Status for protobuf).
+      const format = otlpFormatOfRequest(context.request);
+      try {
+        const { principal, facts } = await caller(context);
+        const encoded = otlpAnswer(format, await ingestOtlpTraces(principal, facts, await readOtlpRequest(context.request)));
+        sendBytes(context.response, 200, encoded.contentType, encoded.body);
+      } catch (error) {
+        if (!(error instanceof ApiError) || format !== "protobuf") throw error;
+        const encoded = otlpErrorAnswer(error);
+        sendBytes(context.response, errorStatus(error), encoded.contentType, encoded.body, { ...error.headers, ...(error.code === "payload_too_large" ? { Connection: "close" } : {}) });
+      }
+      return "sent";
     },
   },
   {

@@ -161,6 +161,13 @@ describe("mapTraceRequest", () => {
     const span = { spanId: "e1", startTimeUnixNano: END, endTimeUnixNano: START };
     expect(mapTraceRequest(request([span]), { agentFromKey: true }).events[0]?.event.latencyMs).toBeUndefined();
   });
+
+  it("takes the null OpenTelemetry JS's JSON exporter sends for a NaN attribute, instead of refusing the span", () => {
+    const span = chatSpan({ attributes: [{ key: "score", value: { doubleValue: null } }] });
+    const { events, rejected } = mapTraceRequest(request([span]), { agentFromKey: true });
+    expect(rejected).toEqual([]);
+    expect(events[0]?.event.attributes).toMatchObject({ score: null });
+  });
 });
 
 describe("anyValueToJson", () => {

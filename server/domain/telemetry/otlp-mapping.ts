@@ -19,7 +19,7 @@ export interface OtlpAnyValue {
   stringValue?: string;
   boolValue?: boolean;
   intValue?: number | string;
-  doubleValue?: number | string;
+  doubleValue?: number | string | null;
   arrayValue?: { values?: OtlpAnyValue[] };
   kvlistValue?: { values?: OtlpKeyValue[] };
   bytesValue?: string;
@@ -34,7 +34,8 @@ export const otlpAnyValueSchema: z.ZodType<OtlpAnyValue> = z
     stringValue: z.string().optional(),
     boolValue: z.boolean().optional(),
     intValue: int64.optional(),
-    doubleValue: z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"])]).optional(),
+    // null: what OpenTelemetry JS's JSON exporter sends for NaN and the infinities.
+    doubleValue: z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"])]).nullable().optional(),
     get arrayValue() {
       return z.object({ values: z.array(otlpAnyValueSchema).optional() }).optional();
     },
