@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { stopListening } from "../server/db/notify";
 import { closeSharedConnections } from "../server/db/pool";
-import { boot, parseFlag } from "../server/runtime/boot";
+import { boot, parseFlag, startFailureMessage } from "../server/runtime/boot";
 import { runShutdownHooks } from "../server/runtime/shutdown";
 
 const dev = process.argv.includes("--dev");
@@ -23,6 +23,14 @@ const booted = await boot({
   demo: parseFlag(process.env.AGENTRY_DEMO),
   publicUrl,
   log,
+  // The embedded PostgreSQL died and could not be restarted: exit non-zero for a process manager.
+  onDatabaseLost: (error) => {
+    console.error(`[agentry] ${error.message}\n[agentry] Exiting with code 1 so that a process manager can restart Agentry.`);
+    process.exit(1);
+  },
+}).catch((error: unknown) => {
+  console.error(`[agentry] ${startFailureMessage(error)}`);
+  process.exit(1);
 });
 
 process.env.DATABASE_URL = booted.databaseUrl;

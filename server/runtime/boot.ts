@@ -1,12 +1,14 @@
 // What `npm start` does before it serves: resolve configuration (DESIGN.md "Running it"), start
 // the embedded PostgreSQL when no DATABASE_URL is given, apply migrations, seed the demo org on
-// an empty database in demo mode, and write <data dir>/demo.json.
+// an empty database in demo mode, and write <data dir>/demo.json. The embedded PostgreSQL is
+// supervised: restarted when it dies, and `onDatabaseLost` told when it cannot be brought back.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { createDb } from "../db";
 import { startEmbeddedPostgres } from "../db/embedded";
+import { describeError } from "../db/postgres-log";
 import { applyMigrations } from "../db/migrate";
 import { DEMO_ORG, isDatabaseEmpty, seedDemoOrg } from "../../prisma/seed/demo";
 import { seedDemoHistoryAt } from "../../prisma/seed/history";
@@ -17,6 +19,11 @@ export interface BootOptions {
   demo?: boolean;
   publicUrl: string;
   log: (line: string) => void;
+  /**
+   * The embedded PostgreSQL died and could not be started again: the app cannot serve and should
+   * exit non-zero so that a process manager restarts it. Not called for an external DATABASE_URL.
+   */
+  onDatabaseLost: (error: Error) => void;
 }
 
 export interface Booted {
@@ -24,6 +31,8 @@ export interface Booted {
   embedded: boolean;
   authSecret: string;
   demo: DemoFile | null;
+  /** The embedded PostgreSQL's process id while it runs (null with an external DATABASE_URL). */
+  databasePid: () => number | null;
   stop: () => Promise<void>;
 }
 
@@ -63,12 +72,19 @@ export async function boot(options: BootOptions): Promise<Booted> {
 
   let databaseUrl = options.databaseUrl;
   let stopDatabase = async () => {};
+  let databasePid = (): number | null => null;
   const embedded = !databaseUrl;
   if (!databaseUrl) {
     options.log(`Starting the embedded PostgreSQL in ${join(dataDir, "pg")}`);
-    const database = await startEmbeddedPostgres({ dir: join(dataDir, "pg"), password: secrets.postgresPassword, log: options.log });
+    const database = await startEmbeddedPostgres({
+      dir: join(dataDir, "pg"),
+      password: secrets.postgresPassword,
+      log: options.log,
+      supervise: { onGiveUp: options.onDatabaseLost },
+    });
     databaseUrl = database.url;
     stopDatabase = database.stop;
+    databasePid = database.pid;
   }
 
   try {
@@ -99,9 +115,14 @@ export async function boot(options: BootOptions): Promise<Booted> {
         await db.$disconnect();
       }
     }
-    return { databaseUrl, embedded, authSecret: secrets.authSecret, demo, stop: stopDatabase };
+    return { databaseUrl, embedded, authSecret: secrets.authSecret, demo, databasePid, stop: stopDatabase };
   } catch (error) {
     await stopDatabase();
     throw error;
   }
+}
+
+/** What `npm start` prints when start-up failed: the reason (never "undefined") and, for the embedded database, PostgreSQL's own lines. */
+export function startFailureMessage(error: unknown): string {
+  return `Agentry could not start. ${describeError(error)}`;
 }
