@@ -65,6 +65,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The URL of the app's database on an embedded server (the password is in <data dir>/secrets.json). */
+export function embeddedDatabaseUrl(password: string, port: number): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
@@ -291,7 +296,7 @@ export async function startEmbeddedPostgres(options: {
     watch(child);
   }
 
-  const url = `postgresql://${USER}:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  const url = embeddedDatabaseUrl(options.password, port);
   return {
     url,
     port,
