@@ -11,6 +11,7 @@ import { createDb } from "../../server/db";
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embedded";
 import { applyMigrations } from "../../server/db/migrate";
 import { startApp } from "./harness/app-process";
+import { createConsoleUser, signIn, trpcQuery } from "./harness/console-session";
 import { createStreamAgent, expectExactlyOnce, streamWithFault, type StreamAgent } from "./harness/event-stream";
 import { createTestOrg } from "./helpers";
 
@@ -21,11 +22,12 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
 
-async function agentIn(databaseUrl: string): Promise<StreamAgent> {
+async function agentIn(databaseUrl: string): Promise<StreamAgent & { owner: { email: string; password: string } }> {
   const db = createDb(databaseUrl, 2);
   try {
     const org = await createTestOrg(db);
-    return await createStreamAgent(db, org.id, org.leadTeamId);
+    const agent = await createStreamAgent(db, org.id, org.leadTeamId);
+    return { ...agent, owner: await createConsoleUser(db, org.id, "owner") };
   } finally {
     // Not held across the outage: the test's own checks open fresh connections.
     await db.$disconnect();
@@ -73,6 +75,10 @@ describe("the database stops mid-stream", () => {
     const agent = await agentIn(databaseUrl);
     const appPid = app.pid;
     let killed = 0;
+    // The console reads through Prisma's own pool: it must come back too.
+    const cookie = await signIn(app.url, agent.owner.email, agent.owner.password);
+    const listSwitches = () => trpcQuery(app.url, cookie, "killSwitches.list", { orgId: agent.orgId });
+    expect((await listSwitches()).status).toBe(200);
 
     const result = await streamWithFault({
       ...STREAM,
@@ -92,5 +98,6 @@ describe("the database stops mid-stream", () => {
     expect(result.stats.retries, result.errors.join("\n")).toBeGreaterThan(0);
     expect({ failed: result.stats.failed, dropped: result.stats.dropped, rejected: result.stats.rejected, errors: result.errors }).toEqual({ failed: 0, dropped: 0, rejected: 0, errors: [] });
     await expectExactlyOnce(databaseUrl, agent.agentId, result.sent);
+    expect(await listSwitches()).toMatchObject({ status: 200 });
   });
 });
