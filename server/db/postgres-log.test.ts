@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { describeError, diagnoseStartFailure, lastComplaint, LogRing } from "./postgres-log";
+import { describeError, diagnoseStartFailure, lastComplaint, lastFatal, LogRing } from "./postgres-log";
 
 const context = { port: 5433, dir: "/srv/agentry/.data/pg" };
 // PostgreSQL's own lines, as the embedded server wrote them on this machine.
@@ -84,5 +84,12 @@ describe("lastComplaint and describeError", () => {
     expect(describeError(null)).toBe("no reason given");
     expect(describeError(new Error("boom"))).toBe("boom");
     expect(describeError({ code: 1 })).toBe('{"code":1}');
+  });
+});
+
+describe("lastFatal", () => {
+  it("finds only FATAL and PANIC lines", () => {
+    expect(lastFatal([line("PANIC", "could not write to file: No space left on device"), line("LOG", "shutting down")])).toContain("PANIC:  could not write");
+    expect(lastFatal([line("LOG", "checkpoint complete")])).toBeNull();
   });
 });

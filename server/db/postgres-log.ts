@@ -151,14 +151,18 @@ export function diagnoseStartFailure(lines: readonly string[], context: { port: 
   return null;
 }
 
-/** The most telling line of PostgreSQL's output: its last FATAL or PANIC, else its last line. */
-export function lastComplaint(lines: readonly string[]): string | null {
+/** PostgreSQL's last FATAL or PANIC line, or null. */
+export function lastFatal(lines: readonly string[]): string | null {
   for (let index = lines.length - 1; index >= 0; index -= 1) {
     const line = lines[index] ?? "";
-    if (/\b(FATAL|PANIC)\b/.test(line)) return line.trim();
+    if (/\b(FATAL|PANIC):/.test(line)) return line.trim();
   }
-  const last = lines.at(-1);
-  return last ? last.trim() : null;
+  return null;
+}
+
+/** The most telling line of PostgreSQL's output: its last FATAL or PANIC, else its last line. */
+export function lastComplaint(lines: readonly string[]): string | null {
+  return lastFatal(lines) ?? lines.at(-1)?.trim() ?? null;
 }
 
 /** A thrown value as a sentence: never "undefined". */

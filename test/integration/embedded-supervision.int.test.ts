@@ -89,6 +89,18 @@ describe("supervision", () => {
     expect(processState(killed ?? 0)).not.toBe("running");
   });
 
+  test("a server stopped from outside (a fast shutdown, as pg_ctl stop does) is started again too", async () => {
+    const lines: string[] = [];
+    const database = await start({ log: (line) => lines.push(line), supervise: { onGiveUp: (error) => lines.push(`GAVE UP ${error.message}`) } });
+    const stopped = database.pid() ?? 0;
+    process.kill(stopped, "SIGINT");
+    const deadline = Date.now() + 15_000;
+    while (!lines.some((line) => line.includes("is running again")) && Date.now() < deadline) await sleep(50);
+    expect(lines[0]).toBe(`The embedded PostgreSQL (pid ${stopped}) stopped unexpectedly (exit code 0); restarting it.`);
+    expect(await query(database.url, "SELECT count(*)::int AS n FROM survivors")).toEqual([{ n: 1 }]);
+    await database.stop();
+  });
+
   test("a server that cannot be started again: a bounded number of attempts, then onGiveUp with the reason", async () => {
     const lines: string[] = [];
     let gaveUp: Error | null = null;
