@@ -31,8 +31,6 @@ export interface Booted {
   embedded: boolean;
   authSecret: string;
   demo: DemoFile | null;
-  /** The embedded PostgreSQL's process id while it runs (null with an external DATABASE_URL). */
-  databasePid: () => number | null;
   stop: () => Promise<void>;
 }
 
@@ -72,7 +70,6 @@ export async function boot(options: BootOptions): Promise<Booted> {
 
   let databaseUrl = options.databaseUrl;
   let stopDatabase = async () => {};
-  let databasePid = (): number | null => null;
   const embedded = !databaseUrl;
   if (!databaseUrl) {
     options.log(`Starting the embedded PostgreSQL in ${join(dataDir, "pg")}`);
@@ -84,7 +81,6 @@ export async function boot(options: BootOptions): Promise<Booted> {
     });
     databaseUrl = database.url;
     stopDatabase = database.stop;
-    databasePid = database.pid;
   }
 
   try {
@@ -115,7 +111,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
         await db.$disconnect();
       }
     }
-    return { databaseUrl, embedded, authSecret: secrets.authSecret, demo, databasePid, stop: stopDatabase };
+    return { databaseUrl, embedded, authSecret: secrets.authSecret, demo, stop: stopDatabase };
   } catch (error) {
     await stopDatabase();
     throw error;
