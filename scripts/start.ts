@@ -3,7 +3,7 @@
 // else through Next. `--dev` serves the console with Next's dev server instead of the build.
 import { createServer } from "node:http";
 import next from "next";
-import { boot, parseFlag } from "../server/runtime/boot";
+import { boot, parseFlag, startFailureMessage } from "../server/runtime/boot";
 import { allowServerModulesOutsideNext } from "../server/runtime/server-modules";
 import { runShutdownHooks } from "../server/runtime/shutdown";
 
@@ -23,6 +23,14 @@ const booted = await boot({
   demo: parseFlag(process.env.AGENTRY_DEMO),
   publicUrl,
   log,
+  // The embedded PostgreSQL died and could not be restarted: exit non-zero for a process manager.
+  onDatabaseLost: (error) => {
+    console.error(`[agentry] ${error.message}\n[agentry] Exiting with code 1 so that a process manager can restart Agentry.`);
+    process.exit(1);
+  },
+}).catch((error: unknown) => {
+  console.error(`[agentry] ${startFailureMessage(error)}`);
+  process.exit(1);
 });
 process.env.AGENTRY_PUBLIC_URL ||= publicUrl;
 

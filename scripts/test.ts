@@ -1,6 +1,7 @@
-// `npm test`: everything that checks the project, in order: type check, lint, unit tests,
-// integration tests against a real (embedded) PostgreSQL, the production build, and end-to-end
-// tests in Chromium against that build. Every step runs; the run fails if any step failed.
+// `npm test`: everything that checks the project, in order: type check, lint, unit tests, the
+// production build, integration tests against a real (embedded) PostgreSQL (some run the built
+// app as a process: test/integration/harness/app-process.ts), and end-to-end tests in Chromium
+// against that build. Every step runs; the run fails if any step failed.
 // It ends with one line "N passed, N failed" counting the tests of every runner.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -43,8 +44,8 @@ const steps: Step[] = [
   { name: "type check", command: ["node_modules/typescript/bin/tsc", "--noEmit"] },
   { name: "lint", command: ["node_modules/eslint/bin/eslint.js", "--max-warnings", "0", "."] },
   vitestStep("unit"),
-  vitestStep("integration"),
   { name: "build", command: ["scripts/ensure-build.mjs"] },
+  vitestStep("integration"),
   {
     name: "end-to-end tests",
     command: ["node_modules/@playwright/test/cli.js", "test"],

@@ -1,12 +1,14 @@
 // What `npm start` does before it serves: resolve configuration (DESIGN.md "Running it"), start
 // the embedded PostgreSQL when no DATABASE_URL is given, apply migrations, seed the demo org on
-// an empty database in demo mode, and write <data dir>/demo.json.
+// an empty database in demo mode, and write <data dir>/demo.json. The embedded PostgreSQL is
+// supervised: restarted when it dies, and `onDatabaseLost` told when it cannot be brought back.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { getDb } from "../db";
 import { startEmbeddedPostgres } from "../db/embedded";
+import { describeError } from "../db/postgres-log";
 import { applyMigrations } from "../db/migrate";
 import { DEMO_ORG, isDatabaseEmpty, seedDemoOrg } from "../../prisma/seed/demo";
 import { seedDemoHistoryAt } from "../../prisma/seed/history";
@@ -17,6 +19,11 @@ export interface BootOptions {
   demo?: boolean;
   publicUrl: string;
   log: (line: string) => void;
+  /**
+   * The embedded PostgreSQL died and could not be started again: the app cannot serve and should
+   * exit non-zero so that a process manager restarts it. Not called for an external DATABASE_URL.
+   */
+  onDatabaseLost: (error: Error) => void;
 }
 
 export interface Booted {
@@ -66,7 +73,12 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const embedded = !databaseUrl;
   if (!databaseUrl) {
     options.log(`Starting the embedded PostgreSQL in ${join(dataDir, "pg")}`);
-    const database = await startEmbeddedPostgres({ dir: join(dataDir, "pg"), password: secrets.postgresPassword, log: options.log });
+    const database = await startEmbeddedPostgres({
+      dir: join(dataDir, "pg"),
+      password: secrets.postgresPassword,
+      log: options.log,
+      supervise: { onGiveUp: options.onDatabaseLost },
+    });
     databaseUrl = database.url;
     stopDatabase = database.stop;
   }
@@ -105,4 +117,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
     await stopDatabase();
     throw error;
   }
+}
+
+/** What `npm start` prints when start-up failed: the reason (never "undefined") and, for the embedded database, PostgreSQL's own lines. */
+export function startFailureMessage(error: unknown): string {
+  return `Agentry could not start. ${describeError(error)}`;
 }
