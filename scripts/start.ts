@@ -3,9 +3,13 @@
 // else through Next. `--dev` serves the console with Next's dev server instead of the build.
 import { createServer } from "node:http";
 import next from "next";
-import { boot, parseFlag, startFailureMessage } from "../server/runtime/boot";
 import { allowServerModulesOutsideNext } from "../server/runtime/server-modules";
-import { runShutdownHooks } from "../server/runtime/shutdown";
+
+// Server modules are loaded in this process's own module graph too (boot, the agent API, the job
+// queue), outside Next's bundler: the `server-only` marker must resolve to nothing before any of them
+// is imported, so they all come in through import() below.
+allowServerModulesOutsideNext();
+const [{ boot, parseFlag, startFailureMessage }, { runShutdownHooks }] = await Promise.all([import("../server/runtime/boot"), import("../server/runtime/shutdown")]);
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -34,9 +38,8 @@ const booted = await boot({
 });
 process.env.AGENTRY_PUBLIC_URL ||= publicUrl;
 
-// The agent API and the job queue run in this process's own module graph (not Next's bundles);
-// shared state (the pool, LISTEN, caches) lives on globalThis, so both graphs use one of each.
-allowServerModulesOutsideNext();
+// The agent API and the job queue run in this process's module graph, Next's pages in its bundles;
+// shared state (the pool, LISTEN, caches) lives on globalThis, so both use one of each.
 const [{ API_PREFIX, handleAgentApi }, { startJobWorker }, { closeSharedConnections }, { stopListening }] = await Promise.all([
   import("../server/agent-api/server"),
   import("../server/jobs/worker"),

@@ -142,9 +142,11 @@ export class AppProcess {
     }
     const env: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    // Only what this app is told: not the test worker's own DATABASE_URL or data folder.
+    // Only what this app is told: not the test worker's own DATABASE_URL or data folder, and not
+    // Vitest's markers (the app would believe it runs inside Vitest).
     delete env.DATABASE_URL;
     delete env.AGENTRY_DATA_DIR;
+    for (const key of Object.keys(env)) if (key.startsWith("VITEST")) delete env[key];
     Object.assign(env, {
       PATH: `${join(REPO_ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
       PORT: String(this.port),
