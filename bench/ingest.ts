@@ -1,11 +1,11 @@
 // bench/ingest: events per second into PostgreSQL through POST /api/v1/events, and batch
-// latency at a fixed rate. `npm run bench:ingest` (add `-- --url http://host:port --data-dir d`
-// to use a server that is already running). Prints the machine, the figures, and the events
-// counted in the database afterwards, which must equal the events the server accepted.
+// latency at a fixed rate. `npm run bench:ingest`. Prints the machine, the figures with the CPU
+// time an event costs the app, PostgreSQL and the load generator, and the events counted in the
+// database afterwards, which must equal the events the server accepted.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { describeMachine, latencySummary, sleep, startApp, type DemoFile } from "./lib";
+import { cpuPer, cpuSnapshot, describeMachine, latencySummary, loadClient, sleep, startApp, type DemoFile, type RunningApp } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -49,28 +49,36 @@ interface PhaseResult {
   elapsedS: number;
   latencies: number[];
   errors: number;
+  cpu: string;
 }
 
-async function post(url: string, key: string, body: string): Promise<{ ok: boolean; accepted: number; ms: number }> {
-  const started = performance.now();
-  const response = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body });
-  const json = (await response.json()) as { accepted?: number };
-  return { ok: response.ok, accepted: json.accepted ?? 0, ms: performance.now() - started };
+type Client = ReturnType<typeof loadClient>;
+
+async function post(client: Client, key: string, body: string): Promise<{ ok: boolean; accepted: number; ms: number }> {
+  try {
+    const answer = await client.post("/api/v1/events", key, body);
+    const json = (answer.status === 200 || answer.status === 207 ? JSON.parse(answer.body) : {}) as { accepted?: number };
+    return { ok: answer.status === 200, accepted: json.accepted ?? 0, ms: answer.ms };
+  } catch {
+    return { ok: false, accepted: 0, ms: 0 };
+  }
 }
 
 /** Closed loop: each client sends its next batch as soon as the last one is answered. */
-async function maxThroughput(url: string, keys: string[], batchSize: number, name: string, durationS = seconds): Promise<PhaseResult> {
+async function maxThroughput(app: RunningApp, keys: string[], batchSize: number, name: string, durationS = seconds): Promise<PhaseResult> {
   const runId = randomUUID().slice(0, 8);
-  const result: PhaseResult = { name, sentEvents: 0, acceptedEvents: 0, elapsedS: 0, latencies: [], errors: 0 };
+  const result: PhaseResult = { name, sentEvents: 0, acceptedEvents: 0, elapsedS: 0, latencies: [], errors: 0, cpu: "" };
+  const client = loadClient(app.url, clients);
   const deadline = performance.now() + durationS * 1000;
+  const before = cpuSnapshot(app);
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      const key = keys[client % keys.length] ?? "";
-      const sequence = { next: client * 1e9 };
+    Array.from({ length: clients }, async (_, index) => {
+      const key = keys[index % keys.length] ?? "";
+      const sequence = { next: index * 1e9 };
       while (performance.now() < deadline) {
         const body = makeBatch(batchSize, runId, sequence);
-        const answer = await post(url, key, body);
+        const answer = await post(client, key, body);
         result.sentEvents += batchSize;
         result.acceptedEvents += answer.accepted;
         if (!answer.ok) result.errors += 1;
@@ -79,13 +87,17 @@ async function maxThroughput(url: string, keys: string[], batchSize: number, nam
     }),
   );
   result.elapsedS = (performance.now() - started) / 1000;
+  result.cpu = cpuPer(before, cpuSnapshot(app), result.acceptedEvents, "event");
+  client.close();
   return result;
 }
 
 /** Open loop: batches leave on a fixed schedule whatever the answers, so latency is honest under load. */
-async function fixedRate(url: string, keys: string[], batchSize: number, eventsPerSecond: number): Promise<PhaseResult> {
+async function fixedRate(app: RunningApp, keys: string[], batchSize: number, eventsPerSecond: number): Promise<PhaseResult> {
   const runId = randomUUID().slice(0, 8);
-  const result: PhaseResult = { name: `fixed rate ${eventsPerSecond} events/s, batches of ${batchSize}`, sentEvents: 0, acceptedEvents: 0, elapsedS: 0, latencies: [], errors: 0 };
+  const result: PhaseResult = { name: `open loop at ${eventsPerSecond} events/s, batches of ${batchSize}`, sentEvents: 0, acceptedEvents: 0, elapsedS: 0, latencies: [], errors: 0, cpu: "" };
+  const client = loadClient(app.url, 256);
+  const before = cpuSnapshot(app);
   const intervalMs = (1000 * batchSize) / eventsPerSecond;
   const total = Math.floor((seconds * 1000) / intervalMs);
   const sequence = { next: 0 };
@@ -97,7 +109,7 @@ async function fixedRate(url: string, keys: string[], batchSize: number, eventsP
     if (wait > 0) await sleep(wait);
     const body = makeBatch(batchSize, runId, sequence);
     inFlight.push(
-      post(url, keys[i % keys.length] ?? "", body).then((answer) => {
+      post(client, keys[i % keys.length] ?? "", body).then((answer) => {
         result.sentEvents += batchSize;
         result.acceptedEvents += answer.accepted;
         if (!answer.ok) result.errors += 1;
@@ -107,6 +119,8 @@ async function fixedRate(url: string, keys: string[], batchSize: number, eventsP
   }
   await Promise.all(inFlight);
   result.elapsedS = (performance.now() - started) / 1000;
+  result.cpu = cpuPer(before, cpuSnapshot(app), result.acceptedEvents, "event");
+  client.close();
   return result;
 }
 
@@ -115,6 +129,7 @@ function report(phase: PhaseResult): string {
     `${phase.name}:`,
     `  ${Math.round(phase.acceptedEvents / phase.elapsedS).toLocaleString("en-US")} events/s accepted (${phase.acceptedEvents.toLocaleString("en-US")} in ${phase.elapsedS.toFixed(1)} s, ${phase.errors} failed batches)`,
     `  batch latency ${latencySummary(phase.latencies)}`,
+    `  ${phase.cpu}`,
   ].join("\n");
 }
 
@@ -132,12 +147,12 @@ try {
   console.log(await describeMachine(app.demo.databaseUrl));
   console.log(`load: ${clients} concurrent clients, ${seconds} s per phase, ${keys.length} agent keys\n`);
   // Warm the route (first requests compile and connect).
-  await maxThroughput(app.url, keys, 10, "warm-up", 3);
+  await maxThroughput(app, keys, 10, "warm-up", 3);
   const before = await countEvents(app.demo);
   const phases = [
-    await maxThroughput(app.url, keys, 100, `max throughput, batches of 100`),
-    await maxThroughput(app.url, keys, 1000, `max throughput, batches of 1000`),
-    await fixedRate(app.url, keys, 100, 10_000),
+    await maxThroughput(app, keys, 1000, `closed loop, batches of 1000, ${clients} connections`),
+    await fixedRate(app, keys, 100, 10_000),
+    await maxThroughput(app, keys, 100, `closed loop, batches of 100, ${clients} connections`),
   ];
   for (const phase of phases) console.log(report(phase));
   const accepted = phases.reduce((sum, phase) => sum + phase.acceptedEvents, 0);

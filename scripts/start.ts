@@ -9,7 +9,10 @@ import { allowServerModulesOutsideNext } from "../server/runtime/server-modules"
 // queue), outside Next's bundler: the `server-only` marker must resolve to nothing before any of them
 // is imported, so they all come in through import() below.
 allowServerModulesOutsideNext();
-const [{ boot, parseFlag, startFailureMessage }, { runShutdownHooks }] = await Promise.all([import("../server/runtime/boot"), import("../server/runtime/shutdown")]);
+const [{ boot, parseFlag, startFailureMessage }, { beginShutdown, connectionsClosed, runShutdownHooks }] = await Promise.all([
+  import("../server/runtime/boot"),
+  import("../server/runtime/shutdown"),
+]);
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -63,6 +66,7 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  beginShutdown();
   log(`${signal}: shutting down`);
   server.close();
   server.closeIdleConnections();
@@ -70,6 +74,7 @@ async function shutdown(signal: string) {
   await runShutdownHooks();
   await stopListening();
   await closeSharedConnections();
+  connectionsClosed();
   await booted.stop().catch(() => {});
   process.exit(0);
 }

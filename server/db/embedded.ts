@@ -5,6 +5,7 @@
 // removed), and a failed start says why, from PostgreSQL's own log lines. With `supervise`, a
 // server that dies is started again on the same port (the app's pools reconnect by themselves);
 // when that keeps failing, `onGiveUp` is told, so the app can exit for a process manager.
+import { afterAppConnections } from "../runtime/shutdown";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -91,6 +92,7 @@ class Cluster extends EmbeddedPostgres {
 
   override async stop(): Promise<void> {
     this.stopping = true;
+    await afterAppConnections();
     const child = this.child;
     if (!child) return;
     if (child.exitCode !== null || child.signalCode !== null) {
