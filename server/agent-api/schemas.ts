@@ -2,17 +2,16 @@
 // source of the API's validation, its TypeScript types (also used by the SDK in sdk/) and its
 // OpenAPI document (GET /api/v1/openapi.json). No server-only imports here: the SDK uses it.
 import { z } from "zod";
+import { identifierText, isDisplaySafe, TEXT_MESSAGES } from "../domain/text/strings";
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-// PostgreSQL text cannot hold U+0000: refuse it here rather than fail the whole batch later.
-const shortText = (max = 200) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((value) => !value.includes("\u0000"), "must not contain the NUL character (U+0000)");
+// Every string a client sends is checked by the shared helpers (server/domain/text/strings.ts):
+// well-formed UTF-16 (what PostgreSQL stores is what was validated and compared) and no U+0000,
+// which PostgreSQL text cannot hold. An agent's name is also a name people read.
+const shortText = (max = 200) => identifierText(max);
+const agentReference = () => identifierText(200).refine(isDisplaySafe, TEXT_MESSAGES.displaySafe);
 
 export const EVENT_TYPES = ["llm_call", "tool_call", "task_start", "task_end", "decision", "error", "log"] as const;
 
@@ -27,7 +26,7 @@ export const eventSchema = z
     id: shortText().meta({ description: "Client-made id, unique per agent: a retried event with the same id is counted once" }),
     type: z.enum(EVENT_TYPES),
     timestamp: z.iso.datetime({ offset: true, message: "an ISO-8601 date-time such as 2026-11-25T10:00:00Z" }),
-    agent: shortText().optional().meta({ description: "The agent's name or id; required with an org ingest key" }),
+    agent: agentReference().optional().meta({ description: "The agent's name or id; required with an org ingest key" }),
     taskId: shortText().optional(),
     traceId: shortText().optional(),
     instanceId: shortText().optional(),
