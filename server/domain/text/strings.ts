@@ -69,3 +69,19 @@ export function displayName(options: { max: number; min?: number; required?: str
     .refine(isWellFormedText, TEXT_MESSAGES.wellFormed)
     .refine(isDisplaySafe, TEXT_MESSAGES.displaySafe);
 }
+
+/** Free text people read (a description, a reason): newlines are fine, direction overrides are not. */
+export function readableText(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters`)
+    .refine(isWellFormedText, TEXT_MESSAGES.wellFormed)
+    .refine((value) => !value.includes("\u0000"), TEXT_MESSAGES.nul)
+    .refine((value) => !BIDI_CONTROLS.test(value), TEXT_MESSAGES.displaySafe);
+}
+
+/** Text from someone else's document (an A2A card): made display-safe rather than refused. */
+export function sanitisedText(max: number) {
+  return z.string().max(max).transform(toDisplaySafe);
+}
