@@ -41,6 +41,16 @@ export function env(): Env {
   return cached;
 }
 
+/** The identity provider's origin, for the pages' form-action (a sign-in form may redirect there). */
+export function oidcIssuerOrigin(): string | null {
+  if (!oidcConfigured()) return null;
+  try {
+    return new URL(process.env.AUTH_OIDC_ISSUER ?? "").origin;
+  } catch {
+    return null;
+  }
+}
+
 export function oidcConfigured(): boolean {
   return Boolean(process.env.AUTH_OIDC_ISSUER && process.env.AUTH_OIDC_ID && process.env.AUTH_OIDC_SECRET);
 }
