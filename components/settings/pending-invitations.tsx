@@ -26,7 +26,7 @@ export function PendingInvitations() {
 
   const columns: Column<Invitation>[] = [
     { key: "email", header: "Invited address", sortValue: (row) => row.email, render: (row) => <span className="font-medium text-slate-900">{row.email}</span> },
-    { key: "role", header: "Role", sortValue: (row) => ROLES.indexOf(row.role), render: (row) => <Badge>{ROLE_LABELS[row.role]}</Badge> },
+    { key: "role", header: "Role", className: "whitespace-nowrap", sortValue: (row) => ROLES.indexOf(row.role), render: (row) => <Badge>{ROLE_LABELS[row.role]}</Badge> },
     {
       key: "teams",
       header: "Teams",
