@@ -1,7 +1,7 @@
 // Email + password verification with throttling. Returns the user id, or why not; the caller
 // shows one message for every failure so the answer does not reveal whether an email exists.
-// The throttle is claimed in PostgreSQL before the password is checked (server/data/sign-in-attempts.ts),
-// so concurrent guesses, from any number of app processes, share one limit.
+// The throttle is claimed in PostgreSQL, in one statement, before the password is checked
+// (server/data/sign-in-attempts.ts), so concurrent guesses from any number of processes share one limit.
 import type { Db } from "../db";
 import { claimPasswordAttempt, clearPasswordAttempts, sleep } from "../data/sign-in-attempts";
 import { dummyPasswordHash, verifyPassword } from "./password";
@@ -22,9 +22,8 @@ export async function checkCredentials(db: Db, rawEmail: string, password: strin
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   // A failure keeps its slot: that slot is the recorded failure.
   if (!user || !user.passwordHash || !valid) return { ok: false, reason: "invalid" };
-  await db.$transaction(async (tx) => {
-    await clearPasswordAttempts(tx, email, slot.slotId);
-    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
-  });
+  // Two independent writes: neither needs the other to have happened.
+  await clearPasswordAttempts(db, email, slot.at);
+  await db.user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
   return { ok: true, userId: user.id };
 }

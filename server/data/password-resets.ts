@@ -8,6 +8,7 @@ import type { Db } from "../db";
 import { hashToken, looksLikeToken, newToken, PASSWORD_RESET_PREFIX, PASSWORD_RESET_TTL_MS } from "../domain/invitations/tokens";
 import { hashPassword } from "../auth/password";
 import { appendAudit } from "./audit";
+import { forgetPasswordAttempts } from "./sign-in-attempts";
 
 /** Links issued per account within the window; more requests are answered but issue nothing. */
 export const MAX_RESETS_PER_WINDOW = 3;
@@ -58,7 +59,7 @@ export async function resetPassword(db: Db, token: string, newPassword: string, 
     await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash, sessionsValidFrom: now } });
     // A fresh start for sign-in throttling of the address.
-    await tx.signInFailure.deleteMany({ where: { email: reset.user.email } });
+    await forgetPasswordAttempts(tx, reset.user.email);
     const memberships = await tx.membership.findMany({ where: { userId: reset.userId }, select: { orgId: true }, orderBy: { orgId: "asc" } });
     for (const { orgId } of memberships) {
       await appendAudit(

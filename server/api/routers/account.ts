@@ -31,7 +31,7 @@ export const accountRouter = createTRPCRouter({
       // Only if nobody changed it since we checked: otherwise the check above proved nothing.
       const changed = await tx.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: newHash } });
       if (changed.count !== 1) throw new TRPCError({ code: "CONFLICT", message: "Your password was changed meanwhile. Try again." });
-      await clearPasswordAttempts(tx, user.email, slot.slotId);
+      await clearPasswordAttempts(tx, user.email, slot.at);
       // Every org the person belongs to records it in its own chain; ordered so concurrent
       // changes take the per-org locks in the same order.
       const memberships = await tx.membership.findMany({ where: { userId: user.id }, select: { orgId: true }, orderBy: { orgId: "asc" } });
