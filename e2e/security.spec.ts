@@ -7,6 +7,8 @@ test.describe("as the owner", () => {
   signedInAs("owner");
 
   test("every console page works under its Content-Security-Policy without one violation", async ({ page }) => {
+    // Nine full page loads: more than the default 30 s on a busy two-core machine.
+    test.setTimeout(120_000);
     const violations: string[] = [];
     page.on("console", (message) => {
       if (/Content Security Policy|Refused to (load|execute|apply|frame)/i.test(message.text())) violations.push(message.text());
