@@ -10,6 +10,9 @@ import { hashPassword } from "../auth/password";
 import { appendAudit, type AuditActor } from "./audit";
 import { createMembership, unknownTeamIds } from "./members";
 
+/** Rare, person-paced transactions: on a busy server they may wait for a connection longer than Prisma's 2 s default. */
+const TRANSACTION_WAIT = { maxWait: 15_000, timeout: 15_000 };
+
 export interface IssuedInvitation {
   invitationId: string;
   email: string;
@@ -174,7 +177,7 @@ async function accept(
         after: { email: user.email, role: invitation.role, teamIds, invitationId: invitation.id, newAccount: person.kind === "new" },
       });
       return { ok: true as const, orgSlug: invitation.org.slug, userId: user.id };
-    });
+    }, TRANSACTION_WAIT);
   } catch (error) {
     if (error instanceof Refused) return { ok: false, reason: error.reason };
     // Two acceptances racing to create the same account or membership: the loser is refused.

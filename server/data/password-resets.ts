@@ -10,6 +10,9 @@ import { hashPassword } from "../auth/password";
 import { appendAudit } from "./audit";
 import { forgetPasswordAttempts } from "./sign-in-attempts";
 
+/** Rare, person-paced transactions: on a busy server they may wait for a connection longer than Prisma's 2 s default. */
+const TRANSACTION_WAIT = { maxWait: 15_000, timeout: 15_000 };
+
 /** Links issued per account within the window; more requests are answered but issue nothing. */
 export const MAX_RESETS_PER_WINDOW = 3;
 const RESET_WINDOW_MS = 15 * 60 * 1000;
@@ -34,7 +37,7 @@ export async function requestPasswordReset(db: Db, email: string, now: Date = ne
     const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
     await tx.passwordReset.create({ data: { userId: user.id, tokenHash: hash, createdAt: now, expiresAt } });
     return { email: user.email, token, expiresAt };
-  });
+  }, TRANSACTION_WAIT);
 }
 
 /** Whether a reset link can still be used (for the page that asks for the new password). */
@@ -70,5 +73,5 @@ export async function resetPassword(db: Db, token: string, newPassword: string, 
       );
     }
     return { ok: true as const, email: reset.user.email };
-  });
+  }, TRANSACTION_WAIT);
 }
