@@ -206,7 +206,8 @@ test.describe("POST /api/v1/events", () => {
     const odd = uid("odd-text");
     const cleaned = await post(request, "events", agentKey(), { events: [{ id: odd, type: "log", timestamp: now(), attributes: { note: "a\u0000b", half: "x\ud800y" } }] });
     expect(cleaned.status()).toBe(200);
-    expect((await storedEvents([odd]))[0]?.attributes).toEqual({ note: "a\uFFFDb", half: "x\uFFFDy" });
+    // NUL is dropped and a lone surrogate becomes U+FFFD (server/domain/telemetry/pg-json.ts).
+    expect((await storedEvents([odd]))[0]?.attributes).toEqual({ note: "ab", half: "x\uFFFDy" });
 
     const deep = `{"events":[{"id":"${uid("deep")}","type":"log","timestamp":"${now()}","attributes":{"a":${"[".repeat(5000)}${"]".repeat(5000)}}}]}`;
     await expectError(await post(request, "events", agentKey(), deep), 400, "invalid_request");

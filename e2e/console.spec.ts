@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { verifyExportLines } from "../server/domain/audit/verify-export";
-import { DEMO, expect, signedInAs, SignInPage, test } from "./fixtures";
+import { DEMO, expect, signedInAs, test } from "./fixtures";
 
 const SECTIONS = ["Overview", "Agents", "Events", "Policies", "Approvals", "Alerts", "Budgets", "Routing", "Rollouts", "Compliance", "Audit", "Kill switches", "Settings"];
 
@@ -13,30 +13,36 @@ test.describe("the owner", () => {
     for (const section of SECTIONS) await expect(nav.getByRole("link", { name: section, exact: true })).toBeVisible();
   });
 
-  test("invites a team lead who can sign in at once, and a role taken away takes effect on their next request", async ({ page, browser }) => {
+  test("invites a team lead who joins through the link, and a role taken away takes effect on their next request", async ({ page, browser }) => {
     const email = `new.lead.${Date.now()}@acme.test`;
     await page.goto("/acme/settings?tab=members");
     await page.getByRole("button", { name: "Invite member" }).click();
     const dialog = page.getByRole("dialog", { name: "Invite member" });
     await dialog.getByLabel("Email").fill(email);
-    await dialog.getByLabel("Name").fill("Nina Newlead");
     await dialog.getByLabel("Role").selectOption("team_lead");
     await dialog.getByLabel("Finance").check();
-    await dialog.getByRole("button", { name: "Send invite" }).click();
-    const password = (await dialog.getByLabel("Temporary password", { exact: true }).textContent())?.trim() ?? "";
-    expect(password).toMatch(/^\S{4}-\S{4}-\S{4}-\S{4}$/);
+    await dialog.getByRole("button", { name: "Create invitation link" }).click();
+    const link = await dialog.getByRole("textbox", { name: "Invitation link" }).inputValue();
+    expect(link).toMatch(/\/invite\/inv_[A-Za-z0-9_-]{43}$/);
     await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByRole("table", { name: "Pending invitations" }).getByRole("row", { name: new RegExp(email) })).toContainText("Finance");
 
     const invitee = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const inviteePage = await invitee.newPage();
-    const signIn = new SignInPage(inviteePage);
-    await signIn.goto();
-    await signIn.signIn(email, password);
+    await inviteePage.goto(new URL(link).pathname);
+    await expect(inviteePage.getByRole("heading", { name: "Join Acme Corp" })).toBeVisible();
+    await inviteePage.getByLabel("Your name").fill("Nina Newlead");
+    await inviteePage.getByLabel("Password", { exact: true }).fill("nina's own long password");
+    await inviteePage.getByLabel("Repeat the password").fill("nina's own long password");
+    await inviteePage.getByRole("button", { name: "Create account and join" }).click();
     await expect(inviteePage).toHaveURL(/\/acme$/);
     await inviteePage.goto("/acme/audit");
     await expect(inviteePage.getByText("Chain verified")).toBeVisible();
 
-    // Demote to viewer: the very next page load no longer shows the audit log.
+    // The new member is listed (and the invitation no longer pending). Demote to viewer: the very
+    // next page load no longer shows the audit log.
+    await page.reload();
+    await expect(page.getByRole("table", { name: "Pending invitations" })).not.toContainText(email);
     await page.getByRole("row", { name: new RegExp(email) }).getByRole("button", { name: `Edit ${email}` }).click();
     const edit = page.getByRole("dialog", { name: "Edit member" });
     await edit.getByLabel("Role").selectOption("viewer");

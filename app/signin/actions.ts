@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { safeCallbackPath } from "@/components/auth/callback-path";
 import { signIn } from "@/server/auth";
 
 export interface SignInState {
@@ -20,7 +21,7 @@ export async function signInWithPassword(_previous: SignInState, form: FormData)
   if (!email.trim() || !password) return { error: "Enter your email and password.", email };
   try {
     // A successful sign-in redirects by throwing; only AuthErrors are ours to show.
-    await signIn("credentials", { email, password, redirectTo: callbackUrl.startsWith("/") ? callbackUrl : "/" });
+    await signIn("credentials", { email, password, redirectTo: safeCallbackPath(callbackUrl) });
     return { error: null, email };
   } catch (error) {
     if (error instanceof AuthError) {
@@ -33,5 +34,5 @@ export async function signInWithPassword(_previous: SignInState, form: FormData)
 
 export async function signInWithSso(form: FormData): Promise<void> {
   const callbackUrl = String(form.get("callbackUrl") ?? "/");
-  await signIn("oidc", { redirectTo: callbackUrl.startsWith("/") ? callbackUrl : "/" });
+  await signIn("oidc", { redirectTo: safeCallbackPath(callbackUrl) });
 }

@@ -14,7 +14,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { assignableRoles, ROLE_LABELS, ROLES, type Role } from "@/server/domain/access/permissions";
 import { Dialog } from "@/components/ui/dialog";
 import { formLevelMessage, serverFieldErrors, validate } from "./errors";
-import { inviteInput, memberUpdateInput } from "./schemas";
+import { invitationInput, memberUpdateInput } from "@/server/domain/invitations/schemas";
 
 type Member = RouterOutputs["members"]["list"][number];
 type Team = RouterOutputs["teams"]["list"][number];
@@ -192,7 +192,12 @@ export function MembersSection() {
         </div>
       )}
 
-      <Dialog open={inviting} onClose={() => setInviting(false)} title="Invite member" description="They can sign in as soon as you have invited them.">
+      <Dialog
+        open={inviting}
+        onClose={() => setInviting(false)}
+        title="Invite member"
+        description="You get a link to send them. They join when they accept it, with their own account and password."
+      >
         <InviteForm teams={teams.data ?? []} onClose={() => setInviting(false)} />
       </Dialog>
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title="Edit member" description={editing ? editing.email : undefined}>
@@ -298,26 +303,29 @@ function FormError({ message }: { message: string | null }) {
   );
 }
 
-type InviteField = "email" | "name" | "role" | "teamIds";
+type InviteField = "email" | "role" | "teamIds";
 
 function InviteForm({ teams, onClose }: { teams: Team[]; onClose: () => void }) {
   const org = useOrg();
   const trpc = useTRPC();
-  const invalidate = useInvalidateMembers();
+  const queryClient = useQueryClient();
   const roleOptions = assignableRoles(org.role);
   const [email, setEmail] = useState("");
-  const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const [teamIds, setTeamIds] = useState<string[]>([]);
   const [clientErrors, setClientErrors] = useState<Partial<Record<InviteField, string>>>({});
-  const invite = useMutation(trpc.members.invite.mutationOptions({ onSuccess: () => invalidate() }));
+  const invite = useMutation(
+    trpc.members.invite.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.members.invitations.queryKey({ orgId: org.orgId }) }),
+    }),
+  );
   const errors = { ...serverFieldErrors<InviteField>(invite.error), ...clientErrors };
 
-  if (invite.data) return <InviteResult result={invite.data} onClose={onClose} />;
+  if (invite.data) return <InviteResult result={invite.data} teams={teams} onClose={onClose} />;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const checked = validate(inviteInput, { email, name, role, teamIds: role === "team_lead" ? teamIds : [] });
+    const checked = validate(invitationInput, { email, role, teamIds: role === "team_lead" ? teamIds : [] });
     if (!checked.ok) {
       setClientErrors(checked.errors);
       return;
@@ -341,16 +349,6 @@ function InviteForm({ teams, onClose }: { teams: Team[]; onClose: () => void }) 
           aria-describedby={describedBy("email", "invite-email")}
         />
       </Field>
-      <Field label="Name" htmlFor="invite-name" error={errors.name}>
-        <Input
-          id="invite-name"
-          autoComplete="off"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          aria-invalid={Boolean(errors.name)}
-          aria-describedby={describedBy("name", "invite-name")}
-        />
-      </Field>
       <RoleAndTeams idPrefix="invite" role={role} roleOptions={roleOptions} onRole={setRole} teamIds={teamIds} onTeams={setTeamIds} teams={teams} errors={errors} />
       <FormError message={formLevelMessage(invite.error)} />
       <div className="flex justify-end gap-2 pt-2">
@@ -358,54 +356,51 @@ function InviteForm({ teams, onClose }: { teams: Team[]; onClose: () => void }) 
           Cancel
         </Button>
         <Button type="submit" disabled={invite.isPending}>
-          {invite.isPending ? "Inviting…" : "Send invite"}
+          {invite.isPending ? "Creating link…" : "Create invitation link"}
         </Button>
       </div>
     </form>
   );
 }
 
-function InviteResult({ result, onClose }: { result: RouterOutputs["members"]["invite"]; onClose: () => void }) {
+function InviteResult({ result, teams, onClose }: { result: RouterOutputs["members"]["invite"]; teams: Team[]; onClose: () => void }) {
+  const org = useOrg();
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const password = result.temporaryPassword;
+  // The link is built from the address the admin is using, so it works behind any proxy.
+  const link = `${window.location.origin}/invite/${result.token}`;
+  const teamNames = teams.filter((team) => result.teamIds.includes(team.id)).map((team) => team.name);
 
   return (
     <div className="space-y-4">
       <p role="status" className="text-sm text-slate-700">
-        <span className="font-medium text-slate-900">{result.email}</span> is now a member.
+        Invitation for <span className="font-medium text-slate-900">{result.email}</span> to join {org.name} as {ROLE_LABELS[result.role]}
+        {teamNames.length > 0 ? ` (${teamNames.join(", ")})` : ""}.
       </p>
-      {password ? (
-        <div className="rounded-md bg-amber-50 p-4 ring-1 ring-amber-300 ring-inset">
-          <p className="text-sm font-semibold text-amber-900" id="temporary-password-label">
-            Temporary password
-          </p>
-          <div className="mt-2 flex items-center gap-2">
-            <code aria-labelledby="temporary-password-label" className="flex-1 rounded bg-white px-3 py-2 font-mono text-base tracking-wide text-slate-900 ring-1 ring-amber-200 select-all">
-              {password}
-            </code>
-            <Button
-              variant="secondary"
-              aria-label="Copy temporary password"
-              onClick={() => {
-                navigator.clipboard.writeText(password).then(
-                  () => setCopied("yes"),
-                  () => setCopied("failed"),
-                );
-              }}
-            >
-              {copied === "yes" ? "Copied" : "Copy"}
-            </Button>
-          </div>
-          <p className="mt-3 text-sm text-amber-900">
-            This password will not be shown again. Give it to {result.email} through a channel you trust; they can change it under Settings → Your profile.
-          </p>
-          {copied === "failed" ? <p className="mt-1 text-sm text-red-700">Could not copy: select the password and copy it by hand.</p> : null}
+      <div className="rounded-md bg-amber-50 p-4 ring-1 ring-amber-300 ring-inset">
+        <label className="text-sm font-semibold text-amber-900" htmlFor="invitation-link">
+          Invitation link
+        </label>
+        <div className="mt-2 flex items-center gap-2">
+          <Input id="invitation-link" readOnly value={link} className="font-mono text-xs" onFocus={(event) => event.currentTarget.select()} />
+          <Button
+            variant="secondary"
+            aria-label="Copy invitation link"
+            onClick={() => {
+              navigator.clipboard.writeText(link).then(
+                () => setCopied("yes"),
+                () => setCopied("failed"),
+              );
+            }}
+          >
+            {copied === "yes" ? "Copied" : "Copy"}
+          </Button>
         </div>
-      ) : (
-        <div className="rounded-md bg-slate-50 p-4 text-sm text-slate-700 ring-1 ring-slate-200 ring-inset">
-          {result.email} already has an Agentry account, so no new password was made: they sign in with their existing password.
-        </div>
-      )}
+        <p className="mt-3 text-sm text-amber-900">
+          Send this link to {result.email} yourself: Agentry sends no email. It is shown only now, works once, and expires <LocalTime value={result.expiresAt} />.
+          It lets its holder join {org.name} only, with a new account for this address or by signing in to the address&apos;s existing one.
+        </p>
+        {copied === "failed" ? <p className="mt-1 text-sm text-red-700">Could not copy: select the link and copy it by hand.</p> : null}
+      </div>
       <div className="flex justify-end">
         <Button onClick={onClose}>Done</Button>
       </div>

@@ -11,7 +11,7 @@ import { QueryError, Skeleton } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { formLevelMessage, serverFieldErrors, validate } from "./errors";
-import { orgNameInput } from "./schemas";
+import { orgNameInput } from "@/server/domain/org/schemas";
 
 function Detail({ label, children }: { label: string; children: React.ReactNode }) {
   return (

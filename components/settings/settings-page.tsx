@@ -8,6 +8,7 @@ import { TabList, TabPanel } from "@/components/ui/tabs";
 import { ApiKeysSection } from "./api-keys-section";
 import { MembersSection } from "./members-section";
 import { OrgSection } from "./org-section";
+import { PendingInvitations } from "./pending-invitations";
 import { ProfileSection } from "./profile-section";
 import { TeamsSection } from "./teams-section";
 
@@ -49,7 +50,16 @@ export function SettingsPage() {
       <TabPanel idPrefix="settings" current={current}>
         {current === "organisation" ? <OrgSection /> : null}
         {current === "teams" ? <TeamsSection /> : null}
-        {current === "members" ? canAdmin ? <MembersSection /> : <MembersNote /> : null}
+        {current === "members" ? (
+          canAdmin ? (
+            <>
+              <MembersSection />
+              <PendingInvitations />
+            </>
+          ) : (
+            <MembersNote />
+          )
+        ) : null}
         {current === "api-keys" && canAdmin ? <ApiKeysSection /> : null}
         {current === "webhooks" && canAdmin ? <WebhooksSection /> : null}
         {current === "profile" ? <ProfileSection /> : null}

@@ -11,7 +11,7 @@ import { EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { formLevelMessage, serverFieldErrors, validate } from "./errors";
-import { teamNameInput } from "./schemas";
+import { teamNameInput } from "@/server/domain/org/schemas";
 
 type Team = RouterOutputs["teams"]["list"][number];
 

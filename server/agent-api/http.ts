@@ -2,10 +2,12 @@
 // pathological input with a 400, the error shape of the agent API, request ids, and one structured
 // log line for anything unexpected (never a stack trace per request, never HTML).
 import "server-only";
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
+import { newRequestId, REQUEST_ID_HEADER, usableRequestId } from "../runtime/log";
 import { MAX_BODY_BYTES, type ApiErrorBody, type ApiErrorCode } from "./schemas";
+
+export { logServerError } from "../runtime/log";
 
 type Detail = NonNullable<ApiErrorBody["error"]["details"]>[number];
 
@@ -133,10 +135,10 @@ export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BY
   return parseJsonText((await readBody(request, limit)).toString("utf8"));
 }
 
-/** A request id: the caller's `X-Request-Id` when it is a sane token, a fresh one otherwise. */
+/** A request id: the caller's `X-Request-Id` (a load balancer's) when it is a sane token, a fresh one otherwise. */
 export function requestIdOf(request: IncomingMessage): string {
-  const given = request.headers["x-request-id"];
-  return typeof given === "string" && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : randomUUID();
+  const given = request.headers[REQUEST_ID_HEADER];
+  return usableRequestId(typeof given === "string" ? given : null) ?? newRequestId();
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -165,22 +167,6 @@ export function sendBytes(response: ServerResponse, status: number, contentType:
 
 export function sendError(response: ServerResponse, error: ApiError, extraHeaders: Record<string, string> = {}): void {
   sendJson(response, errorStatus(error), errorBody(error), { ...error.headers, ...extraHeaders });
-}
-
-/** One line per unexpected failure: enough to find it (request id), not a stack per request unless asked for. */
-export function logServerError(context: { requestId: string; method: string; path: string }, error: unknown): void {
-  const err = error instanceof Error ? error : new Error(String(error));
-  const line: Record<string, unknown> = {
-    level: "error",
-    msg: "agent API request failed",
-    requestId: context.requestId,
-    method: context.method,
-    path: context.path,
-    error: err.message,
-    ...(typeof (err as { code?: unknown }).code === "string" ? { code: (err as unknown as { code: string }).code } : {}),
-  };
-  if (process.env.AGENTRY_DEBUG_ERRORS === "1") line.stack = err.stack;
-  console.error(JSON.stringify(line));
 }
 
 export const INTERNAL_ERROR = () => new ApiError("internal_error", "Something went wrong on our side; the request can be retried safely.");

@@ -54,7 +54,7 @@ async function guarded(context: { requestId: string; tool: string }, work: () =>
       const details = error.details?.map((detail) => `${detail.path}: ${detail.message}`).join("; ");
       return { content: [{ type: "text", text: `${error.code}: ${error.message}${details ? ` (${details})` : ""}` }], isError: true };
     }
-    logServerError({ requestId: context.requestId, method: "MCP", path: `/api/v1/mcp#${context.tool}` }, error);
+    logServerError({ requestId: context.requestId, method: "MCP", path: "/api/v1/mcp", tool: context.tool, error });
     return { content: [{ type: "text", text: "internal_error: Something went wrong on our side; the call can be retried safely." }], isError: true };
   }
 }

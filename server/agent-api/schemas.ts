@@ -5,19 +5,18 @@ import { z } from "zod";
 import type { Directives as DirectivesType } from "../domain/decide/directives";
 import { HALT_REASONS } from "../domain/decide/directives";
 import { EVENT_TYPES, type AgentEvent as AgentEventType } from "../domain/telemetry/events";
+import { identifierText, isDisplaySafe, TEXT_MESSAGES } from "../domain/text/strings";
 
 export { EVENT_TYPES };
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-// PostgreSQL text cannot hold U+0000: refuse it here rather than fail the whole batch later.
-const shortText = (max = 200) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((value) => !value.includes("\u0000"), "must not contain the NUL character (U+0000)");
+// Every string a client sends is checked by the shared helpers (server/domain/text/strings.ts):
+// well-formed UTF-16 (what PostgreSQL stores is what was validated and compared) and no U+0000,
+// which PostgreSQL text cannot hold. An agent's name is also a name people read.
+const shortText = (max = 200) => identifierText(max);
+const agentReference = () => identifierText(200).refine(isDisplaySafe, TEXT_MESSAGES.displaySafe);
 
 
 /** A decimal amount of US dollars: a JSON number or a decimal string such as "0.0125". */
@@ -31,7 +30,7 @@ export const eventSchema = z
     id: shortText().meta({ description: "Client-made id, unique per agent: a retried event with the same id is counted once" }),
     type: z.enum(EVENT_TYPES),
     timestamp: z.iso.datetime({ offset: true, message: "an ISO-8601 date-time such as 2026-11-25T10:00:00Z" }),
-    agent: shortText().optional().meta({ description: "The agent's name or id; required with an org ingest key" }),
+    agent: agentReference().optional().meta({ description: "The agent's name or id; required with an org ingest key" }),
     taskId: shortText().optional(),
     traceId: shortText().optional(),
     instanceId: shortText().optional(),

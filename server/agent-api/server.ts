@@ -5,6 +5,8 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OrgFacts } from "../domain/decide/types";
+import { runtimeEnv } from "../env";
+import { apiSecurityHeaders, requestIsHttps } from "../http/security";
 import { getApproval } from "./approvals";
 import { authenticate, requireAgentKey, type AgentPrincipal } from "./auth";
 import { decide } from "./decide";
@@ -18,6 +20,17 @@ import { ingestOtlpTraces, otlpAnswer, otlpErrorAnswer, otlpFormatOfRequest, rea
 import { decideRequestSchema, heartbeatRequestSchema, MAX_BODY_BYTES } from "./schemas";
 
 export const API_PREFIX = "/api/v1";
+
+/** The API's security headers (server/http/security.ts): the same rules the console's pages get. */
+function securityHeaders(request: IncomingMessage): Record<string, string> {
+  const headers = {
+    get: (name: string) => {
+      const value = request.headers[name.toLowerCase()];
+      return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+    },
+  };
+  return apiSecurityHeaders({ https: requestIsHttps(`http://${request.headers.host ?? "localhost"}`, headers), hsts: runtimeEnv().AGENTRY_HSTS });
+}
 
 interface Context {
   request: IncomingMessage;
@@ -165,6 +178,7 @@ export async function handleAgentApi(request: IncomingMessage, response: ServerR
   const startedAt = performance.now();
   const requestId = requestIdOf(request);
   response.setHeader("X-Request-Id", requestId);
+  for (const [name, value] of Object.entries(securityHeaders(request))) response.setHeader(name, value);
   const url = new URL(request.url ?? "/", "http://agent-api");
   const path = url.pathname.slice(API_PREFIX.length) || "/";
   const method = request.method ?? "GET";
@@ -192,7 +206,7 @@ export async function handleAgentApi(request: IncomingMessage, response: ServerR
       sendError(response, error, error.code === "payload_too_large" ? { Connection: "close" } : {});
       return;
     }
-    logServerError({ requestId, method, path: url.pathname }, error);
+    logServerError({ requestId, method, path: url.pathname, error });
     sendError(response, INTERNAL_ERROR());
   }
 }

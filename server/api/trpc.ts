@@ -10,20 +10,35 @@ import { authorize, loadMembership, type AuthorizedOrg } from "../auth/access";
 import type { Db, Tx } from "../db";
 import { appendAudit, type AuditActor, type NewAuditEntry } from "../data/audit";
 import { reachIncludesTeam, type Permission } from "../domain/access/permissions";
+import { findUnsafeString } from "../domain/text/scan";
 
 export interface TRPCContext {
   db: Db;
   /** The signed-in user's id, from the session token; nothing else is trusted from it. */
   userId: string | null;
+  /** The request's id (proxy.ts), in the log line of a server error and in its answer. */
+  requestId?: string;
 }
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
+    // A server error's own message may describe the database or the code: the client gets a
+    // plain sentence and the request id that finds the one log line about it.
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      const requestId = ctx?.requestId ?? null;
+      const { stack: _stack, ...data } = shape.data;
+      return {
+        ...shape,
+        message: `Something went wrong on our side.${requestId ? ` Request id: ${requestId}` : ""}`,
+        data: { ...data, requestId, zodError: null },
+      };
+    }
     return {
       ...shape,
       data: {
         ...shape.data,
+        requestId: ctx?.requestId ?? null,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },
     };
@@ -32,12 +47,26 @@ const t = initTRPC.context<TRPCContext>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
 
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  return next({ ctx: { ...ctx, userId: ctx.userId } });
+/**
+ * Before any input schema: no string anywhere in the input (values or keys) may hold an
+ * unpaired UTF-16 surrogate or NUL (server/domain/text). PostgreSQL cannot store NUL, and stores
+ * a lone surrogate as U+FFFD, so a value checked here would not be the value stored.
+ */
+const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
+  const unsafe = findUnsafeString(await getRawInput());
+  if (unsafe) throw new TRPCError({ code: "BAD_REQUEST", message: `${unsafe.path}: ${unsafe.message}` });
+  return next();
 });
+
+export const publicProcedure = t.procedure.use(wellFormedInput);
+
+export const protectedProcedure = t.procedure
+  .use(async ({ ctx, next }) => {
+    if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+    return next({ ctx: { ...ctx, userId: ctx.userId } });
+  })
+  .use(wellFormedInput);
 
 export const orgInput = z.object({ orgId: z.string().uuid() });
 

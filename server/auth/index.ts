@@ -1,13 +1,14 @@
 // Auth.js: email + password, and OpenID Connect single sign-on when AUTH_OIDC_* are set.
-// The session token carries only the user id; memberships and roles are read from the database
-// on every request (server/api/trpc.ts, server/auth/access.ts), so a role taken away takes
-// effect on the next request.
+// The session token carries only the user id and when the session began; memberships and roles
+// are read from the database on every request (server/api/trpc.ts, server/auth/access.ts), so a
+// role taken away takes effect on the next request, and a password reset ends every session.
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { getDb } from "../db";
 import { env, oidcConfigured } from "../env";
+import { sessionIsCurrent } from "../domain/invitations/status";
 import { checkCredentials, normaliseEmail } from "./credentials";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -80,8 +81,15 @@ const config = (): NextAuthConfig => ({
           select: { id: true },
         });
         token.sub = found.id;
+        token.signedInAt = Date.now();
       } else if (user?.id) {
         token.sub = user.id;
+        token.signedInAt = Date.now();
+      } else if (token.sub) {
+        // Every later read of the session: it ends when the account is gone or when a password
+        // reset has ended every session since it began.
+        const current = await getDb().user.findUnique({ where: { id: token.sub }, select: { sessionsValidFrom: true } });
+        if (!current || !sessionIsCurrent(typeof token.signedInAt === "number" ? token.signedInAt : undefined, current.sessionsValidFrom)) return null;
       }
       return token;
     },

@@ -30,6 +30,11 @@ export async function findMember(db: DbOrTx, orgId: string, membershipId: string
   return { membershipId: row.id, userId: row.userId, email: row.user.email, role: row.role, teamIds: row.teams.map((team) => team.teamId).sort() };
 }
 
+/** Whether the address (normalised) already belongs to this org. */
+export async function isMemberByEmail(db: DbOrTx, orgId: string, email: string): Promise<boolean> {
+  return (await db.membership.count({ where: { orgId, user: { email } } })) > 0;
+}
+
 export function countOwners(db: DbOrTx, orgId: string): Promise<number> {
   return db.membership.count({ where: { orgId, role: "owner" } });
 }

@@ -71,7 +71,7 @@ describe("account.changePassword", () => {
 
   test("guessing the current password is throttled like sign-in", async () => {
     const { person } = await userWithPassword();
-    await testDb().signInFailure.createMany({ data: Array.from({ length: 10 }, () => ({ email: person.email })) });
+    await testDb().signInThrottle.create({ data: { email: person.email, attempts: Array.from({ length: 10 }, () => new Date()) } });
     const error = await errorOf(callerFor(person.userId).account.changePassword({ currentPassword: CURRENT, newPassword: "a brand new passphrase" }));
     expect(error?.code).toBe("TOO_MANY_REQUESTS");
     expect(await verifyPassword(CURRENT, await storedHash(person.userId))).toBe(true);

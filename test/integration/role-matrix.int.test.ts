@@ -161,6 +161,14 @@ async function extraMember(org: TestOrg, role: Role): Promise<string> {
   return membership.id;
 }
 
+/** A pending invitation added directly (no audit): something for members.revokeInvitation to act on. */
+async function extraInvitation(org: TestOrg): Promise<string> {
+  const invitation = await testDb().invitation.create({
+    data: { orgId: org.id, email: `${unique("pending").replace(/ /g, "-")}@test.invalid`, role: "viewer", tokenHash: `test-${randomUUID()}`, invitedByLabel: "fixture", expiresAt: new Date(Date.now() + 86_400_000) },
+  });
+  return invitation.id;
+}
+
 // DESIGN.md: "policies (agent permissions): all (owner/admin), all (compliance), – (team lead), – (viewer)".
 const POLICY_WRITERS: readonly Role[] = ["owner", "admin", "compliance"];
 
@@ -206,7 +214,15 @@ const FIXTURES: Record<string, Fixture> = {
     allowed: ADMINS,
     audit: "member.invited",
     run: (caller, { org }) =>
-      caller.members.invite({ orgId: org.id, email: `invitee-${++counter}-${org.slug}@test.invalid`, name: "Invitee", role: "viewer" }),
+      caller.members.invite({ orgId: org.id, email: `invitee-${++counter}-${org.slug}@test.invalid`, role: "viewer" }),
+  },
+  "members.invitations": { kind: "query", scope: "org", allowed: ADMINS, run: (caller, { org }) => caller.members.invitations({ orgId: org.id }) },
+  "members.revokeInvitation": {
+    kind: "mutation",
+    scope: "org",
+    allowed: ADMINS,
+    audit: "invitation.revoked",
+    run: async (caller, { org }) => caller.members.revokeInvitation({ orgId: org.id, invitationId: await extraInvitation(org) }),
   },
   "members.update": {
     kind: "mutation",

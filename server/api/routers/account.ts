@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { hashPassword, verifyPassword } from "../../auth/password";
 import { appendAudit } from "../../data/audit";
 import { changePasswordInput } from "../../domain/account/password-change";
-import { throttleSignIn, THROTTLE_WINDOW_MS } from "../../domain/access/sign-in-throttle";
+import { claimPasswordAttempt, clearPasswordAttempts, sleep } from "../../data/sign-in-attempts";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const accountRouter = createTRPCRouter({
@@ -16,23 +16,13 @@ export const accountRouter = createTRPCRouter({
 
     // Guessing the current password here counts against the same budget as guessing it at sign-in,
     // so a borrowed session cannot be used to brute-force it.
-    const now = new Date();
-    const failures = await ctx.db.signInFailure.findMany({
-      where: { email: user.email, at: { gt: new Date(now.getTime() - THROTTLE_WINDOW_MS) } },
-      orderBy: { at: "asc" },
-      select: { at: true },
-    });
-    const throttle = throttleSignIn(
-      failures.map((failure) => failure.at),
-      now,
-    );
-    if (throttle.kind === "locked") {
+    const slot = await claimPasswordAttempt(ctx.db, user.email);
+    if (slot.kind === "locked") {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many wrong passwords. Wait a few minutes and try again." });
     }
-    if (throttle.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, throttle.delayMs));
+    if (slot.delayMs > 0) await sleep(slot.delayMs);
 
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-      await ctx.db.signInFailure.create({ data: { email: user.email } });
       throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct." });
     }
     const newHash = await hashPassword(input.newPassword);
@@ -41,7 +31,7 @@ export const accountRouter = createTRPCRouter({
       // Only if nobody changed it since we checked: otherwise the check above proved nothing.
       const changed = await tx.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: newHash } });
       if (changed.count !== 1) throw new TRPCError({ code: "CONFLICT", message: "Your password was changed meanwhile. Try again." });
-      await tx.signInFailure.deleteMany({ where: { email: user.email } });
+      await clearPasswordAttempts(tx, user.email, slot.at);
       // Every org the person belongs to records it in its own chain; ordered so concurrent
       // changes take the per-org locks in the same order.
       const memberships = await tx.membership.findMany({ where: { userId: user.id }, select: { orgId: true }, orderBy: { orgId: "asc" } });

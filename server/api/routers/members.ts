@@ -1,10 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { hashPassword } from "../../auth/password";
-import { normaliseEmail } from "../../auth/credentials";
 import { checkRoleChange, ROLES, type RoleChangeRefusal } from "../../domain/access/permissions";
-import { temporaryPassword } from "../../domain/members/temporary-password";
-import { countOwners, createMembership, findMember, listMembers, setMembershipTeams, unknownTeamIds } from "../../data/members";
+import { invitationInput } from "../../domain/invitations/schemas";
+import { issueInvitation, listPendingInvitations, revokeInvitation } from "../../data/invitations";
+import { countOwners, findMember, isMemberByEmail, listMembers, setMembershipTeams, unknownTeamIds } from "../../data/members";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 const REFUSALS: Record<RoleChangeRefusal, string> = {
@@ -18,45 +17,47 @@ const teamIdsInput = z.array(z.string().uuid()).max(100);
 export const membersRouter = createTRPCRouter({
   list: orgProcedure("org:admin").query(({ ctx }) => listMembers(ctx.db, ctx.access.orgId)),
 
+  /**
+   * Invites an address to this org: a single-use link for the admin to send. The answer is the
+   * same whether or not the address has an account anywhere, and holds no credential: the link
+   * only lets its holder join this org, as a new account or after signing in to the address's own.
+   */
   invite: orgProcedure("org:admin")
-    .input(
-      z.object({
-        email: z.string().trim().email("Enter a valid email address").max(320),
-        name: z.string().trim().min(1, "Enter a name").max(200),
-        role: z.enum(ROLES),
-        teamIds: teamIdsInput.default([]),
-      }),
-    )
+    .input(invitationInput)
     .mutation(async ({ ctx, input }) => {
       const refusal = checkRoleChange({ actorRole: ctx.access.membership.role, fromRole: "viewer", toRole: input.role, ownerCount: 2 });
       if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: REFUSALS[refusal] });
       const unknown = await unknownTeamIds(ctx.db, ctx.access.orgId, input.teamIds);
       if (unknown.length > 0) throw new TRPCError({ code: "BAD_REQUEST", message: "One of the teams does not exist in this organisation." });
-      const email = normaliseEmail(input.email);
+      const inviter = { id: ctx.access.membership.userId, label: ctx.access.membership.userEmail };
 
       return ctx.audited(async (tx, audit) => {
-        const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
-        if (existing) {
-          const already = await tx.membership.findUnique({ where: { orgId_userId: { orgId: ctx.access.orgId, userId: existing.id } } });
-          if (already) throw new TRPCError({ code: "CONFLICT", message: `${email} is already a member.` });
-        }
-        // A new person gets a temporary password, shown once to the admin and stored only hashed.
-        let user = existing;
-        let password: string | null = null;
-        if (!user) {
-          password = temporaryPassword();
-          user = await tx.user.create({ data: { email, name: input.name, passwordHash: await hashPassword(password) }, select: { id: true } });
-        }
-        const membership = await createMembership(tx, ctx.access.orgId, user.id, input.role, input.teamIds);
+        // Membership here is visible in the members list anyway; nothing is said about other orgs.
+        if (await isMemberByEmail(tx, ctx.access.orgId, input.email)) throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member.` });
+        const issued = await issueInvitation(tx, ctx.access.orgId, inviter, input);
         await audit({
           action: "member.invited",
-          targetType: "membership",
-          targetId: membership.id,
-          after: { email, role: input.role, teamIds: [...input.teamIds].sort() },
+          targetType: "invitation",
+          targetId: issued.invitationId,
+          after: { email: issued.email, role: issued.role, teamIds: issued.teamIds, expiresAt: issued.expiresAt.toISOString(), replaces: issued.replaced },
         });
-        return { membershipId: membership.id, email, temporaryPassword: password };
+        const { replaced: _replaced, ...answer } = issued;
+        return answer;
       });
     }),
+
+  invitations: orgProcedure("org:admin").query(({ ctx }) => listPendingInvitations(ctx.db, ctx.access.orgId)),
+
+  revokeInvitation: orgProcedure("org:admin")
+    .input(z.object({ invitationId: z.string().uuid() }))
+    .mutation(({ ctx, input }) =>
+      ctx.audited(async (tx, audit) => {
+        const revoked = await revokeInvitation(tx, ctx.access.orgId, input.invitationId);
+        if (!revoked) throw new TRPCError({ code: "NOT_FOUND", message: "No such pending invitation: it may have been accepted, revoked or expired." });
+        await audit({ action: "invitation.revoked", targetType: "invitation", targetId: revoked.invitationId, before: { email: revoked.email, role: revoked.role, teamIds: revoked.teamIds } });
+        return { revoked: true };
+      }),
+    ),
 
   update: orgProcedure("org:admin")
     .input(z.object({ membershipId: z.string().uuid(), role: z.enum(ROLES), teamIds: teamIdsInput }))

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { permissionsOf } from "../../domain/access/permissions";
+import { orgNameInput } from "../../domain/org/schemas";
 import { createTRPCRouter, orgProcedure, protectedProcedure } from "../trpc";
 
 export const orgRouter = createTRPCRouter({
@@ -32,7 +32,7 @@ export const orgRouter = createTRPCRouter({
   }),
 
   update: orgProcedure("org:admin")
-    .input(z.object({ name: z.string().trim().min(1, "Enter a name").max(120) }))
+    .input(orgNameInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const before = await tx.org.findUniqueOrThrow({ where: { id: ctx.access.orgId }, select: { name: true } });

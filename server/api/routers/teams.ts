@@ -2,9 +2,9 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { listTeams } from "../../data/members";
 import { Prisma } from "../../generated/prisma/client";
+import { teamName } from "../../domain/org/schemas";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
-const teamName = z.string().trim().min(1, "Enter a team name").max(80, "At most 80 characters");
 
 function duplicateName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

@@ -3,7 +3,7 @@
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 const FREE_ATTEMPTS = 3;
-const LOCKOUT_AFTER = 10;
+export const LOCKOUT_AFTER = 10;
 const MAX_DELAY_MS = 8000;
 
 export type ThrottleDecision = { kind: "allow"; delayMs: number } | { kind: "locked"; retryAfterMs: number };

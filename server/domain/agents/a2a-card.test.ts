@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agentCardSchema, cardUrls, fieldsFromCard, registryName } from "./a2a-card";
+import { agentFieldsSchema } from "./agent-fields";
 
 const card = agentCardSchema.parse({
   name: "Recipe Agent (beta)",
@@ -31,6 +32,19 @@ describe("A2A Agent Cards", () => {
   it("names that the registry cannot hold are made safe", () => {
     expect(registryName("  ✨ Helper ✨ ")).toBe("Helper -");
     expect(registryName("🤖")).toBe("imported-agent");
+  });
+
+  it("text that would display as something else is made safe, and the result passes the registry's own rules", () => {
+    const spoofed = agentCardSchema.parse({
+      name: "Pay\u202Eroll",
+      description: "Looks \u202Efine",
+      version: "1.0\u200B",
+      skills: [{ id: "pay\u2066ment", name: "Pay", tags: ["fin\u202Eance", "\u200B"] }],
+    });
+    const fields = fieldsFromCard(spoofed);
+    expect(fields).toMatchObject({ name: "Pay-roll", description: "Looks fine", version: "1.0", tools: ["payment"], tags: ["finance"] });
+    expect(fields.card.skills[0]?.tags).toEqual(["finance", ""]);
+    expect(agentFieldsSchema.safeParse({ ...fields, teamId: null }).success).toBe(true);
   });
 
   it("are looked for at the well-known paths, new one first", () => {

@@ -1,21 +1,24 @@
 // A2A Agent Cards (/.well-known/agent-card.json, formerly /.well-known/agent.json): what an
 // agent says about itself. Only the parts that map onto the registry are read; the rest is ignored.
 import { z } from "zod";
+import { sanitisedText } from "../text/strings";
 import { AGENT_NAME_RULE, type AgentFields } from "./agent-fields";
 
+// A card is someone else's document: its text is made display-safe (no bidi overrides, no
+// invisible characters, no lone surrogates) rather than refused, so a card still imports.
 export const agentCardSchema = z.object({
   name: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).optional(),
-  version: z.string().max(100).optional(),
-  url: z.string().optional(),
-  provider: z.object({ organization: z.string().max(200).optional(), url: z.string().optional() }).optional(),
+  description: sanitisedText(5000).optional(),
+  version: sanitisedText(100).optional(),
+  url: sanitisedText(2000).optional(),
+  provider: z.object({ organization: sanitisedText(200).optional(), url: sanitisedText(2000).optional() }).optional(),
   skills: z
     .array(
       z.object({
-        id: z.string().max(200).optional(),
-        name: z.string().max(200),
-        description: z.string().max(2000).optional(),
-        tags: z.array(z.string().max(100)).optional(),
+        id: sanitisedText(200).optional(),
+        name: sanitisedText(200),
+        description: sanitisedText(2000).optional(),
+        tags: z.array(sanitisedText(100)).optional(),
       }),
     )
     .max(200)
@@ -38,13 +41,13 @@ export function fieldsFromCard(card: AgentCard): Pick<AgentFields, "name" | "des
   card: { url: string | null; provider: AgentCard["provider"] | null; skills: NonNullable<AgentCard["skills"]> };
 } {
   const skills = card.skills ?? [];
-  const tags = [...new Set(skills.flatMap((skill) => skill.tags ?? []))].slice(0, 50);
+  const tags = [...new Set(skills.flatMap((skill) => skill.tags ?? []).map((tag) => tag.trim()))].filter(Boolean).slice(0, 50);
   return {
     name: registryName(card.name),
     description: (card.description ?? "").slice(0, 2000),
     version: card.version ?? null,
     framework: "A2A",
-    tools: [...new Set(skills.map((skill) => skill.id ?? skill.name))].slice(0, 200),
+    tools: [...new Set(skills.map((skill) => (skill.id ?? skill.name).trim()))].filter(Boolean).slice(0, 200),
     tags,
     card: { url: card.url ?? null, provider: card.provider ?? null, skills },
   };

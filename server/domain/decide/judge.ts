@@ -9,6 +9,7 @@ import { killedModels, switchFor } from "../killswitch/match";
 import { callHash, loopSettings } from "../loops/detect";
 import { toCedarRequest, type AgentFacts } from "../policy/request";
 import { redactJson } from "../redaction/redact";
+import { pgSafeJson } from "../telemetry/pg-json";
 import { checkModel, routeTask, type RoutableModel, type RouteResult } from "../routing/route";
 import type { AgentProfile, BudgetHold, DecisionRequest, Judgement, ModelChoice, OrgFacts, Reason, RoutingJudgement } from "./types";
 
@@ -76,7 +77,8 @@ function budgetHolds(facts: OrgFacts, agent: AgentProfile, now: Date): BudgetHol
  * names what does not exist (an unknown task type): that is the caller's 400, not a decision.
  */
 export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionRequest, now: Date, compliance: ComplianceRules = NO_COMPLIANCE_RULES): JudgeResult {
-  const redactedArguments = request.action.arguments ? (redactJson(request.action.arguments, facts.redaction).value as Record<string, unknown>) : null;
+  // What PostgreSQL's jsonb will hold (no lone surrogates, no NUL), redacted like everything stored.
+  const redactedArguments = request.action.arguments ? (redactJson(pgSafeJson(request.action.arguments), facts.redaction).value as Record<string, unknown>) : null;
   let routing: RoutingJudgement | null = null;
   if (request.action.type === "model") {
     const routed = route(facts, request);

@@ -3,6 +3,7 @@
 // tasks; other spans become logs. The events then go through the same validation, redaction,
 // pricing and deduplication as POST /api/v1/events (the span id is the event id).
 import { z } from "zod";
+import { identifierText, safeText } from "../text/strings";
 
 // ---------------------------------------------------------------------------------------------
 // The request, as OTLP/JSON encodes it: ids are hex strings, 64-bit integers may be strings or
@@ -59,9 +60,11 @@ const STATUS_CODE_NAMES = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE
 
 export const otlpSpanSchema = z
   .object({
-    traceId: z.string().max(64).optional().meta({ description: "32 hex digits" }),
-    spanId: z.string().min(1).max(64).meta({ description: "16 hex digits; becomes the event id" }),
-    parentSpanId: z.string().max(64).optional(),
+    // Ids are compared and stored as they are: checked like the events endpoint's ids. Other
+    // strings are free-form and normalised on the way to jsonb (server/domain/telemetry/pg-json.ts).
+    traceId: safeText().max(64).optional().meta({ description: "32 hex digits" }),
+    spanId: identifierText(64).meta({ description: "16 hex digits; becomes the event id" }),
+    parentSpanId: safeText().max(64).optional(),
     name: z.string().optional(),
     kind: z.union([z.number().int(), z.string()]).optional(),
     startTimeUnixNano: unixNano,

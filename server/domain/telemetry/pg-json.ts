@@ -1,12 +1,13 @@
-// JSON that PostgreSQL's jsonb accepts. Clients can send text jsonb refuses (U+0000, and lone
-// UTF-16 surrogates, which JSON.stringify writes as "\ud800" escapes): such characters become
-// U+FFFD, the replacement character, so one odd string does not fail a whole batch.
-
-const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// JSON that PostgreSQL's jsonb accepts, and that is stored as it was validated. Clients can send
+// text jsonb refuses or changes: U+0000, which it cannot hold, and lone UTF-16 surrogates, which
+// JSON.stringify writes as "\ud800" escapes and Node's UTF-8 turns into U+FFFD. Free-form JSON
+// (event attributes, action arguments) is normalised rather than refused, so one odd string does
+// not fail a batch: lone surrogates become U+FFFD (String.prototype.toWellFormed) and NUL is
+// dropped, the same rule everywhere (server/domain/text/strings.ts refuses both in identifiers).
 
 export function pgSafeText(text: string): string {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(text) ? text.replace(UNSAFE, "\uFFFD") : text;
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
+  return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "") : wellFormed;
 }
 
 /** A copy of parsed JSON (already depth-limited at the API's entrance) with every string and key made safe. */
