@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { generateApiKey } from "../../server/domain/keys/api-key";
 import { startApps, type AppProcess } from "./harness/app-process";
-import { createConsoleUser, signIn } from "./harness/console-session";
+import { createConsoleUser, signIn, trpcQuery } from "./harness/console-session";
 import { createTestOrg, databaseUrl, testDb, type TestOrg } from "./helpers";
 
 interface Agent {
@@ -107,6 +107,8 @@ describe("two app processes on one database", () => {
       }
     };
     expect((await nextDirectives()).halt).toBe(false);
+    // The console's first request to a fresh process loads its route: not what is measured here.
+    expect((await trpcQuery(a.url, cookie, "killSwitches.list", { orgId: org.id })).status).toBe(200);
 
     const engagedAt = performance.now();
     const response = await fetch(`${a.url}/api/trpc/killSwitches.engage`, {
