@@ -41,6 +41,13 @@ interface AgentRow {
   last_seen_at: Date | null;
 }
 
+/** Runs the thunks one after another (a pg client queues, but warns, on concurrent queries). */
+export async function inOrder<T extends readonly unknown[]>(thunks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const results: unknown[] = [];
+  for (const thunk of thunks as readonly (() => Promise<unknown>)[]) results.push(await thunk());
+  return results as unknown as T;
+}
+
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 async function loadAgents(client: SqlClient, orgId: string, agentIds: readonly string[] | null): Promise<AgentRow[]> {
@@ -132,15 +139,15 @@ export async function verifyChainSince(client: SqlClient, orgId: string, since: 
 }
 
 async function retentionFacts(client: SqlClient, orgId: string): Promise<OrgCheckFacts["retention"]> {
-  const [trigger, oldest, settings] = await Promise.all([
-    sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal", []),
-    sqlRows<{ event_at: Date | null; audit_at: Date | null }>(
+  const [trigger, oldest, settings] = await inOrder([
+    () => sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal", []),
+    () => sqlRows<{ event_at: Date | null; audit_at: Date | null }>(
       client,
       `SELECT (SELECT ts FROM events WHERE org_id = $1::uuid ORDER BY ts ASC LIMIT 1) AS event_at,
               (SELECT at FROM audit_entries WHERE org_id = $1::uuid ORDER BY seq ASC LIMIT 1) AS audit_at`,
       [orgId],
     ),
-    sqlRows<{ days: string | null }>(client, "SELECT settings->>'eventRetentionDays' AS days FROM orgs WHERE id = $1::uuid", [orgId]),
+    () => sqlRows<{ days: string | null }>(client, "SELECT settings->>'eventRetentionDays' AS days FROM orgs WHERE id = $1::uuid", [orgId]),
   ]);
   const days = settings[0]?.days;
   return {
@@ -252,9 +259,10 @@ export async function computeEvaluations(
   const agentIds = agents.map((agent) => agent.id);
   const windowFrom = new Date(now.getTime() - KILL_SWITCH_WINDOW_DAYS * DAY_MS);
 
-  const [observed, decisions, audited, budgets, switches, acks, incidents, chain, retention, versions] = await Promise.all([
-    sqlRows<{ agent_id: string; category: string }>(client, "SELECT agent_id::text, category FROM agent_observed_categories WHERE agent_id = ANY($1::uuid[])", [agentIds]),
-    sqlRows<{ agent_id: string; total: number; non_allow: number; allowed_since: number }>(
+  // One client runs one query at a time: these go in order, not with Promise.all.
+  const [observed, decisions, audited, budgets, switches, acks, incidents, chain, retention, versions] = await inOrder([
+    () => sqlRows<{ agent_id: string; category: string }>(client, "SELECT agent_id::text, category FROM agent_observed_categories WHERE agent_id = ANY($1::uuid[])", [agentIds]),
+    () => sqlRows<{ agent_id: string; total: number; non_allow: number; allowed_since: number }>(
       client,
       `SELECT d.agent_id::text, count(*)::int AS total, count(*) FILTER (WHERE d.decision <> 'allow')::int AS non_allow,
               count(*) FILTER (WHERE d.decision = 'allow' AND a.risk_class = 'prohibited' AND a.risk_assessed_at IS NOT NULL AND d.at > a.risk_assessed_at)::int AS allowed_since
@@ -263,32 +271,32 @@ export async function computeEvaluations(
         GROUP BY d.agent_id`,
       [orgId, periodFrom.toISOString(), agentIds, now.toISOString()],
     ),
-    sqlRows<{ actor_id: string; n: number }>(
+    () => sqlRows<{ actor_id: string; n: number }>(
       client,
       `SELECT actor_id, count(*)::int AS n FROM audit_entries
         WHERE org_id = $1::uuid AND action IN ('decision.deny', 'decision.require_approval') AND actor_type = 'agent' AND at >= $2::timestamptz AND at < $4::timestamptz AND actor_id = ANY($3::text[])
         GROUP BY actor_id`,
       [orgId, periodFrom.toISOString(), agentIds, now.toISOString()],
     ),
-    sqlRows<{ id: string; scope: string; team_id: string | null; agent_id: string | null; period: string; mode: string }>(
+    () => sqlRows<{ id: string; scope: string; team_id: string | null; agent_id: string | null; period: string; mode: string }>(
       client,
       "SELECT id::text, scope::text AS scope, team_id::text, agent_id::text, period::text AS period, mode::text AS mode FROM budgets WHERE org_id = $1::uuid",
       [orgId],
     ),
-    sqlRows<{ id: string; scope: KillSwitchScope; target: string; engaged_at: Date; revision: number }>(
+    () => sqlRows<{ id: string; scope: KillSwitchScope; target: string; engaged_at: Date; revision: number }>(
       client,
       "SELECT id::text, scope::text AS scope, target, engaged_at, revision FROM kill_switches WHERE org_id = $1::uuid AND engaged_at >= $2::timestamptz AND engaged_at < $3::timestamptz ORDER BY engaged_at DESC",
       [orgId, windowFrom.toISOString(), now.toISOString()],
     ),
-    sqlRows<{ agent_id: string; revision: number }>(client, "SELECT agent_id::text, max(revision)::int AS revision FROM directive_acks WHERE org_id = $1::uuid GROUP BY agent_id", [orgId]),
-    sqlRows<{ id: string; agent_id: string | null; team_id: string | null; serious: boolean; deadline_at: Date | null; reported_at: Date | null; status: string }>(
+    () => sqlRows<{ agent_id: string; revision: number }>(client, "SELECT agent_id::text, max(revision)::int AS revision FROM directive_acks WHERE org_id = $1::uuid GROUP BY agent_id", [orgId]),
+    () => sqlRows<{ id: string; agent_id: string | null; team_id: string | null; serious: boolean; deadline_at: Date | null; reported_at: Date | null; status: string }>(
       client,
       "SELECT id::text, agent_id::text, team_id::text, serious, deadline_at, reported_at, status FROM incidents WHERE org_id = $1::uuid AND opened_at < $3::timestamptz AND (opened_at >= $2::timestamptz OR status = 'open')",
       [orgId, periodFrom.toISOString(), now.toISOString()],
     ),
-    verifyChainSince(client, orgId, periodFrom),
-    retentionFacts(client, orgId),
-    versionCounts(client, agentIds),
+    () => verifyChainSince(client, orgId, periodFrom),
+    () => retentionFacts(client, orgId),
+    () => versionCounts(client, agentIds),
   ]);
 
   const org: OrgCheckFacts = { now, periodFrom, chain, retention, killSwitchWindowDays: KILL_SWITCH_WINDOW_DAYS, telemetryWindowDays: TELEMETRY_WINDOW_DAYS };

@@ -13,7 +13,7 @@ import { fileDigests, isEmptyPeriod, manifestOf, packFiles, type PackInput } fro
 import { evidenceRequestSchema, type EvidenceRequest } from "../domain/compliance/schemas";
 import { sqlRows, type SqlClient } from "./alerts";
 import { appendAudit } from "./audit";
-import { computeEvaluations } from "./compliance-evaluate";
+import { computeEvaluations, inOrder } from "./compliance-evaluate";
 
 export type EvidenceExport =
   | { kind: "forbidden"; message: string }
@@ -82,11 +82,9 @@ export async function exportEvidencePack(db: Db, userId: string, orgId: string, 
   let input: PackInput;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const [activity, head, computed] = await Promise.all([
-      activityIn(client, access.orgId, agentIds, request.scope === "org", request.from, to),
-      sqlRows<{ seq: number; hash: string }>(client, "SELECT seq, hash FROM audit_entries WHERE org_id = $1::uuid ORDER BY seq DESC LIMIT 1", [access.orgId]),
-      agentIds.length > 0 ? computeEvaluations(client, access.orgId, { from: request.from, to }, { agentIds }) : null,
-    ]);
+    const activity = await activityIn(client, access.orgId, agentIds, request.scope === "org", request.from, to);
+    const head = await sqlRows<{ seq: number; hash: string }>(client, "SELECT seq, hash FROM audit_entries WHERE org_id = $1::uuid ORDER BY seq DESC LIMIT 1", [access.orgId]);
+    const computed = agentIds.length > 0 ? await computeEvaluations(client, access.orgId, { from: request.from, to }, { agentIds }) : null;
     await client.query("COMMIT");
     input = {
       org: { id: access.orgId, name: membership.orgName, slug: membership.orgSlug },
@@ -154,10 +152,10 @@ export async function exportEvidencePack(db: Db, userId: string, orgId: string, 
 
 /** Events (from the rollups), decisions and audit entries of the scope in [from, to). */
 async function activityIn(client: SqlClient, orgId: string, agentIds: string[], wholeOrg: boolean, from: Date, to: Date): Promise<PackInput["activity"]> {
-  const [events, decisions, audit] = await Promise.all([
-    sqlRows<{ n: string | null }>(client, "SELECT sum(events)::text AS n FROM event_rollups_hourly WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4::timestamptz", [orgId, agentIds, from.toISOString(), to.toISOString()]),
-    sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM decisions WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND at >= $3::timestamptz AND at < $4::timestamptz", [orgId, agentIds, from.toISOString(), to.toISOString()]),
-    sqlRows<{ n: number }>(
+  const [events, decisions, audit] = await inOrder([
+    () => sqlRows<{ n: string | null }>(client, "SELECT sum(events)::text AS n FROM event_rollups_hourly WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4::timestamptz", [orgId, agentIds, from.toISOString(), to.toISOString()]),
+    () => sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM decisions WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND at >= $3::timestamptz AND at < $4::timestamptz", [orgId, agentIds, from.toISOString(), to.toISOString()]),
+    () => sqlRows<{ n: number }>(
       client,
       `SELECT count(*)::int AS n FROM audit_entries WHERE org_id = $1::uuid AND at >= $3::timestamptz AND at < $4::timestamptz
          AND ($5::boolean OR target_id = ANY($2::text[]) OR actor_id = ANY($2::text[]))`,
