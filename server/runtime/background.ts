@@ -3,6 +3,7 @@
 // several processes at once (rows are claimed with FOR UPDATE SKIP LOCKED).
 import "server-only";
 import { ensureApprovalSweep } from "../data/approvals";
+import { startComplianceJobs } from "../data/compliance-jobs";
 import { startBudgetSweeper } from "../data/budgets";
 import { startWebhookWorker, stopWebhookWorker } from "../data/webhook-worker";
 import { onShutdown } from "./shutdown";
@@ -15,7 +16,9 @@ export function startBackgroundWork(): void {
   globalForBackground.agentryBackground = { stopBudgets };
   startWebhookWorker({ publicUrl: process.env.AGENTRY_PUBLIC_URL });
   ensureApprovalSweep();
+  const stopCompliance = startComplianceJobs();
   onShutdown(async () => {
+    stopCompliance();
     stopBudgets();
     await stopWebhookWorker();
   });
