@@ -32,8 +32,22 @@ describe("detectSpikes", () => {
     expect(detectSpikes(history({ costMicros: 2_000_000n }).slice(-10), now)).toEqual([]);
     // Statistically unusual but only $0.10 more than usual: not worth an alert.
     expect(detectSpikes(history({ costMicros: 330_000n }), now)).toEqual([]);
-    // Too few events for an error rate to mean anything.
+    // Too few events, or too few errors, for an error rate to mean anything.
     expect(detectSpikes(history({ events: 5, errors: 5, costMicros: 200_000n }), now)).toEqual([]);
+    expect(detectSpikes(history({ events: 30, errors: 4, costMicros: 200_000n }), now)).toEqual([]);
+  });
+});
+
+describe("an agent that works a few hours a week", () => {
+  it("is judged against its working hours, not its idle ones", () => {
+    // Busy 09:00–11:00 on each of the last 7 days at about $1.20 an hour, idle otherwise.
+    const hours: HourTotals[] = [];
+    for (let day = 7; day >= 1; day--) for (let h = 0; h < 3; h++) hours.push({ hour: hourAt(day * 24 - h), events: 30, errors: 0, costMicros: BigInt(1_150_000 + h * 50_000 + day * 3_000) });
+    for (let day = 7; day >= 1; day--) for (let h = 3; h < 6; h++) hours.push({ hour: hourAt(day * 24 - h), events: 25, errors: 0, costMicros: BigInt(1_180_000 + h * 10_000) });
+    hours.push({ hour: now, events: 30, errors: 0, costMicros: 1_300_000n });
+    expect(detectSpikes(hours, now)).toEqual([]);
+    hours[hours.length - 1] = { hour: now, events: 30, errors: 0, costMicros: 9_000_000n };
+    expect(detectSpikes(hours, now).map((spike) => spike.metric)).toEqual(["cost"]);
   });
 });
 

@@ -11,9 +11,13 @@ export const BASELINE_HOURS = 7 * 24;
 export const MIN_BASELINE_HOURS = 24;
 /** A cost spike must also exceed the baseline median by this much (micro-dollars): $0.50. */
 export const MIN_COST_EXCESS_MICROS = 500_000;
-/** An error-rate spike needs this many events in the hour, and a rate at least this many points above the median. */
-export const MIN_EVENTS_FOR_ERROR_RATE = 20;
-export const MIN_ERROR_RATE_EXCESS = 0.05;
+/**
+ * An error-rate spike needs this many events and errors in the hour, and a rate at least this many
+ * points above the median: with a handful of events, one error is a big rate but no evidence.
+ */
+export const MIN_EVENTS_FOR_ERROR_RATE = 30;
+export const MIN_ERRORS_FOR_ERROR_RATE = 5;
+export const MIN_ERROR_RATE_EXCESS = 0.15;
 /** Jensen–Shannon distance of this week's tool mix from the previous weeks' at or above which the mix drifted. */
 export const DRIFT_THRESHOLD = 0.3;
 export const MIN_TOOL_CALLS_FOR_DRIFT = 50;
@@ -39,8 +43,9 @@ export interface Spike {
 }
 
 /**
- * The spikes in `hour` against the `BASELINE_HOURS` before it. Hours missing from `history` had no
- * events: zero cost, and no error rate (an hour without events says nothing about errors).
+ * The spikes in `hour` against the active hours (with events) among the `BASELINE_HOURS` before
+ * it. Idle hours are left out: an agent that works a few hours a week would otherwise have a
+ * baseline of zero, and every working hour would look like a spike.
  */
 export function detectSpikes(history: readonly HourTotals[], hour: Date): Spike[] {
   const judged = history.find((item) => item.hour.getTime() === hour.getTime());
@@ -50,17 +55,16 @@ export function detectSpikes(history: readonly HourTotals[], hour: Date): Spike[
   if (before.length < MIN_BASELINE_HOURS) return [];
   const spikes: Spike[] = [];
 
-  // Cost: every baseline hour counts, idle ones at zero.
-  const costs = Array.from({ length: BASELINE_HOURS }, () => 0);
-  for (const item of before) costs[Math.floor((item.hour.getTime() - start) / 3_600_000)] = Number(item.costMicros);
   const observedCost = Number(judged.costMicros);
-  const cost = robustZ(observedCost, costs);
+  const cost = robustZ(
+    observedCost,
+    before.map((item) => Number(item.costMicros)),
+  );
   if (cost.z >= Z_THRESHOLD && observedCost - cost.median >= MIN_COST_EXCESS_MICROS) {
-    spikes.push({ metric: "cost", hour, statistic: "robust_z", score: cost.z, observed: observedCost, baselineMedian: cost.median, baselineMad: cost.mad, baselineHours: BASELINE_HOURS, events: judged.events });
+    spikes.push({ metric: "cost", hour, statistic: "robust_z", score: cost.z, observed: observedCost, baselineMedian: cost.median, baselineMad: cost.mad, baselineHours: before.length, events: judged.events });
   }
 
-  // Error rate: only hours with events have one.
-  if (judged.events >= MIN_EVENTS_FOR_ERROR_RATE) {
+  if (judged.events >= MIN_EVENTS_FOR_ERROR_RATE && judged.errors >= MIN_ERRORS_FOR_ERROR_RATE) {
     const rates = before.map((item) => item.errors / item.events);
     const observedRate = judged.errors / judged.events;
     const rate = robustZ(observedRate, rates);
