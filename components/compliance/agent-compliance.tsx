@@ -47,7 +47,7 @@ export function AgentCompliance({ agent }: { agent: { id: string; name: string }
       <div className="space-y-5">
         <DataCategories view={data} />
         <Calendar view={data} />
-        {canExport ? <EvidenceExportCard fixedAgent={agent} /> : null}
+        {canExport ? <EvidenceExportCard fixedAgent={agent} compact /> : null}
       </div>
     </div>
   );
@@ -156,27 +156,47 @@ function Controls({ view }: { view: View }) {
       {view.controls.length === 0 ? (
         <EmptyState title="No control applies yet">Classify the agent and declare its data: the controls of its class and data then apply.</EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-100" aria-label="Controls">
-          {view.controls.map((control) => (
-            <li key={control.id} className="px-5 py-3 text-sm" aria-label={`${control.id} ${control.title}: ${statusLabel(control.status)}`}>
-              <div className="flex flex-wrap items-start justify-between gap-2">
-                <div className="min-w-0">
-                  <p className="font-medium text-slate-900">
-                    {frameworkLabel(control.framework)} {control.ref} · {control.title} <span className="ml-1 font-mono text-xs font-normal text-slate-500">{control.id}</span>
-                  </p>
-                  <p className="text-slate-600">{control.summary}</p>
-                  <p className="mt-0.5 text-xs text-slate-500">
-                    Check: {control.checkLabel} · {control.evaluatedAt ? <>last evaluated <LocalTime value={control.evaluatedAt} /></> : "never evaluated"}
-                  </p>
-                  <Evidence evidence={control.evidence} />
-                </div>
-                <Badge tone={STATUS_TONE[control.status]}>{statusLabel(control.status)}</Badge>
-              </div>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="divide-y divide-slate-100" aria-label="Controls with a gap or not assessed">
+            {view.controls.filter((control) => control.status !== "met").map((control) => (
+              <ControlItem key={control.id} control={control} />
+            ))}
+          </ul>
+          {view.controls.some((control) => control.status === "met") ? (
+            <details className="border-t border-slate-200">
+              <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-emerald-700 hover:bg-slate-50">
+                {view.controls.filter((control) => control.status === "met").length} controls met — show them with their evidence
+              </summary>
+              <ul className="divide-y divide-slate-100 border-t border-slate-100" aria-label="Controls met">
+                {view.controls.filter((control) => control.status === "met").map((control) => (
+                  <ControlItem key={control.id} control={control} />
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </>
       )}
     </Card>
+  );
+}
+
+function ControlItem({ control }: { control: View["controls"][number] }) {
+  return (
+    <li className="px-5 py-3 text-sm" aria-label={`${control.id} ${control.title}: ${statusLabel(control.status)}`}>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <p className="font-medium text-slate-900">
+            {frameworkLabel(control.framework)} {control.ref} · {control.title} <span className="ml-1 font-mono text-xs font-normal text-slate-500">{control.id}</span>
+          </p>
+          <p className="text-slate-600">{control.summary}</p>
+          <p className="mt-0.5 text-xs text-slate-500">
+            Check: {control.checkLabel} · {control.evaluatedAt ? <>last evaluated <LocalTime value={control.evaluatedAt} /></> : "never evaluated"}
+          </p>
+          <Evidence evidence={control.evidence} />
+        </div>
+        <Badge tone={STATUS_TONE[control.status]}>{statusLabel(control.status)}</Badge>
+      </div>
+    </li>
   );
 }
 

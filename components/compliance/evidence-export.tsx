@@ -16,7 +16,7 @@ const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 type Outcome = { tone: "good" | "warn" | "bad"; title: string; text: string } | null;
 
 /** The evidence pack: a period and a scope in, a zip (or the printable page) out, with what the manifest says. */
-export function EvidenceExportCard({ fixedAgent }: { fixedAgent?: { id: string; name: string } }) {
+export function EvidenceExportCard({ fixedAgent, compact = false }: { fixedAgent?: { id: string; name: string }; compact?: boolean }) {
   const org = useOrg();
   const trpc = useTRPC();
   const id = useId();
@@ -76,10 +76,14 @@ export function EvidenceExportCard({ fixedAgent }: { fixedAgent?: { id: string; 
     <Card>
       <CardHeader
         title="Evidence pack"
-        description="For an auditor: each control with its status, the evidence behind it and the audit entries (with their hashes) that prove it, as JSON, CSV, an OSCAL Assessment Results view and a printable page, with a manifest of SHA-256 hashes tied to the audit chain. Exporting is audited."
+        description={
+          compact
+            ? `${fixedAgent?.name ?? "This agent"}'s controls, evidence and audit entries with their hashes, as JSON, CSV, OSCAL and a printable page, with a SHA-256 manifest tied to the audit chain. Exporting is audited.`
+            : "For an auditor: each control with its status, the evidence behind it and the audit entries (with their hashes) that prove it, as JSON, CSV, an OSCAL Assessment Results view and a printable page, with a manifest of SHA-256 hashes tied to the audit chain. Exporting is audited."
+        }
       />
       <form className="space-y-4 px-5 py-4" onSubmit={download} noValidate aria-label="Export an evidence pack">
-        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <div className={compact ? "grid grid-cols-1 gap-4" : "grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4"}>
           {!fixedAgent ? (
             <Field label="Scope" htmlFor={`${id}-scope`}>
               <Select

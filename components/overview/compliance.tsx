@@ -53,7 +53,7 @@ export function CompliancePostureCard({ summary, base }: { summary: Summary; bas
       <dl className="grid grid-cols-2 gap-4 px-5 py-4 sm:grid-cols-4" aria-label="Compliance posture">
         <Figure label="High-risk agents" value={compliance.highRisk} href={`${base}/compliance`} tone="warn" />
         <Figure label="Open gaps" value={compliance.openGaps} href={`${base}/compliance`} tone="bad" />
-        <Figure label="Open incidents" value={compliance.incidents.open} href={`${base}/compliance?tab=incidents`} tone="warn" />
+        <Figure label="Incidents open" value={compliance.incidents.open} href={`${base}/compliance?tab=incidents`} tone="warn" />
         <Figure label="Reports overdue" value={compliance.incidents.overdue} href={`${base}/compliance?tab=incidents`} tone="bad" />
       </dl>
       <p className="px-5 text-xs text-slate-500">

@@ -110,6 +110,19 @@ export async function seedDemoCompliance(pool: pg.Pool, orgId: string, options: 
   for (let at = now.getTime() - 10 * DAY_MS; at <= now.getTime(); at += 3 * HOUR_MS) {
     raised += (await inTransaction(pool, (client) => detectAnomaliesWith(client, orgId, new Date(at)))).raised;
   }
+  // Anomalies more than a day old were looked at back then: their alerts are acknowledged, as a person would have.
+  await inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: string; team_id: string | null; kind: string; title: string }>(
+      `UPDATE alerts SET acknowledged_at = $2, acknowledged_by = 'compliance@acme.test'
+        WHERE org_id = $1 AND kind = 'anomaly' AND acknowledged_at IS NULL
+          AND id IN (SELECT alert_id FROM anomalies WHERE org_id = $1 AND hour < $3)
+        RETURNING id, team_id, kind, title`,
+      [orgId, now.toISOString(), new Date(now.getTime() - DAY_MS).toISOString()],
+    );
+    for (const alert of rows) {
+      await appendAuditRaw(client, orgId, OFFICER, { action: "alert.acknowledged", targetType: "alert", targetId: alert.id, teamId: alert.team_id, after: { kind: alert.kind, title: alert.title, acknowledgedAt: now.toISOString() } });
+    }
+  });
   options.log?.(
     `Seeded compliance facts: ${SEED_CLASSIFICATIONS.length} classifications, 2 incidents, ${raised} anomalies, ${rollups.toolRows} tool-call rollup rows, ${rollups.categoryRows} observed categories (${Math.round(performance.now() - started)} ms).`,
   );

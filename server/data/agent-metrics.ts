@@ -43,7 +43,8 @@ export async function agentMetrics(db: SqlClient | DbOrTx, orgId: string, agentI
   let events = 0, llmCalls = 0, toolCalls = 0, errors = 0, tasks = 0, failedTasks = 0;
   let inputTokens = 0n, outputTokens = 0n, cost = 0n;
   const all: number[][] = [];
-  const series = rows.map((row) => {
+  const byBucket = new Map<number, (typeof rows)[number]>();
+  for (const row of rows) {
     const hists = parseHists(row.hists);
     all.push(...hists);
     events += row.events;
@@ -55,15 +56,21 @@ export async function agentMetrics(db: SqlClient | DbOrTx, orgId: string, agentI
     inputTokens += BigInt(row.input_tokens);
     outputTokens += BigInt(row.output_tokens);
     cost += BigInt(row.cost);
-    const merged = mergeHistograms(hists);
-    return {
-      at: new Date(row.bucket),
-      calls: row.llm_calls + row.tool_calls,
-      costMicros: row.cost,
-      errorRatePercent: row.events > 0 ? Math.round((row.errors / row.events) * 1000) / 10 : null,
-      p95Ms: histogramQuantile(merged, 0.95),
-    };
-  });
+    byBucket.set(new Date(row.bucket).getTime(), row);
+  }
+  // Every bucket of the window, idle ones at zero, so the chart's time axis is even.
+  const bucketMs = bucketHours * HOUR_MS;
+  const series = [];
+  for (let at = Math.floor(start.getTime() / bucketMs) * bucketMs; at < end.getTime(); at += bucketMs) {
+    const row = byBucket.get(at);
+    series.push({
+      at: new Date(at),
+      calls: row ? row.llm_calls + row.tool_calls : 0,
+      costMicros: row?.cost ?? "0",
+      errorRatePercent: row && row.events > 0 ? Math.round((row.errors / row.events) * 1000) / 10 : null,
+      p95Ms: row ? histogramQuantile(mergeHistograms(parseHists(row.hists)), 0.95) : null,
+    });
+  }
   const merged = mergeHistograms(all);
   return {
     window,
