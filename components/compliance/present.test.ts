@@ -44,10 +44,10 @@ describe("filterMatrix", () => {
 describe("clocks", () => {
   it("counts down, warns in the last day, and says when it was reported", () => {
     const deadline = new Date("2026-12-10T12:00:00Z");
-    expect(clockText(liveClock({ deadlineAt: deadline, reportedAt: null }, new Date("2026-12-08T10:00:00Z")))).toEqual({ text: "2 d 2 h left to report", tone: "warn" });
-    expect(clockText(liveClock({ deadlineAt: deadline, reportedAt: null }, new Date("2026-12-10T09:30:00Z")))).toEqual({ text: "2 h 30 min left to report", tone: "bad" });
-    expect(clockText(liveClock({ deadlineAt: deadline.toISOString(), reportedAt: null }, new Date("2026-12-11T12:00:00Z")))).toEqual({ text: "Report overdue by 1 d 0 h", tone: "bad" });
-    expect(clockText(liveClock({ deadlineAt: deadline, reportedAt: "2026-12-09T12:00:00Z" }, new Date()))).toEqual({ text: "Reported on time (1 d 0 h to spare)", tone: "good" });
+    expect(clockText(liveClock({ deadlineAt: deadline, reportedAt: null }, new Date("2026-12-08T10:00:00Z")))).toEqual({ text: "2 d 2 h 0 min left to report", tone: "warn" });
+    expect(clockText(liveClock({ deadlineAt: deadline, reportedAt: null }, new Date("2026-12-10T09:30:00Z")))).toEqual({ text: "2 h 30 min 0 s left to report", tone: "bad" });
+    expect(clockText(liveClock({ deadlineAt: deadline.toISOString(), reportedAt: null }, new Date("2026-12-11T12:00:00Z")))).toEqual({ text: "Report overdue by 1 d 0 h 0 min", tone: "bad" });
+    expect(clockText(liveClock({ deadlineAt: deadline, reportedAt: "2026-12-09T12:00:00Z" }, new Date()))).toEqual({ text: "Reported on time (1 d 0 h 0 min to spare)", tone: "good" });
     expect(clockText(liveClock({ deadlineAt: null, reportedAt: null }, new Date())).tone).toBe("neutral");
   });
 });

@@ -41,9 +41,9 @@ describe("Art. 73 reporting deadlines", () => {
   });
 
   it("words a countdown", () => {
-    expect(formatDuration(2 * 86_400_000 + 3 * 3_600_000)).toBe("2 d 3 h");
-    expect(formatDuration(5 * 3_600_000 + 12 * 60_000)).toBe("5 h 12 min");
-    expect(formatDuration(42 * 60_000)).toBe("42 min");
+    expect(formatDuration(2 * 86_400_000 + 3 * 3_600_000)).toBe("2 d 3 h 0 min");
+    expect(formatDuration(5 * 3_600_000 + 12 * 60_000 + 30_000)).toBe("5 h 12 min 30 s");
+    expect(formatDuration(42 * 60_000)).toBe("42 min 0 s");
     expect(formatDuration(30_000)).toBe("30 s");
   });
 });

@@ -33,14 +33,15 @@ export function clockState(deadline: Date | null, reportedAt: Date | null, now: 
   return remaining >= 0 ? { state: "running", remainingMs: remaining } : { state: "overdue", overdueMs: -remaining };
 }
 
-/** "3 d 4 h", "5 h 12 min", "42 min", "30 s": a countdown in words. */
+/** "3 d 4 h 10 min", "5 h 12 min 30 s", "42 min 5 s", "30 s": a countdown in words (seconds in the last day). */
 export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const days = Math.floor(seconds / 86_400);
-  const hours = Math.floor((seconds % 86_400) / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${minutes} min`;
-  if (minutes > 0) return `${minutes} min`;
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  if (days > 0) return `${days} d ${hours} h ${minutes} min`;
+  if (hours > 0) return `${hours} h ${minutes} min ${seconds} s`;
+  if (minutes > 0) return `${minutes} min ${seconds} s`;
   return `${seconds} s`;
 }
