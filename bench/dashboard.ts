@@ -10,7 +10,7 @@
 //   npm run bench:dashboard -- --events 1000000  (a quicker run)
 import { randomBytes, randomUUID } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -188,7 +188,8 @@ try {
   };
   const summary = await overviewSummary(db, access, new Date());
   log(`check: the Overview counts ${summary.agents.total} agents, ${summary.activity.calls.toLocaleString("en-US")} calls in the last 24 h, ${summary.compliance.openGaps} open gaps, ${summary.anomalies.total} anomalies in 7 days`);
-  log("measured:");
+  // Other work on the same cores shows in the tail of the figures: say how busy the machine was.
+  log(`measured (load average ${os.loadavg().map((value) => value.toFixed(1)).join(", ")} over 1, 5, 15 min):`);
   await measure("  overviewSummary (the Overview's data)", AIMS.overview, () => overviewSummary(db, access, new Date()));
   const matrix = await coverageMatrix(db, access);
   await measure(`  coverageMatrix (${matrix.agents.length} agents × ${matrix.controls.length} controls)`, AIMS.matrix, () => coverageMatrix(db, access));
