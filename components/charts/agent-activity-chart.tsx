@@ -4,7 +4,7 @@ import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, T
 import { moneyTick, moneyTooltip } from "./money-axis";
 import { seriesColor } from "./palette";
 
-/** An agent's cost per bucket (bars, USD) and error rate (line, %), on two axes. Draws only. */
+/** An agent's cost per bucket (bars, USD, left axis) and error rate (line, %, right axis). Draws only. */
 export function AgentActivityChart({
   rows,
   label,
@@ -21,7 +21,7 @@ export function AgentActivityChart({
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={24} />
           <YAxis yAxisId="cost" tickFormatter={moneyTick} tick={{ fontSize: 12 }} width={84} label={{ value: "Cost (USD)", angle: -90, position: "insideLeft", fontSize: 12, dx: -2, dy: 36 }} />
-          <YAxis yAxisId="errors" orientation="right" tickFormatter={(value: number) => `${value} %`} tick={{ fontSize: 12 }} width={72} label={{ value: "Error rate (%)", angle: 90, position: "insideRight", fontSize: 12, dx: 4, dy: -44 }} />
+          <YAxis yAxisId="errors" orientation="right" tickFormatter={(value: number) => `${value} %`} tick={{ fontSize: 12 }} width={56} />
           <Tooltip formatter={(value, name) => [name === "Cost" ? moneyTooltip(value) : `${String(value)} %`, name]} />
           <Legend wrapperStyle={{ fontSize: 12, paddingTop: 8 }} />
           <Bar yAxisId="cost" dataKey="cost" name="Cost" fill={seriesColor(0)} isAnimationActive={false} />

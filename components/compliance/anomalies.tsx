@@ -29,7 +29,7 @@ export function AnomaliesCard({ agent }: { agent?: { id: string; name: string } 
         title="Anomalies"
         description={
           <>
-            Hourly cost and error-rate spikes, judged by a <strong>robust z-score</strong> (0.6745 × (value − median) / MAD) against the agent&apos;s previous 7 days of hours, flagged at 3.5 or more; and drifts of the tool-usage mix, judged by the <strong>Jensen–Shannon distance</strong> between this week and the 3 weeks before, flagged at 0.3 or more.
+            Hourly cost and error-rate spikes, judged by a <strong>robust z-score</strong> (0.6745 × (value − median) / MAD) against the agent&apos;s working hours of the previous 7 days, flagged at 3.5 or more; and drifts of the tool-usage mix, judged by the <strong>Jensen–Shannon distance</strong> between this week and the 3 weeks before, flagged at 0.3 or more.
           </>
         }
         actions={

@@ -76,7 +76,11 @@ export function IncidentsCard({ agent, title = "Incidents" }: { agent?: { id: st
               <option value="open">Open</option>
               <option value="closed">Closed</option>
             </Select>
-            {canOpen ? <Button onClick={() => setOpening(true)}>Open incident</Button> : null}
+            {canOpen ? (
+              <Button className="whitespace-nowrap" onClick={() => setOpening(true)}>
+                Open incident
+              </Button>
+            ) : null}
           </>
         }
       />

@@ -76,7 +76,7 @@ export function liveClock(incident: { deadlineAt: Date | string | null; reported
 }
 
 export const STATISTIC_NAMES: Record<string, string> = {
-  robust_z: "robust z-score (median and MAD of the agent's previous 7 days of hours)",
+  robust_z: "robust z-score (median and MAD of the agent's working hours in the previous 7 days)",
   jensen_shannon_distance: "Jensen–Shannon distance (this week's tool mix against the 3 weeks before)",
 };
 
