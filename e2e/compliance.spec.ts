@@ -71,8 +71,10 @@ test.describe("the compliance officer", () => {
     await page.getByLabel("Action", { exact: true }).selectOption("tool");
     await page.getByLabel("Names (comma-separated; empty: any)").fill("create_journal_entry");
     await page.getByLabel("Effect").selectOption("require_approval");
+    await expect(page.getByText("Valid against the schema.")).toBeVisible();
     await page.getByRole("button", { name: "Save and enforce" }).click();
-    await expect(page.getByText(/\d+ enforced of \d+/)).toBeVisible();
+    await page.getByRole("dialog", { name: "Enforce this policy?" }).getByRole("button", { name: "Enforce" }).click();
+    await expect(page.getByRole("heading", { name: "New policy" })).toBeHidden();
 
     await page.goto(`/acme/agents/${id}?tab=compliance`);
     await page.getByRole("button", { name: "Re-evaluate now" }).click();
