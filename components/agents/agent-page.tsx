@@ -19,8 +19,10 @@ import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { TabList, TabPanel } from "@/components/ui/tabs";
 import { agentCardSchema } from "@/server/domain/agents/a2a-card";
+import { AgentCompliance } from "@/components/compliance/agent-compliance";
 import { AgentForm, formValuesOf } from "./agent-form";
 import { AgentKeys } from "./agent-keys";
+import { AgentMetrics } from "./agent-metrics";
 import { HealthBadge, StatusBadge } from "./badges";
 import { RelativeTime } from "./relative-time";
 
@@ -30,10 +32,12 @@ type Agent = RouterOutputs["agents"]["get"];
 const TABS = [
   { id: "overview", label: "Overview", needsWrite: false },
   { id: "events", label: "Events", needsWrite: false },
+  { id: "metrics", label: "Metrics", needsWrite: false },
+  { id: "compliance", label: "Compliance", needsWrite: false },
   { id: "keys", label: "Keys", needsWrite: true },
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
-const LATER_TABS = ["Versions", "Cost", "Policies"];
+const LATER_TABS = ["Versions", "Policies"];
 
 export function AgentPage({ agentId }: { agentId: string }) {
   const org = useOrg();
@@ -161,6 +165,8 @@ function AgentView({ agent }: { agent: Agent }) {
         {current === "overview" ? <Overview agent={agent} onShowEvents={() => select("events")} /> : null}
         {current === "events" ? <EventsExplorer agent={{ id: agent.id, name: agent.name }} /> : null}
         {current === "keys" ? <AgentKeys agent={agent} /> : null}
+        {current === "metrics" ? <AgentMetrics agent={{ id: agent.id, name: agent.name }} /> : null}
+        {current === "compliance" ? <AgentCompliance agent={{ id: agent.id, name: agent.name }} /> : null}
       </TabPanel>
 
       {canWrite ? (

@@ -10,6 +10,7 @@ export const KIND_LABEL: Record<AlertKind, string> = {
   loop_detected: "Loop detected",
   kill_switch: "Kill switch",
   approval_requested: "Approval requested",
+  anomaly: "Anomaly",
 };
 
 export const SEVERITY_TONE: Record<string, Tone> = { critical: "bad", warning: "warn", info: "info" };
@@ -33,6 +34,8 @@ export function alertAction(slug: string, alert: { kind: string; agentId: string
       return { href: `/${slug}/budgets`, label: "Open budgets" };
     case "approval_requested":
       return { href: `/${slug}/approvals`, label: "Open approvals" };
+    case "anomaly":
+      return { href: `/${slug}/compliance?tab=anomalies`, label: "Open anomalies" };
     default:
       return alert.agentId ? { href: `/${slug}/agents/${alert.agentId}`, label: "Open agent" } : null;
   }

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Badge, QueryError, Skeleton } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
+import { CompliancePostureCard, RecentAnomaliesCard } from "./compliance";
 import { IncidentsCard, SpendChartCard, TopSpendersCard } from "./sections";
 import { AgentsTile, HealthTile, IncidentsTile, SpendTile } from "./tiles";
 
@@ -86,6 +87,10 @@ export function OverviewPage() {
             <SpendTile spend={data.spend} base={base} budgetsHint={budgetsHint} />
             <HealthTile agents={data.agents} activity={data.activity} base={base} />
             <IncidentsTile incidents={data.incidents} base={base} canDecide={canDecide} />
+          </div>
+          <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
+            <CompliancePostureCard summary={data} base={base} />
+            <RecentAnomaliesCard summary={data} base={base} />
           </div>
           <SpendChartCard summary={data} base={base} canWriteAgents={canWriteAgents} />
           <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">

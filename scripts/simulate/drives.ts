@@ -151,3 +151,28 @@ export async function budgetExhaustion(context: DriveContext): Promise<void> {
     await client.close();
   }
 }
+
+export const SPIKE_AGENT = "kb-summarizer";
+/** The spike: this many model calls in a burst, each at this cost, far above the agent's usual hour. */
+export const SPIKE_CALLS = 40;
+export const SPIKE_CALL_USD = 0.75;
+
+/**
+ * A cost spike: kb-summarizer suddenly makes a burst of expensive model calls (a prompt that pulls
+ * whole manuals into context). Anomaly detection judges the hour against the agent's previous week
+ * of hours (robust z-score) and raises a cost spike, alerted and listed on the Compliance page.
+ */
+export async function costSpike(context: DriveContext): Promise<void> {
+  const client = clientFor(context, SPIKE_AGENT);
+  const started = Date.now();
+  try {
+    for (let call = 0; call < SPIKE_CALLS && !context.signal.aborted; call++) {
+      client.track({ type: "llm_call", model: "gpt-4o-mini", provider: "openai", inputTokens: 120_000, outputTokens: 4_000, costUsd: SPIKE_CALL_USD, latencyMs: 9_000 + call * 10, attributes: { note: "summarising the whole manual at once" } });
+    }
+    await client.flush();
+    context.log(`  $ ${SPIKE_AGENT} made ${SPIKE_CALLS} model calls at $${SPIKE_CALL_USD} each ($${(SPIKE_CALLS * SPIKE_CALL_USD).toFixed(2)}) in ${seconds(Date.now() - started)}`);
+    context.log("  → anomaly detection raises a cost spike within its next run; see Compliance → Anomalies and the Alerts page.");
+  } finally {
+    await client.close();
+  }
+}

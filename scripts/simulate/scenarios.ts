@@ -1,7 +1,7 @@
 // Simulator scenarios, by name (`npm run simulate -- --scenario <name>`). A scenario shapes the
 // fleet: which agents run and how their tasks look. Later features add theirs here (a runaway
 // loop, a budget running out, a canary) by registering another entry.
-import { BUDGET_AGENT, budgetExhaustion, RUNAWAY_AGENT, runawayLoop, type DriveContext } from "./drives";
+import { BUDGET_AGENT, budgetExhaustion, costSpike, RUNAWAY_AGENT, runawayLoop, SPIKE_AGENT, type DriveContext } from "./drives";
 import { demoFleet, type FleetMember } from "./traffic";
 
 export interface Scenario {
@@ -58,4 +58,11 @@ registerScenario({
   description: `${BUDGET_AGENT} spends against its hard $1 daily cap through decide; denied with budget_exhausted once the cap is reached`,
   fleet: (base) => base.filter((member) => member.agent !== BUDGET_AGENT),
   drive: budgetExhaustion,
+});
+
+registerScenario({
+  name: "cost-spike",
+  description: `${SPIKE_AGENT} suddenly spends many times its usual hour on model calls; anomaly detection raises a cost spike (robust z-score against its previous week)`,
+  fleet: (base) => base.filter((member) => member.agent !== SPIKE_AGENT),
+  drive: costSpike,
 });

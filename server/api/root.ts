@@ -1,10 +1,13 @@
 import { accountRouter } from "./routers/account";
 import { agentsRouter } from "./routers/agents";
 import { alertsRouter } from "./routers/alerts";
+import { anomaliesRouter } from "./routers/anomalies";
 import { approvalsRouter } from "./routers/approvals";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { complianceRouter } from "./routers/compliance";
 import { eventsRouter } from "./routers/events";
+import { incidentsRouter } from "./routers/incidents";
 import { keysRouter } from "./routers/keys";
 import { killSwitchesRouter } from "./routers/killswitches";
 import { membersRouter } from "./routers/members";
@@ -33,6 +36,9 @@ export const appRouter = createTRPCRouter({
   budgets: budgetsRouter,
   killSwitches: killSwitchesRouter,
   overview: overviewRouter,
+  compliance: complianceRouter,
+  incidents: incidentsRouter,
+  anomalies: anomaliesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,9 @@
 // Storing telemetry: what must happen before an ingest request is answered, and nothing more. One
 // transaction per batch: the events (deduplicated on (agent, event id): a retried event is a
-// duplicate, never counted twice), the hourly rollups and daily spend of the new ones (one
-// statement), and the job that does the rest afterwards (settling reservations, loop and spend-rate
-// checks, budget alerts), queued in that same transaction so it exists exactly when the events do.
+// duplicate, never counted twice), then in one statement the aggregates of the new ones (hourly
+// rollups, daily spend, tool calls per hour for drift, the data categories redaction found) and
+// the job that does the rest afterwards (settling reservations, loop and spend-rate checks, budget
+// alerts, anomaly detection), queued in that same transaction so it exists exactly when the events do.
 import "server-only";
 import type pg from "pg";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
@@ -16,6 +17,8 @@ import type { RoutableModel } from "../domain/routing/route";
 import { pgSafeJson } from "../domain/telemetry/pg-json";
 import { rollupDeltas, type RollupEvent } from "../domain/telemetry/rollup";
 import type { AgentEvent } from "../domain/telemetry/events";
+import { toolCallDeltas } from "../domain/anomaly/detect";
+import { observedCategoryDeltas } from "../domain/compliance/observed";
 import { addJobsStatement, job, type JobSpec } from "../jobs/queue";
 import { appendAuditRaw } from "./audit";
 import { AGENT_PROFILE_SQL, toAgentProfile } from "./facts";
@@ -186,13 +189,14 @@ async function insertEvents(client: pg.PoolClient, orgId: string, events: readon
   return new Set(rows.map((row) => `${row.agent_id}\u0000${row.event_id}`));
 }
 
-/** What follows the commit of `fresh`: one job, or none when there is nothing to follow up. */
-function followUpJob(orgId: string, fresh: readonly StoredEvent[], spentAgentIds: readonly string[]): JobSpec | null {
+/** What follows the commit of `fresh`: settlements, reported tool calls, spend and errors to check. */
+function followUpJob(orgId: string, fresh: readonly StoredEvent[], spentAgentIds: readonly string[]): JobSpec {
   const settlements = settlementsOf(fresh).map((settlement) => ({ decisionId: settlement.decisionId, costMicros: settlement.costMicros.toString() }));
   const toolCalls = reportedToolCalls(fresh).map((call) => ({ agentId: call.agentId, tool: call.tool, hash: callHash(call.tool, call.arguments), at: call.at.toISOString() }));
-  if (settlements.length === 0 && toolCalls.length === 0 && spentAgentIds.length === 0) return null;
   return job("events:follow-up", { orgId, settlements, toolCalls, spentAgentIds: [...spentAgentIds] });
 }
+
+const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /**
  * Rollups, daily spend and the follow-up job of the new events, in one statement. Rows are
@@ -203,8 +207,10 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
   const rollups = rollupDeltas(fresh);
   if (rollups.length === 0) return null;
   const spend = spendDeltas(fresh);
-  const next = followUp ? followUpJob(orgId, fresh, [...new Set(spend.map((delta) => delta.agentId))]) : null;
-  const jobs = addJobsStatement(next ? [next] : []);
+  // Sorted by key like the rollups, so concurrent batches lock these rows in one order too.
+  const tools = toolCallDeltas(fresh).sort(byKey((delta) => `${delta.agentId}|${delta.tool}|${delta.hour.toISOString()}`));
+  const observed = observedCategoryDeltas(fresh).sort(byKey((delta) => `${delta.agentId}|${delta.category}`));
+  const jobs = addJobsStatement(followUp ? [followUpJob(orgId, fresh, [...new Set(spend.map((delta) => delta.agentId))])] : []);
   const r = <T>(pick: (delta: (typeof rollups)[number]) => T) => rollups.map(pick);
   const values: unknown[] = [
     r((delta) => delta.orgId),
@@ -231,6 +237,19 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
     spend.map((delta) => delta.teamId),
     spend.map((delta) => delta.day),
     spend.map((delta) => delta.costMicros.toString()),
+    // $24–$28 tool calls per hour
+    tools.map((delta) => delta.orgId),
+    tools.map((delta) => delta.agentId),
+    tools.map((delta) => delta.tool),
+    tools.map((delta) => delta.hour.toISOString()),
+    tools.map((delta) => delta.calls),
+    // $29–$34 data categories found
+    observed.map((delta) => delta.orgId),
+    observed.map((delta) => delta.agentId),
+    observed.map((delta) => delta.category),
+    observed.map((delta) => delta.firstSeenAt.toISOString()),
+    observed.map((delta) => delta.lastSeenAt.toISOString()),
+    observed.map((delta) => delta.events),
   ];
   const jobsAt = values.length + 1;
   if (jobs) values.push(...jobs.values);
@@ -268,8 +287,24 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
         SELECT * FROM unnest($19::uuid[], $20::uuid[], $21::uuid[], $22::date[], $23::bigint[])
         ON CONFLICT (agent_id, day) DO UPDATE SET team_id = EXCLUDED.team_id, cost_micros = s.cost_micros + EXCLUDED.cost_micros
         RETURNING 1),
+      tooled AS (
+        -- The tool-usage mix, for drift detection.
+        INSERT INTO tool_call_rollups_hourly AS t (org_id, agent_id, tool, hour, calls)
+        SELECT * FROM unnest($24::uuid[], $25::uuid[], $26::text[], $27::timestamptz[], $28::int[])
+        ON CONFLICT (agent_id, tool, hour) DO UPDATE SET calls = t.calls + EXCLUDED.calls
+        RETURNING 1),
+      observed AS (
+        -- Data categories redaction found in the agent's events (observed, as against declared).
+        INSERT INTO agent_observed_categories AS o (org_id, agent_id, category, first_seen_at, last_seen_at, events)
+        SELECT * FROM unnest($29::uuid[], $30::uuid[], $31::text[], $32::timestamptz[], $33::timestamptz[], $34::int[])
+        ON CONFLICT (agent_id, category) DO UPDATE SET
+          first_seen_at = LEAST(o.first_seen_at, EXCLUDED.first_seen_at),
+          last_seen_at = GREATEST(o.last_seen_at, EXCLUDED.last_seen_at),
+          events = o.events + EXCLUDED.events
+        RETURNING 1),
       queued AS (${jobsSql})
-      SELECT (SELECT count(*) FROM rolled) AS rolled, (SELECT count(*) FROM spent) AS spent, (SELECT sum(queued) FROM queued) AS queued`,
+      SELECT (SELECT count(*) FROM rolled) AS rolled, (SELECT count(*) FROM spent) AS spent, (SELECT count(*) FROM tooled) AS tooled,
+             (SELECT count(*) FROM observed) AS observed, (SELECT sum(queued) FROM queued) AS queued`,
     values,
   };
 }

@@ -11,6 +11,7 @@ import { isTeamScoped } from "../domain/killswitch/rules";
 import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
 import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
 import { appendAuditRaw, type NewAuditEntry } from "./audit";
+import { openIncident } from "./incidents";
 
 export type { ActiveSwitch } from "../domain/killswitch/match";
 
@@ -170,6 +171,19 @@ export async function engageKillSwitch(client: SqlClient, input: EngageInput): P
   const row = rows[0];
   if (!row) throw new Error("engageKillSwitch: the switch was not stored");
   const record = toRecord(row);
+  // Every stop is an incident to follow up (issue 10): one per switch, audited in this transaction.
+  await openIncident(client, {
+    orgId: input.orgId,
+    agentId: record.scope === "agent" ? record.target : null,
+    teamId: record.teamId,
+    title: input.reasonCode === "loop_detected" ? `Loop detected: ${input.target.displayName} suspended` : `Kill switch engaged on ${scopeNoun(record.scope)} ${input.target.displayName}`,
+    description: input.reason,
+    source: input.reasonCode === "loop_detected" ? "loop_halt" : "kill_switch",
+    sourceRef: record.id,
+    severity: record.scope === "org" ? "critical" : "high",
+    openedBy: input.engagedBy,
+    audit: input.audit,
+  });
   const summary = { scope: record.scope, target: record.target, targetName: input.target.displayName, reasonCode: record.reasonCode, revision };
   await input.audit({ action: "killswitch.engaged", targetType: "kill_switch", targetId: record.id, teamId: record.teamId, after: summary, reason: input.reason });
   const loop = input.reasonCode === "loop_detected";

@@ -24,6 +24,9 @@ import { TEST_ALERT_KIND, listAlerts, sqlRows } from "./alerts";
 import { listApprovals, pendingApprovalCount } from "./approvals";
 import { listBudgetViews } from "./budgets";
 import { listKillSwitches } from "./killswitches";
+import { listAnomalies } from "./anomalies";
+import { coverageMatrix } from "./compliance";
+import { listIncidents } from "./incidents";
 
 const DAY_MS = 86_400_000;
 /** How many of each kind of incident the page lists (it links to the full list). */
@@ -125,7 +128,7 @@ export async function overviewSummary(db: Db, access: AuthorizedOrg, now: Date =
   const from = utcDay(new Date(Math.min(today - 29 * DAY_MS, monthStart)));
   const until = utcDay(new Date(today + DAY_MS));
 
-  const [agents, teams, spend, activity, budgets, switches, alerts, alertCounts, approvals, pendingApprovals] = await Promise.all([
+  const [agents, teams, spend, activity, budgets, switches, alerts, alertCounts, approvals, pendingApprovals, posture] = await Promise.all([
     agentRows(db, orgId, teamIds),
     db.team.findMany({ where: { orgId, ...(teamIds ? { id: { in: [...teamIds] } } : {}) }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     dailySpend(db, orgId, teamIds, from, until),
@@ -137,6 +140,7 @@ export async function overviewSummary(db: Db, access: AuthorizedOrg, now: Date =
     openAlertsBySeverity(db, orgId, access),
     deciders ? listApprovals(db, orgId, deciders.reach, { view: "pending", limit: LISTED }, now) : null,
     pendingApprovalCount(db, orgId, access.reach, now),
+    compliancePosture(db, access, now),
   ]);
 
   const activeSwitches = switches.active.map((sw) => ({ id: sw.id, scope: sw.scope, target: sw.target, reasonCode: sw.reasonCode, reason: sw.reason, revision: sw.revision }));
@@ -180,6 +184,8 @@ export async function overviewSummary(db: Db, access: AuthorizedOrg, now: Date =
       teams,
     },
     activity: compareActivity(activity.current, activity.previous),
+    compliance: posture.compliance,
+    anomalies: posture.anomalies,
     incidents: {
       ...incidentSummary({ killSwitches: switches.active.length, openAlerts, criticalAlerts, pendingApprovals }),
       killSwitches: {
@@ -215,6 +221,60 @@ export async function overviewSummary(db: Db, access: AuthorizedOrg, now: Date =
           ? approvals.items.map((item) => ({ id: item.id, agent: item.agent, action: { type: item.action.type, name: item.action.name }, requestedAt: item.requestedAt, expiresAt: item.expiresAt }))
           : null,
       },
+    },
+  };
+}
+
+/**
+ * Compliance posture and the last 7 days' anomalies, from the same reads as the Compliance page
+ * (stored control evaluations, incidents, anomalies: never the events), so the figures match.
+ */
+async function compliancePosture(db: Db, access: AuthorizedOrg, now: Date) {
+  const since = new Date(now.getTime() - 7 * DAY_MS);
+  const teamIds = access.reach.kind === "teams" ? [...access.reach.teamIds] : null;
+  const [matrix, incidents, anomalies, anomalyCounts] = await Promise.all([
+    coverageMatrix(db, access),
+    listIncidents(db, access.orgId, access.reach, { status: "open" }, now),
+    listAnomalies(db, access.orgId, access.reach, { since, limit: LISTED }),
+    sqlRows<{ metric: string; n: number }>(
+      db,
+      `SELECT metric, count(*)::int AS n FROM anomalies WHERE org_id = $1::uuid AND detected_at >= $2::timestamptz AND ($3::uuid[] IS NULL OR team_id = ANY($3::uuid[])) GROUP BY metric`,
+      [access.orgId, since.toISOString(), teamIds],
+    ),
+  ]);
+  const byClass = (riskClass: string | null) => matrix.agents.filter((agent) => agent.riskClass === riskClass).length;
+  const byMetric = Object.fromEntries(anomalyCounts.map((row) => [row.metric, row.n])) as Record<string, number>;
+  return {
+    compliance: {
+      agents: matrix.agents.length,
+      highRisk: byClass("high"),
+      prohibited: byClass("prohibited"),
+      unclassified: byClass(null),
+      openGaps: matrix.agents.reduce((sum, agent) => sum + agent.gaps, 0),
+      agentsWithGaps: matrix.agents.filter((agent) => agent.gaps > 0).length,
+      notAssessed: matrix.agents.reduce((sum, agent) => sum + agent.notAssessed, 0),
+      lastEvaluatedAt: matrix.lastEvaluatedAt,
+      incidents: {
+        open: incidents.length,
+        serious: incidents.filter((incident) => incident.serious).length,
+        overdue: incidents.filter((incident) => incident.clock.state === "overdue").length,
+        items: incidents.slice(0, LISTED).map((incident) => ({
+          id: incident.id,
+          title: incident.title,
+          severity: incident.severity,
+          serious: incident.serious,
+          agent: incident.agent,
+          deadlineAt: incident.deadlineAt,
+          reportedAt: incident.reportedAt,
+          clock: incident.clock,
+          openedAt: incident.openedAt,
+        })),
+      },
+    },
+    anomalies: {
+      total: Object.values(byMetric).reduce((sum, count) => sum + count, 0),
+      byMetric,
+      items: anomalies.map((anomaly) => ({ id: anomaly.id, agent: anomaly.agent, metric: anomaly.metric, hour: anomaly.hour, statistic: anomaly.statistic, score: anomaly.score, observed: anomaly.observed, baseline: anomaly.baseline, detectedAt: anomaly.detectedAt })),
     },
   };
 }

@@ -32,6 +32,10 @@ export const JOBS = {
   "webhooks:sweep": z.object({}).passthrough(),
   /** Old rows of the tool-call log. */
   "loops:prune": z.object({}).passthrough(),
+  /** Anomalies in an org's recent hours (coalesced per org while events arrive), or in every org's. */
+  "compliance:detect-anomalies": z.object({ orgId: uuid.optional() }).passthrough(),
+  /** Every control of every org's agents, evaluated from the system's state. */
+  "compliance:evaluate-controls": z.object({ orgId: uuid.optional() }).passthrough(),
 } as const;
 
 export type JobName = keyof typeof JOBS;

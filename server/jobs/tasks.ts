@@ -4,7 +4,9 @@
 import "server-only";
 import type { JobHelpers, Task, TaskList } from "graphile-worker";
 import type pg from "pg";
+import { detectAnomalies } from "../data/anomalies";
 import { sweepExpiredApprovals } from "../data/approvals";
+import { evaluateControls } from "../data/compliance-evaluate";
 import { checkBudgetAlerts } from "../data/budget-alerts";
 import { orgFacts } from "../data/facts";
 import { checkSpendRate, pruneToolCallLog, recordReportedCalls } from "../data/loops";
@@ -19,6 +21,13 @@ const BUDGET_ALERT_DELAY_MS = 1_000;
 const SPEND_RATE_DELAY_MS = 10_000;
 /** Receipts are kept long enough to outlive any retry. */
 const RECEIPT_DAYS = 7;
+/** While events arrive, an org's anomalies are looked for at most this often. */
+const ANOMALY_DELAY_MS = 15_000;
+
+async function allOrgs(): Promise<string[]> {
+  const { rows } = await getPool().query<{ id: string }>("SELECT id::text FROM orgs ORDER BY id");
+  return rows.map((row) => row.id);
+}
 
 function task<N extends JobName>(name: N, run: (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>): Task {
   return async (payload, helpers) => {
@@ -58,6 +67,7 @@ export const TASKS: TaskList = {
       await addJobs(client, [
         ...(payload.spentAgentIds.length > 0 ? [job("budgets:check-alerts", { orgId }, { runAt: new Date(now + BUDGET_ALERT_DELAY_MS), key: `budget-alerts:${orgId}` })] : []),
         ...payload.spentAgentIds.map((agentId) => job("loops:check-spend-rate", { orgId, agentId }, { runAt: new Date(now + SPEND_RATE_DELAY_MS), key: `spend-rate:${agentId}` })),
+        job("compliance:detect-anomalies", { orgId }, { runAt: new Date(now + ANOMALY_DELAY_MS), key: `anomalies:${orgId}` }),
       ]);
     });
   }),
@@ -79,6 +89,12 @@ export const TASKS: TaskList = {
   "webhooks:sweep": task("webhooks:sweep", async () => {
     await processDueDeliveries();
   }),
+  "compliance:detect-anomalies": task("compliance:detect-anomalies", async ({ orgId }) => {
+    for (const id of orgId ? [orgId] : await allOrgs()) await detectAnomalies(id, new Date());
+  }),
+  "compliance:evaluate-controls": task("compliance:evaluate-controls", async ({ orgId }) => {
+    for (const id of orgId ? [orgId] : await allOrgs()) await evaluateControls(id, new Date());
+  }),
   "loops:prune": task("loops:prune", async () => {
     await pruneToolCallLog();
     await getPool().query(`DELETE FROM job_receipts WHERE done_at < now() - interval '${RECEIPT_DAYS} days'`);
@@ -94,4 +110,6 @@ export const CRONTAB = [
   "*/5 * * * * approvals:expire ?id=sweep-approvals {}",
   "* * * * * webhooks:sweep ?id=sweep-webhooks {}",
   "* * * * * loops:prune ?id=prune-tool-calls {}",
+  "*/5 * * * * compliance:evaluate-controls ?id=evaluate-controls {}",
+  "7 * * * * compliance:detect-anomalies ?id=detect-anomalies {}",
 ].join("\n");

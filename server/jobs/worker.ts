@@ -5,6 +5,7 @@ import "server-only";
 import { run, type Runner } from "graphile-worker";
 import { getPool } from "../db/pool";
 import { quietJobLogger } from "./logger";
+import { addJobs, job } from "./queue";
 import { CRONTAB, TASKS } from "./tasks";
 
 const globalForJobs = globalThis as unknown as { agentryJobs?: { runner: Runner; stop: () => Promise<void> } };
@@ -22,6 +23,8 @@ export async function startJobWorker(options: { concurrency?: number } = {}): Pr
     pollInterval: 1_000,
     logger: quietJobLogger,
   });
+  // Controls are re-evaluated every five minutes; a fresh start does not wait for the first turn.
+  await addJobs(getPool(), [job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" })]);
   globalForJobs.agentryJobs = {
     runner,
     stop: async () => {

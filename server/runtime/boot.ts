@@ -12,6 +12,7 @@ import { describeError } from "../db/postgres-log";
 import { applyMigrations } from "../db/migrate";
 import { DEMO_ORG, isDatabaseEmpty, seedDemoOrg } from "../../prisma/seed/demo";
 import { seedDemoHistoryAt } from "../../prisma/seed/history";
+import { seedDemoComplianceAt } from "../../prisma/seed/compliance";
 
 export interface BootOptions {
   dataDir: string;
@@ -103,6 +104,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
         seed = await seedDemoOrg(db);
         // Weeks of telemetry for the dashboards; a failure here must not cost the demo its logins.
         await seedDemoHistoryAt(DEMO_ORG.slug, { log: options.log }).catch((error: unknown) => options.log(`Demo history was not seeded: ${(error as Error).message}`));
+        await seedDemoComplianceAt(DEMO_ORG.slug, { log: options.log }).catch((error: unknown) => options.log(`Demo compliance facts were not seeded: ${(error as Error).message}`));
       } else if (existsSync(demoPath)) {
         // The logins and keys of an earlier seed: the database holds only their hashes.
         seed = demoFileSchema.parse(JSON.parse(readFileSync(demoPath, "utf8")));

@@ -20,8 +20,8 @@ interface Fixture {
   scope: "org" | "user";
   /** Roles the design allows, literally. */
   allowed: readonly Role[];
-  /** The audit action an allowed mutation writes, once per call. */
-  audit?: string;
+  /** The audit action an allowed mutation writes, once per call (or the actions, in order, when it writes several). */
+  audit?: string | readonly string[];
   /** For a mutation that stores nothing (and so writes no audit entry): why. */
   storesNothing?: string;
   /** Prepares what the call needs (directly in the database, unaudited), then makes the call. */
@@ -178,6 +178,18 @@ async function extraPolicy(org: TestOrg, status: "draft" | "enforced" | "disable
     data: { orgId: org.id, name: unique("policy"), cedar: 'permit (principal, action == Action::"model", resource);', status },
   });
   return policy.id;
+}
+
+// DESIGN.md: "compliance tags, risk class, controls: all (owner/admin), all (compliance), – (team lead), – (viewer)".
+const COMPLIANCE_WRITERS: readonly Role[] = ["owner", "admin", "compliance"];
+// Not in DESIGN.md's table: opening an incident by hand is for compliance and whoever may stop the agent.
+const INCIDENT_OPENERS: readonly Role[] = ["owner", "admin", "compliance", "team_lead"];
+
+/** An open incident added directly (no audit), on an agent of the lead's team. */
+async function extraIncident(org: TestOrg) {
+  const agentId = await extraAgent(org);
+  const incident = await testDb().incident.create({ data: { orgId: org.id, agentId, teamId: org.leadTeamId, title: unique("Incident"), source: "person", severity: "low", awareAt: new Date(), openedBy: "fixture" } });
+  return incident.id;
 }
 
 const FIXTURES: Record<string, Fixture> = {
@@ -518,7 +530,8 @@ const FIXTURES: Record<string, Fixture> = {
     kind: "mutation",
     scope: "org",
     allowed: AGENT_SWITCHERS,
-    audit: "killswitch.engaged",
+    // Engaging a switch also opens its incident (issue 10), audited in the same transaction.
+    audit: ["incident.opened", "killswitch.engaged"],
     run: async (caller, { org }) => {
       const agent = await extraNamedAgent(org);
       return caller.killSwitches.engage({ orgId: org.id, scope: "agent", target: agent.id, reason: "role matrix", confirmation: agent.name });
@@ -544,6 +557,56 @@ const FIXTURES: Record<string, Fixture> = {
       return caller.account.changePassword({ currentPassword: PASSWORD, newPassword: `${PASSWORD}-new-${++counter}` });
     },
   },
+  // Compliance (DESIGN.md: "compliance tags, risk class, controls: all (owner/admin), all (compliance), – (team lead), – (viewer)");
+  // reading them is reading dashboards. Evidence packs are exported over HTTP (server/data/evidence.ts), not here.
+  "compliance.matrix": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.compliance.matrix({ orgId: org.id }) },
+  "compliance.agent": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.compliance.agent({ orgId: org.id, agentId: await extraAgent(org) }) },
+  "compliance.classify": {
+    kind: "mutation",
+    scope: "org",
+    allowed: COMPLIANCE_WRITERS,
+    audit: "compliance.classified",
+    run: async (caller, { org }) => caller.compliance.classify({ orgId: org.id, agentId: await extraAgent(org), riskClass: "high", reason: "Scores loan applicants.", dataCategories: ["PII", "PCI"] }),
+  },
+  "compliance.evaluate": {
+    kind: "mutation",
+    scope: "org",
+    allowed: COMPLIANCE_WRITERS,
+    audit: "compliance.evaluated",
+    run: async (caller, { org }) => caller.compliance.evaluate({ orgId: org.id, agentId: await extraAgent(org) }),
+  },
+  "incidents.list": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.incidents.list({ orgId: org.id }) },
+  // Opening an incident by hand: whoever may pull an agent's kill switch, and compliance (team leads on their teams' agents).
+  "incidents.open": {
+    kind: "mutation",
+    scope: "org",
+    allowed: INCIDENT_OPENERS,
+    audit: "incident.opened",
+    run: async (caller, { org }) => caller.incidents.open({ orgId: org.id, agentId: await extraAgent(org), title: unique("Odd behaviour"), severity: "medium" }),
+  },
+  "incidents.classify": {
+    kind: "mutation",
+    scope: "org",
+    allowed: COMPLIANCE_WRITERS,
+    audit: "incident.classified",
+    run: async (caller, { org }) => caller.incidents.classify({ orgId: org.id, incidentId: await extraIncident(org), severity: "critical", serious: true, seriousKind: "death", reason: "A patient died" }),
+  },
+  "incidents.report": {
+    kind: "mutation",
+    scope: "org",
+    allowed: COMPLIANCE_WRITERS,
+    audit: "incident.reported",
+    run: async (caller, { org }) => caller.incidents.report({ orgId: org.id, incidentId: await extraIncident(org), reportedAt: new Date(), reference: "MSA-1" }),
+  },
+  "incidents.close": {
+    kind: "mutation",
+    scope: "org",
+    allowed: COMPLIANCE_WRITERS,
+    audit: "incident.closed",
+    run: async (caller, { org }) => caller.incidents.close({ orgId: org.id, incidentId: await extraIncident(org), note: "Looked into it; nothing to report." }),
+  },
+  "anomalies.list": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.anomalies.list({ orgId: org.id }) },
+  "anomalies.metrics": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.anomalies.metrics({ orgId: org.id, agentId: await extraAgent(org), window: "24h" }) },
 };
 
 // At run time `_def.procedures` is the flat map "router.procedure" → procedure (its static type is nested).
@@ -604,9 +667,10 @@ describe("the role matrix", () => {
 
         const written = await newEntries(env.org.id, before);
         if (allowed && fixture.kind === "mutation" && fixture.audit) {
-          expect(written.map((entry) => ({ action: entry.action, actorId: entry.actorId, actorType: entry.actorType }))).toEqual([
-            { action: fixture.audit, actorId: env.actor.userId, actorType: "user" },
-          ]);
+          const actions = typeof fixture.audit === "string" ? [fixture.audit] : fixture.audit;
+          expect(written.map((entry) => ({ action: entry.action, actorId: entry.actorId, actorType: entry.actorType }))).toEqual(
+            actions.map((action) => ({ action, actorId: env.actor.userId, actorType: "user" })),
+          );
         } else {
           expect(written).toEqual([]);
         }

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { Suspense } from "react";
+import { CompliancePage } from "@/components/compliance/compliance-page";
+import { Spinner } from "@/components/ui/feedback";
 
 export const metadata: Metadata = { title: "Compliance" };
 
-export default function CompliancePage() {
+export default function Page() {
   return (
-    <ComingSoon
-      title="Compliance"
-      summary="Regulated agents, their risk class and the controls they meet, with evidence from the system itself."
-      items={["EU AI Act risk class and data categories per agent", "A coverage matrix of frameworks and controls, with gaps", "An evidence export"]}
-    />
+    <Suspense fallback={<Spinner label="Loading compliance" />}>
+      <CompliancePage />
+    </Suspense>
   );
 }

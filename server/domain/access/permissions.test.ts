@@ -9,6 +9,8 @@ const DESIGN: Record<Permission, Record<Role, Grant>> = {
   "budgets:write": { owner: "org", admin: "org", compliance: null, team_lead: "teams", viewer: null },
   "policies:write": { owner: "org", admin: "org", compliance: "org", team_lead: null, viewer: null },
   "compliance:write": { owner: "org", admin: "org", compliance: "org", team_lead: null, viewer: null },
+  // Not in DESIGN.md's table: whoever pulls a kill switch on an agent may also open an incident about it.
+  "incidents:open": { owner: "org", admin: "org", compliance: "org", team_lead: "teams", viewer: null },
   "approvals:decide": { owner: "org", admin: "org", compliance: "org", team_lead: "teams", viewer: null },
   "killswitch:team": { owner: "org", admin: "org", compliance: null, team_lead: "teams", viewer: null },
   "killswitch:org": { owner: "org", admin: "org", compliance: null, team_lead: null, viewer: null },

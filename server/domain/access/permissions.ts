@@ -18,7 +18,8 @@ export const PERMISSIONS = [
   "agents:write", // register / edit agents, versions, rollouts, agent keys
   "budgets:write", // budgets (team leads: split their team's budget among its agents)
   "policies:write", // agent permission policies
-  "compliance:write", // compliance tags, risk class, controls
+  "compliance:write", // compliance tags, risk class, controls, incidents (classify, report, close)
+  "incidents:open", // open an incident by hand (team leads: on their own teams' agents)
   "approvals:decide",
   "killswitch:team", // kill switch on an agent or a team
   "killswitch:org", // kill switch on a model or the whole org
@@ -36,6 +37,7 @@ const GRANTS: Record<Role, Partial<Record<Permission, Grant>>> = {
     "dashboard:read": "org",
     "policies:write": "org",
     "compliance:write": "org",
+    "incidents:open": "org",
     "approvals:decide": "org",
     "audit:read": "org",
   },
@@ -45,6 +47,7 @@ const GRANTS: Record<Role, Partial<Record<Permission, Grant>>> = {
     "budgets:write": "teams",
     "approvals:decide": "teams",
     "killswitch:team": "teams",
+    "incidents:open": "teams",
     "audit:read": "teams",
   },
   viewer: {

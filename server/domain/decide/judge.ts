@@ -3,6 +3,7 @@
 // budgets apply, which tool call loop detection will count, which approval is named. Pure and
 // deterministic (Cedar is evaluated through the facts' compiled policy set).
 import { applicableBudgets } from "../budget/arithmetic";
+import { complianceVerdict } from "../compliance/decide-rules";
 import { periodBounds } from "../budget/period";
 import { microsToUsdString, usdToMicros } from "../cost/money";
 import { killedModels, switchFor } from "../killswitch/match";
@@ -15,10 +16,8 @@ import type { AgentProfile, BudgetHold, DecisionRequest, Judgement, ModelChoice,
 
 export type JudgeResult = { ok: true; judgement: Judgement; redactedArguments: Record<string, unknown> | null } | { ok: false; path: string; message: string };
 
-/** A compliance rule set: the fourth weight. Supplied by server/domain/compliance; none adds nothing. */
+/** The compliance rules: the fourth weight (server/domain/compliance/decide-rules.ts; replaceable in tests). */
 export type ComplianceRules = (agent: AgentProfile, request: { actionType: string; actionName: string; dataClasses: readonly string[] }) => Judgement["compliance"];
-
-export const NO_COMPLIANCE_RULES: ComplianceRules = () => ({ effect: "none", reasons: [] });
 
 function agentFacts(agent: AgentProfile): AgentFacts {
   return {
@@ -76,7 +75,7 @@ function budgetHolds(facts: OrgFacts, agent: AgentProfile, now: Date): BudgetHol
  * Judges `request` by `agent` against the org's facts at `now`. Fails only for a request that
  * names what does not exist (an unknown task type): that is the caller's 400, not a decision.
  */
-export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionRequest, now: Date, compliance: ComplianceRules = NO_COMPLIANCE_RULES): JudgeResult {
+export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionRequest, now: Date, compliance: ComplianceRules = complianceVerdict): JudgeResult {
   // What PostgreSQL's jsonb will hold (no lone surrogates, no NUL), redacted like everything stored.
   const redactedArguments = request.action.arguments ? (redactJson(pgSafeJson(request.action.arguments), facts.redaction).value as Record<string, unknown>) : null;
   let routing: RoutingJudgement | null = null;
@@ -88,6 +87,8 @@ export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionReq
   const estimatedMicros = request.estimatedCostUsd === undefined ? null : usdToMicros(request.estimatedCostUsd);
   const stop = stopReason(facts, agent);
   const dataClasses = request.dataClasses ?? [];
+  // A `data` action names the data class it touches: rules about that class apply to it too.
+  const touched = request.action.type === "data" && !dataClasses.includes(request.action.name) ? [...dataClasses, request.action.name] : dataClasses;
 
   let policy: Judgement["policy"] = null;
   if (!stop) {
@@ -114,7 +115,7 @@ export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionReq
       stop,
       policy,
       defaultDecision: facts.defaultDecision,
-      compliance: stop ? { effect: "none", reasons: [] } : compliance(agent, { actionType: request.action.type, actionName: request.action.name, dataClasses }),
+      compliance: stop ? { effect: "none", reasons: [] } : compliance(agent, { actionType: request.action.type, actionName: request.action.name, dataClasses: touched }),
       routing,
       budgets: budgetHolds(facts, agent, now),
       estimatedMicros,

@@ -1,0 +1,395 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useId, useState, type FormEvent } from "react";
+import { useCan, useOrg } from "@/components/shell/org-context";
+import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Dialog } from "@/components/ui/dialog";
+import { Alert, Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Field, Input, Select } from "@/components/ui/form";
+import { LocalTime } from "@/components/ui/local-time";
+import { useNow } from "@/components/ui/use-now";
+import { SERIOUS_INCIDENT_KINDS, SERIOUS_INCIDENT_LABELS, type SeriousIncidentKind } from "@/server/domain/compliance/catalogue";
+import { closeIncidentSchema, INCIDENT_SEVERITIES, openIncidentSchema, reportIncidentSchema, type IncidentSeverity } from "@/server/domain/compliance/schemas";
+import { clockText, liveClock } from "./present";
+
+type Incident = RouterOutputs["incidents"]["list"][number];
+
+const SEVERITY_TONE = { low: "neutral", medium: "info", high: "warn", critical: "bad" } as const;
+const SOURCE_LABEL: Record<string, string> = { kill_switch: "Kill switch", loop_halt: "Loop halt", rollback: "Rollback", anomaly: "Anomaly", person: "Opened by a person" };
+
+function useInvalidateCompliance() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.incidents.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.compliance.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.anomalies.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.overview.pathKey() }),
+    ]);
+}
+
+/** The countdown of an incident's Art. 73 clock, ticking every second. */
+export function IncidentClock({ incident }: { incident: Pick<Incident, "deadlineAt" | "reportedAt" | "clock"> }) {
+  const now = useNow(1000);
+  const clock = now ? liveClock(incident, now) : incident.clock;
+  const { text, tone } = clockText(clock);
+  return (
+    <span className="inline-flex items-center gap-2" role="timer" aria-live="off" aria-label={`Reporting clock: ${text}`}>
+      <Badge tone={tone}>{text}</Badge>
+      {incident.deadlineAt ? (
+        <span className="text-xs text-slate-500">
+          deadline <LocalTime value={incident.deadlineAt} />
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/** Incidents, open first with the nearest deadline first; for one agent when `agent` is given. */
+export function IncidentsCard({ agent, title = "Incidents" }: { agent?: { id: string; name: string }; title?: string }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const canWrite = useCan("compliance:write");
+  const canOpen = useCan("incidents:open");
+  const [status, setStatus] = useState<"open" | "closed" | "all">("all");
+  const [opening, setOpening] = useState(false);
+  const list = useQuery({ ...trpc.incidents.list.queryOptions({ orgId: org.orgId, status, ...(agent ? { agentId: agent.id } : {}) }), refetchInterval: 30_000 });
+  const id = useId();
+
+  return (
+    <Card>
+      <CardHeader
+        title={title}
+        description="Opened by kill switches, loop halts, rollbacks, anomalies or people. A serious incident must reach the authority within its EU AI Act Art. 73 clock: 15 days, 10 where a person died, 2 for a widespread infringement or critical infrastructure."
+        actions={
+          <>
+            <label htmlFor={`${id}-status`} className="sr-only">
+              Show incidents
+            </label>
+            <Select id={`${id}-status`} value={status} onChange={(event) => setStatus(event.target.value as typeof status)} className="w-32">
+              <option value="all">All</option>
+              <option value="open">Open</option>
+              <option value="closed">Closed</option>
+            </Select>
+            {canOpen ? (
+              <Button className="whitespace-nowrap" onClick={() => setOpening(true)}>
+                Open incident
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      {list.error ? (
+        <div className="p-5">
+          <QueryError error={list.error} retry={() => void list.refetch()} />
+        </div>
+      ) : !list.data ? (
+        <div className="space-y-2 p-5" aria-busy="true">
+          <Skeleton className="h-5 w-full" />
+          <Skeleton className="h-5 w-2/3" />
+        </div>
+      ) : list.data.length === 0 ? (
+        <EmptyState title={status === "open" ? "No open incidents" : "No incidents"}>
+          {agent ? `Nothing has gone wrong with ${agent.name} that anyone recorded.` : "A kill switch, a loop halt or a person opens one; they show here with their reporting clocks."}
+        </EmptyState>
+      ) : (
+        <ul className="divide-y divide-slate-100" aria-label={`${title} list`}>
+          {list.data.map((incident) => (
+            <IncidentItem key={incident.id} incident={incident} canWrite={canWrite} showAgent={!agent} />
+          ))}
+        </ul>
+      )}
+      <Dialog open={opening} onClose={() => setOpening(false)} title="Open an incident" description="It is audited. A serious incident starts its Art. 73 reporting clock from when you became aware of it.">
+        <OpenIncidentForm agent={agent ?? null} onDone={() => setOpening(false)} />
+      </Dialog>
+    </Card>
+  );
+}
+
+function IncidentItem({ incident, canWrite, showAgent }: { incident: Incident; canWrite: boolean; showAgent: boolean }) {
+  const org = useOrg();
+  const [dialog, setDialog] = useState<"classify" | "report" | "close" | null>(null);
+  const open = incident.status === "open";
+  return (
+    <li className="px-5 py-4 text-sm" aria-label={`Incident: ${incident.title}`}>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 space-y-1">
+          <p className="flex flex-wrap items-center gap-2">
+            <Badge tone={SEVERITY_TONE[incident.severity as IncidentSeverity] ?? "neutral"}>{incident.severity}</Badge>
+            {incident.serious ? <Badge tone="bad">Serious (Art. 73)</Badge> : null}
+            <Badge tone={open ? "warn" : "neutral"}>{open ? "Open" : "Closed"}</Badge>
+            <span className="font-medium text-slate-900">{incident.title}</span>
+          </p>
+          <p className="text-xs text-slate-500">
+            {SOURCE_LABEL[incident.source] ?? incident.source} · opened by {incident.openedBy} <LocalTime value={incident.openedAt} />
+            {showAgent && incident.agent ? (
+              <>
+                {" · "}
+                <Link href={`/${org.slug}/agents/${incident.agent.id}?tab=compliance`} className="font-medium text-brand-700 hover:underline">
+                  {incident.agent.name}
+                </Link>
+              </>
+            ) : null}
+          </p>
+          {incident.description ? <p className="text-slate-700">{incident.description}</p> : null}
+          <div>
+            <IncidentClock incident={incident} />
+          </div>
+          {incident.reportedAt ? (
+            <p className="text-xs text-slate-600">
+              Reported <LocalTime value={incident.reportedAt} /> · reference {incident.reportReference}
+            </p>
+          ) : null}
+          {incident.closingNote ? <p className="text-xs text-slate-600">Closed by {incident.closedBy}: {incident.closingNote}</p> : null}
+        </div>
+        {canWrite && open ? (
+          <div className="flex shrink-0 flex-wrap gap-2">
+            <Button size="sm" variant="secondary" onClick={() => setDialog("classify")} aria-label={`Classify ${incident.title}`}>
+              Classify
+            </Button>
+            {incident.serious && !incident.reportedAt ? (
+              <Button size="sm" variant="secondary" onClick={() => setDialog("report")} aria-label={`Mark ${incident.title} reported`}>
+                Mark reported
+              </Button>
+            ) : null}
+            <Button size="sm" variant="secondary" onClick={() => setDialog("close")} aria-label={`Close ${incident.title}`}>
+              Close
+            </Button>
+          </div>
+        ) : null}
+      </div>
+      <Dialog open={dialog === "classify"} onClose={() => setDialog(null)} title={`Classify: ${incident.title}`}>
+        <ClassifyIncidentForm incident={incident} onDone={() => setDialog(null)} />
+      </Dialog>
+      <Dialog open={dialog === "report"} onClose={() => setDialog(null)} title={`Reported to the authority: ${incident.title}`}>
+        <ReportIncidentForm incident={incident} onDone={() => setDialog(null)} />
+      </Dialog>
+      <Dialog open={dialog === "close"} onClose={() => setDialog(null)} title={`Close: ${incident.title}`}>
+        <CloseIncidentForm incident={incident} onDone={() => setDialog(null)} />
+      </Dialog>
+    </li>
+  );
+}
+
+function SeriousFields({ serious, kind, onSerious, onKind, error }: { serious: boolean; kind: SeriousIncidentKind | ""; onSerious: (value: boolean) => void; onKind: (value: SeriousIncidentKind | "") => void; error?: string | null }) {
+  const id = useId();
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-700">EU AI Act Art. 73</legend>
+      <label className="flex items-center gap-2 text-sm text-slate-700">
+        <input type="checkbox" checked={serious} onChange={(event) => onSerious(event.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+        This is a serious incident (it must be reported to the market surveillance authority)
+      </label>
+      {serious ? (
+        <Field label="Which kind (sets the reporting clock)" htmlFor={`${id}-kind`} error={error}>
+          <Select id={`${id}-kind`} value={kind} onChange={(event) => onKind(event.target.value as SeriousIncidentKind | "")} aria-invalid={Boolean(error)}>
+            <option value="">Choose…</option>
+            {SERIOUS_INCIDENT_KINDS.map((value) => (
+              <option key={value} value={value}>
+                {SERIOUS_INCIDENT_LABELS[value]}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] } | undefined): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error?.issues ?? []) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  return errors;
+}
+
+function OpenIncidentForm({ agent, onDone, anomalyId, defaultTitle }: { agent: { id: string; name: string } | null; onDone: () => void; anomalyId?: string; defaultTitle?: string }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const id = useId();
+  const invalidate = useInvalidateCompliance();
+  const agents = useQuery({ ...trpc.agents.list.queryOptions({ orgId: org.orgId }), enabled: !agent && !anomalyId });
+  const [values, setValues] = useState({ agentId: agent?.id ?? "", title: defaultTitle ?? "", description: "", severity: "medium" as IncidentSeverity, serious: false, seriousKind: "" as SeriousIncidentKind | "" });
+  const [submitted, setSubmitted] = useState(false);
+  const open = useMutation(trpc.incidents.open.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const candidate = { agentId: values.agentId || null, title: values.title, description: values.description, severity: values.severity, serious: values.serious, seriousKind: values.seriousKind || null, ...(anomalyId ? { anomalyId } : {}) };
+  const parsed = openIncidentSchema.safeParse(candidate);
+  const errors = submitted && !parsed.success ? fieldErrors(parsed.error) : {};
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (parsed.success) open.mutate({ orgId: org.orgId, ...candidate });
+  };
+  return (
+    <form className="space-y-4" onSubmit={submit} noValidate>
+      {!agent && !anomalyId ? (
+        <Field label="Agent" htmlFor={`${id}-agent`} hint="Leave empty for an organisation-wide incident.">
+          <Select id={`${id}-agent`} value={values.agentId} onChange={(event) => setValues({ ...values, agentId: event.target.value })}>
+            <option value="">No single agent</option>
+            {(agents.data ?? []).map((item) => (
+              <option key={item.id} value={item.id}>
+                {item.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      ) : null}
+      <Field label="Title" htmlFor={`${id}-title`} error={errors.title}>
+        <Input id={`${id}-title`} value={values.title} onChange={(event) => setValues({ ...values, title: event.target.value })} maxLength={200} aria-invalid={Boolean(errors.title)} />
+      </Field>
+      <Field label="What happened" htmlFor={`${id}-description`}>
+        <Input id={`${id}-description`} value={values.description} onChange={(event) => setValues({ ...values, description: event.target.value })} maxLength={5000} />
+      </Field>
+      <Field label="Severity" htmlFor={`${id}-severity`}>
+        <Select id={`${id}-severity`} value={values.severity} onChange={(event) => setValues({ ...values, severity: event.target.value as IncidentSeverity })}>
+          {INCIDENT_SEVERITIES.map((severity) => (
+            <option key={severity} value={severity}>
+              {severity}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <SeriousFields serious={values.serious} kind={values.seriousKind} onSerious={(serious) => setValues({ ...values, serious })} onKind={(seriousKind) => setValues({ ...values, seriousKind })} error={errors.seriousKind} />
+      {open.error ? <Alert tone="bad" title="Not opened">{errorMessage(open.error)}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={open.isPending} aria-busy={open.isPending}>
+          {open.isPending ? "Opening…" : "Open incident"}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function OpenIncidentFromAnomaly({ anomaly, onDone }: { anomaly: { id: string; title: string; agent: { id: string; name: string } }; onDone: () => void }) {
+  return <OpenIncidentForm agent={anomaly.agent} anomalyId={anomaly.id} defaultTitle={anomaly.title} onDone={onDone} />;
+}
+
+function ClassifyIncidentForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const id = useId();
+  const invalidate = useInvalidateCompliance();
+  const [severity, setSeverity] = useState<IncidentSeverity>(incident.severity as IncidentSeverity);
+  const [serious, setSerious] = useState(incident.serious);
+  const [kind, setKind] = useState<SeriousIncidentKind | "">(incident.seriousKind ?? "");
+  const [reason, setReason] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+  const classify = useMutation(trpc.incidents.classify.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const missingKind = serious && !kind;
+  const reasonError = reason.trim().length < 3 ? "Say why (at least 3 characters)" : null;
+  return (
+    <form
+      className="space-y-4"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSubmitted(true);
+        if (missingKind || reasonError) return;
+        classify.mutate({ orgId: org.orgId, incidentId: incident.id, severity, serious, seriousKind: serious ? (kind as SeriousIncidentKind) : null, reason });
+      }}
+    >
+      <Field label="Severity" htmlFor={`${id}-severity`}>
+        <Select id={`${id}-severity`} value={severity} onChange={(event) => setSeverity(event.target.value as IncidentSeverity)}>
+          {INCIDENT_SEVERITIES.map((value) => (
+            <option key={value} value={value}>
+              {value}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <SeriousFields serious={serious} kind={kind} onSerious={setSerious} onKind={setKind} error={submitted && missingKind ? "Say which kind of serious incident it is" : null} />
+      <Field label="Why" htmlFor={`${id}-reason`} error={submitted ? reasonError : null}>
+        <Input id={`${id}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={1000} />
+      </Field>
+      {classify.error ? <Alert tone="bad" title="Not changed">{errorMessage(classify.error)}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={classify.isPending}>
+          Save
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ReportIncidentForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const id = useId();
+  const invalidate = useInvalidateCompliance();
+  const [reference, setReference] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+  const report = useMutation(trpc.incidents.report.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const parsed = reportIncidentSchema.safeParse({ incidentId: incident.id, reportedAt: new Date(), reference });
+  const errors = submitted && !parsed.success ? fieldErrors(parsed.error) : {};
+  return (
+    <form
+      className="space-y-4"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSubmitted(true);
+        if (parsed.success) report.mutate({ orgId: org.orgId, incidentId: incident.id, reportedAt: new Date(), reference });
+      }}
+    >
+      <p className="text-sm text-slate-600">Records that the report reached the authority now; the clock stops.</p>
+      <Field label="Authority's reference" htmlFor={`${id}-reference`} error={errors.reference}>
+        <Input id={`${id}-reference`} value={reference} onChange={(event) => setReference(event.target.value)} maxLength={200} aria-invalid={Boolean(errors.reference)} />
+      </Field>
+      {report.error ? <Alert tone="bad" title="Not recorded">{errorMessage(report.error)}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={report.isPending}>
+          Mark reported
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function CloseIncidentForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const id = useId();
+  const invalidate = useInvalidateCompliance();
+  const [note, setNote] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+  const close = useMutation(trpc.incidents.close.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const parsed = closeIncidentSchema.safeParse({ incidentId: incident.id, note });
+  const errors = submitted && !parsed.success ? fieldErrors(parsed.error) : {};
+  return (
+    <form
+      className="space-y-4"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setSubmitted(true);
+        if (parsed.success) close.mutate({ orgId: org.orgId, incidentId: incident.id, note });
+      }}
+    >
+      <Field label="Closing note" htmlFor={`${id}-note`} error={errors.note} hint="What was found and done. It is kept in the audit log.">
+        <Input id={`${id}-note`} value={note} onChange={(event) => setNote(event.target.value)} maxLength={5000} aria-invalid={Boolean(errors.note)} />
+      </Field>
+      {close.error ? <Alert tone="bad" title="Not closed">{errorMessage(close.error)}</Alert> : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="danger" disabled={close.isPending}>
+          Close incident
+        </Button>
+      </div>
+    </form>
+  );
+}
