@@ -67,7 +67,8 @@ for (const step of steps) {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.CI ? "0" : "1", ...step.env },
   });
   const counts = step.count?.() ?? null;
-  summary.push({ name: step.name, ok: result.status === 0, seconds: (Date.now() - started) / 1000, counts });
+  // A step fails on a failed test even if its runner exits 0 (a dependency's exit hook once hid failures that way).
+  summary.push({ name: step.name, ok: result.status === 0 && (counts?.failed ?? 0) === 0, seconds: (Date.now() - started) / 1000, counts });
 }
 
 console.log("\n━━ summary ━━");

