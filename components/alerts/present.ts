@@ -10,6 +10,7 @@ export const KIND_LABEL: Record<AlertKind, string> = {
   loop_detected: "Loop detected",
   kill_switch: "Kill switch",
   approval_requested: "Approval requested",
+  rollout: "Rollout",
 };
 
 export const SEVERITY_TONE: Record<string, Tone> = { critical: "bad", warning: "warn", info: "info" };
@@ -33,6 +34,8 @@ export function alertAction(slug: string, alert: { kind: string; agentId: string
       return { href: `/${slug}/budgets`, label: "Open budgets" };
     case "approval_requested":
       return { href: `/${slug}/approvals`, label: "Open approvals" };
+    case "rollout":
+      return { href: `/${slug}/rollouts`, label: "Open rollouts" };
     default:
       return alert.agentId ? { href: `/${slug}/agents/${alert.agentId}`, label: "Open agent" } : null;
   }

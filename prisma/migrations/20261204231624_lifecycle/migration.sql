@@ -67,6 +67,7 @@ CREATE TABLE "rollouts" (
 -- CreateTable
 CREATE TABLE "release_events" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
+    "seq" BIGSERIAL NOT NULL,
     "org_id" UUID NOT NULL,
     "agent_id" UUID NOT NULL,
     "rollout_id" UUID,
@@ -103,7 +104,7 @@ CREATE INDEX "rollouts_org_id_status_idx" ON "rollouts"("org_id", "status");
 CREATE INDEX "rollouts_agent_id_created_at_idx" ON "rollouts"("agent_id", "created_at" DESC);
 
 -- CreateIndex
-CREATE INDEX "release_events_org_id_agent_id_at_idx" ON "release_events"("org_id", "agent_id", "at" DESC);
+CREATE INDEX "release_events_org_id_agent_id_seq_idx" ON "release_events"("org_id", "agent_id", "seq" DESC);
 
 -- AddForeignKey
 ALTER TABLE "rollouts" ADD CONSTRAINT "rollouts_from_version_id_fkey" FOREIGN KEY ("from_version_id") REFERENCES "agent_versions"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -67,6 +67,7 @@ describe("starting a rollout", () => {
     expect(past.error?.issues.map((issue) => issue.message)).toContain("A stage is at most 100 %: there is nothing past 100 %");
     expect(stagesSchema.safeParse([{ percent: 50, minDwellMinutes: 0, minSamples: 0 }, { percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 100, minDwellMinutes: 0, minSamples: 0 }]).success).toBe(false);
     expect(stagesSchema.safeParse([{ percent: 50, minDwellMinutes: 0, minSamples: 0 }]).success).toBe(false);
+    expect(stagesSchema.safeParse([{ percent: 100, minDwellMinutes: 0, minSamples: 0 }]).success).toBe(false);
   });
 });
 

@@ -57,7 +57,7 @@ export type Stage = z.infer<typeof stageSchema>;
 
 export const stagesSchema = z
   .array(stageSchema)
-  .min(1, "At least one stage")
+  .min(2, "At least one stage below 100 %, then 100 % (to switch at once, make a version stable instead)")
   .max(10, "At most 10 stages")
   .superRefine((stages, context) => {
     stages.forEach((stage, index) => {
