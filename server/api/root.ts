@@ -12,8 +12,10 @@ import { modelsRouter } from "./routers/models";
 import { orgRouter } from "./routers/org";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
+import { rolloutsRouter } from "./routers/rollouts";
 import { routingRouter } from "./routers/routing";
 import { teamsRouter } from "./routers/teams";
+import { versionsRouter } from "./routers/versions";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -33,6 +35,8 @@ export const appRouter = createTRPCRouter({
   budgets: budgetsRouter,
   killSwitches: killSwitchesRouter,
   overview: overviewRouter,
+  versions: versionsRouter,
+  rollouts: rolloutsRouter,
 });
 
 export type AppRouter = typeof appRouter;
