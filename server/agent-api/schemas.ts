@@ -67,7 +67,14 @@ export const directivesSchema = z
         periodEnd: z.string(),
       })
       .nullable(),
-    version: z.object({ id: z.string(), label: z.string() }).optional(),
+    version: z
+      .object({ id: z.string(), label: z.string() })
+      .optional()
+      .meta({ description: "The agent version this instance must run (its id and label), when the agent has versions" }),
+    warning: z
+      .object({ code: z.enum(["version_deprecated"]), message: z.string() })
+      .optional()
+      .meta({ description: "The instance runs a deprecated version: it may go on, and should move to `version`" }),
     revision: z
       .number()
       .int()
