@@ -4,6 +4,7 @@
 import "server-only";
 import { ensureApprovalSweep } from "../data/approvals";
 import { startBudgetSweeper } from "../data/budgets";
+import { evaluateRollouts } from "../data/rollouts";
 import { startWebhookWorker, stopWebhookWorker } from "../data/webhook-worker";
 import { onShutdown } from "./shutdown";
 
@@ -15,7 +16,20 @@ export function startBackgroundWork(): void {
   globalForBackground.agentryBackground = { stopBudgets };
   startWebhookWorker({ publicUrl: process.env.AGENTRY_PUBLIC_URL });
   ensureApprovalSweep();
+  // TEMPORARY (lifecycle branch only): rollouts are judged every 5 s until the job queue runs evaluateRollouts.
+  let evaluating = false;
+  const rolloutTimer = setInterval(() => {
+    if (evaluating) return;
+    evaluating = true;
+    void evaluateRollouts()
+      .catch((error: unknown) => console.error("rollout evaluation failed:", error instanceof Error ? error.message : error))
+      .finally(() => {
+        evaluating = false;
+      });
+  }, 5000);
+  rolloutTimer.unref();
   onShutdown(async () => {
+    clearInterval(rolloutTimer);
     stopBudgets();
     await stopWebhookWorker();
   });
