@@ -2,6 +2,8 @@
 // the answer is its directives. Health in the registry is computed from these.
 import "server-only";
 import { recordDirectiveAck } from "../data/killswitches";
+import { loadVersionFacts } from "../data/versions";
+import { versionVerdict } from "../domain/rollout/verdict";
 import { getPool } from "../db/pool";
 import type { AgentRef } from "./auth";
 import { directivesFor } from "./directives";
@@ -22,5 +24,15 @@ export async function recordHeartbeat(orgId: string, agent: AgentRef, heartbeat:
   await pool.query("UPDATE agents SET last_seen_at = now() WHERE id = $1", [agent.id]);
   // When the instance first applied this revision: how fast a kill switch reached it (Kill switches page).
   if (heartbeat.directiveVersion !== undefined) await recordDirectiveAck(orgId, agent.id, heartbeat.instanceId, heartbeat.directiveVersion);
-  return { directives: await directivesFor(orgId, agent) };
+  const directives = await directivesFor(orgId, agent);
+  // TEMPORARY (lifecycle branch only): the directed version, until the decision path's facts snapshot carries it.
+  const verdict = versionVerdict((await loadVersionFacts(pool, orgId)).get(agent.id), heartbeat.instanceId, heartbeat.version ?? null);
+  return {
+    directives: {
+      ...directives,
+      ...(verdict.version ? { version: { id: verdict.version.id, label: verdict.version.label } } : {}),
+      ...(verdict.warning ? { warning: verdict.warning } : {}),
+      ...(verdict.refuse && !verdict.version && !directives.halt ? { halt: true, reason: "retired" as const } : {}),
+    },
+  };
 }
