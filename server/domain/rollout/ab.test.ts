@@ -49,3 +49,15 @@ describe("A/B comparison", () => {
     expect(alike.summary).toMatch(/^No significant difference between 2\.1\.0 and 2\.2\.0/);
   });
 });
+
+describe("comparison values", () => {
+  test("money rounds half up to a hundredth of a cent (to the micro-dollar below a cent), signed differences say points for rates", async () => {
+    const { formatComparisonValue } = await import("./comparison-format");
+    expect(formatComparisonValue("micros", 12_349.4)).toBe("$0.0123");
+    expect(formatComparisonValue("micros", 12_350)).toBe("$0.0124");
+    expect(formatComparisonValue("micros", 1249.6)).toBe("$0.001250");
+    expect(formatComparisonValue("micros", -2_345_678, true)).toBe("−$2.3457");
+    expect(formatComparisonValue("ratio", -0.031, true)).toBe("−3.1 points");
+    expect(formatComparisonValue("ms", 1834.4)).toBe("1,834 ms");
+  });
+});

@@ -11,12 +11,14 @@ import { histogramCount } from "../telemetry/latency-histogram";
 import { mannWhitneyU, normalInterval, twoProportionZTest, welchTTest, type Interval } from "../stats/fixed-horizon";
 import { holm } from "../stats/holm";
 import { quantileWithError } from "../stats/quantile";
+import { formatComparisonValue, type ComparisonUnit } from "./comparison-format";
 import type { ArmMetrics } from "./guards";
+
+export { formatComparisonValue, type ComparisonUnit } from "./comparison-format";
 
 export const COMPARISON_ALPHA = 0.05;
 
 export type ComparisonMetric = "tasks" | "success_rate" | "cost_per_task" | "latency_p50" | "latency_p95" | "denial_rate";
-export type ComparisonUnit = "count" | "ratio" | "micros" | "ms";
 
 export interface ComparisonRow {
   metric: ComparisonMetric;
@@ -47,29 +49,6 @@ export interface VersionComparison {
 }
 
 const MIN_PER_ARM = 2;
-
-function formatUsd(micros: number): string {
-  const rounded = BigInt(Math.round(micros));
-  const negative = rounded < 0n;
-  const abs = negative ? -rounded : rounded;
-  const whole = abs / 1_000_000n;
-  const fraction = (abs % 1_000_000n).toString().padStart(6, "0").slice(0, 4);
-  return `${negative ? "−" : ""}$${whole}.${fraction}`;
-}
-
-export function formatComparisonValue(unit: ComparisonUnit, value: number, signed = false): string {
-  const sign = signed && value > 0 ? "+" : "";
-  switch (unit) {
-    case "count":
-      return `${sign}${Math.round(value).toLocaleString("en-US")}`;
-    case "ratio":
-      return `${sign}${(value * 100).toFixed(1)}${signed ? " points" : " %"}`;
-    case "micros":
-      return `${sign}${formatUsd(value)}`;
-    case "ms":
-      return `${sign}${Math.round(value).toLocaleString("en-US")} ms`;
-  }
-}
 
 function describe(row: Omit<ComparisonRow, "sentence">, aLabel: string, bLabel: string): string {
   if (row.a === null || row.b === null || row.difference === null) return `${row.label}: not enough data on both versions in this window.`;
