@@ -163,7 +163,8 @@ function tick() {
     if (!runner) break;
     let usd = 0;
     for (const event of next.events) {
-      runner.client.track(event);
+      // Each instance reports the version Agentry directs it to run (the SDK knows it from its heartbeats).
+      runner.client.track({ ...event, version: event.instanceId ? runner.client.runningVersion(event.instanceId) : event.version });
       usd += eventCostUsd(event);
     }
     pacer.record(next.member.agent, now, usd);

@@ -37,16 +37,16 @@ export async function armMetrics(
   const bNames = names(input.b);
   const all = [...aNames, ...bNames];
   const costFrom = new Date(Math.max(input.from.getTime(), input.to.getTime() - COST_WINDOW_MAX_MS));
-  const [rollups, costs, decisions] = await Promise.all([
-    sqlRows<{ arm: string; tasks: number; failed_tasks: number; latency_hist: number[] | null }>(
+  // One after another: on one connection (a transaction's client) queries cannot overlap.
+  const rollups = await sqlRows<{ arm: string; tasks: number; failed_tasks: number; latency_hist: number[] | null }>(
       client,
       `SELECT CASE WHEN version = ANY($5::text[]) THEN 'a' ELSE 'b' END AS arm, tasks, failed_tasks, latency_hist
          FROM event_rollups_hourly
         WHERE agent_id = $1::uuid AND org_id = $2::uuid AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4::timestamptz
           AND version = ANY($6::text[])`,
       [input.agentId, input.orgId, input.from, input.to, aNames, all],
-    ),
-    sqlRows<{ arm: string; n: number; mean: number | null; variance: number | null }>(
+    );
+  const costs = await sqlRows<{ arm: string; n: number; mean: number | null; variance: number | null }>(
       client,
       `SELECT arm, count(*)::int AS n, avg(cost)::float8 AS mean, COALESCE(var_samp(cost), 0)::float8 AS variance
          FROM (SELECT CASE WHEN version = ANY($5::text[]) THEN 'a' ELSE 'b' END AS arm, task_id, sum(COALESCE(cost_micros, 0)) AS cost
@@ -57,8 +57,8 @@ export async function armMetrics(
                HAVING bool_or(type = 'task_end')) AS tasks
         GROUP BY arm`,
       [input.agentId, input.orgId, costFrom, input.to, aNames, all],
-    ),
-    sqlRows<{ arm: string; n: number; denials: number }>(
+    );
+  const decisions = await sqlRows<{ arm: string; n: number; denials: number }>(
       client,
       `SELECT CASE WHEN version_id = $5::uuid THEN 'a' ELSE 'b' END AS arm, count(*)::int AS n,
               count(*) FILTER (WHERE decision = 'deny' AND EXISTS (
@@ -68,8 +68,7 @@ export async function armMetrics(
           AND version_id IN ($5::uuid, $6::uuid)
         GROUP BY 1`,
       [input.agentId, input.orgId, input.from, input.to, input.a.id, input.b.id, POLICY_DENIAL_CODES],
-    ),
-  ]);
+    );
   const arms = { a: { ...EMPTY_ARM, latencyHist: [] as number[] }, b: { ...EMPTY_ARM, latencyHist: [] as number[] } };
   const histograms: Record<"a" | "b", number[][]> = { a: [], b: [] };
   for (const row of rollups) {

@@ -168,7 +168,8 @@ const percentOf = (rollout: RolloutRecord, index = rollout.stageIndex) => rollou
 
 /** The two versions of a rollout, by id and label (how events name them). */
 async function rolloutVersions(client: SqlClient, rollout: RolloutRecord) {
-  const [stable, candidate] = await Promise.all([findVersion(client, rollout.orgId, rollout.fromVersionId), findVersion(client, rollout.orgId, rollout.toVersionId)]);
+  const stable = await findVersion(client, rollout.orgId, rollout.fromVersionId);
+  const candidate = await findVersion(client, rollout.orgId, rollout.toVersionId);
   if (!stable || !candidate) throw new Error(`rollout ${rollout.id}: its versions are missing`);
   return { stable, candidate };
 }
@@ -177,10 +178,8 @@ async function rolloutVersions(client: SqlClient, rollout: RolloutRecord) {
 export async function judgeNow(client: SqlClient, rollout: RolloutRecord, now: Date): Promise<{ judgement: RolloutJudgement; counts: { candidate: SampleCounts; stable: SampleCounts } }> {
   const { stable, candidate } = await rolloutVersions(client, rollout);
   const until = new Date(now.getTime() + 1);
-  const [arms, units] = await Promise.all([
-    armMetrics(client, { orgId: rollout.orgId, agentId: rollout.agentId, from: rollout.createdAt, to: until, a: candidate, b: stable }),
-    unitsByVersion(client, { orgId: rollout.orgId, agentId: rollout.agentId, from: rollout.stageStartedAt, to: until, candidate, stable }),
-  ]);
+  const arms = await armMetrics(client, { orgId: rollout.orgId, agentId: rollout.agentId, from: rollout.createdAt, to: until, a: candidate, b: stable });
+  const units = await unitsByVersion(client, { orgId: rollout.orgId, agentId: rollout.agentId, from: rollout.stageStartedAt, to: until, candidate, stable });
   const judgement = judgeRollout(judgeState(rollout), { candidate: arms.a, stable: arms.b, units }, now);
   return { judgement, counts: { candidate: sampleCounts(arms.a), stable: sampleCounts(arms.b) } };
 }

@@ -317,18 +317,17 @@ export async function makeStable(client: SqlClient, input: ChangeContext & { ver
 export async function loadVersionFacts(queryable: SqlClient | pg.Pool, orgId: string): Promise<Map<string, AgentVersionFacts>> {
   // A pool answers the same query interface as one of its clients.
   const client = queryable as SqlClient;
-  const [versions, rollouts] = await Promise.all([
-    sqlRows<{ agent_id: string; id: string; label: string; status: VersionRef["status"]; stable: boolean }>(
-      client,
-      "SELECT agent_id::text, id::text, label, status::text AS status, (stable_for IS NOT NULL) AS stable FROM agent_versions WHERE org_id = $1::uuid AND status <> 'draft' ORDER BY created_at",
-      [orgId],
-    ),
-    sqlRows<{ id: string; agent_id: string; salt: string; stages: Stage[]; stage_index: number; to_version_id: string }>(
-      client,
-      "SELECT id::text, agent_id::text, salt, stages, stage_index, to_version_id::text FROM rollouts WHERE org_id = $1::uuid AND active_for IS NOT NULL",
-      [orgId],
-    ),
-  ]);
+  // In sequence: `client` may be one connection, where queries cannot overlap.
+  const versions = await sqlRows<{ agent_id: string; id: string; label: string; status: VersionRef["status"]; stable: boolean }>(
+    client,
+    "SELECT agent_id::text, id::text, label, status::text AS status, (stable_for IS NOT NULL) AS stable FROM agent_versions WHERE org_id = $1::uuid AND status <> 'draft' ORDER BY created_at",
+    [orgId],
+  );
+  const rollouts = await sqlRows<{ id: string; agent_id: string; salt: string; stages: Stage[]; stage_index: number; to_version_id: string }>(
+    client,
+    "SELECT id::text, agent_id::text, salt, stages, stage_index, to_version_id::text FROM rollouts WHERE org_id = $1::uuid AND active_for IS NOT NULL",
+    [orgId],
+  );
   const facts = new Map<string, AgentVersionFacts>();
   for (const row of versions) {
     const ref: VersionRef = { id: row.id, label: row.label, status: row.status };
