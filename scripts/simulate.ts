@@ -14,6 +14,7 @@ import { eventCostUsd, nextTask, SpendPacer, type FleetMember } from "./simulate
 
 interface DemoFile {
   url: string;
+  users: { email: string; password: string; role: string }[];
   agentKeys: Record<string, string>;
   ingestKey: string | null;
 }
@@ -223,7 +224,7 @@ const interval = setInterval(tick, TICK_MS);
 const driving = new AbortController();
 if (scenario.drive) {
   scenario
-    .drive({ baseUrl, agentKeys: demo.agentKeys, log: (line) => console.log(line), signal: driving.signal })
+    .drive({ baseUrl, agentKeys: demo.agentKeys, users: demo.users ?? [], log: (line) => console.log(line), signal: driving.signal })
     .then(() => void stop("Scenario finished"))
     .catch((error: unknown) => {
       console.error(`  ! scenario: ${(error as Error).message}`);
