@@ -210,8 +210,21 @@ export function evaluateGuards(inputs: readonly GuardInput[], targetSamples: num
       !test ? `the test starts at ${MIN_TEST_SAMPLES} ${unit} on each version` : null,
     ].filter((part): part is string => part !== null);
     if (shortOn.length > 0) return { ...base, state: "insufficient" as const, explanation: `Insufficient evidence: ${shortOn.join("; ")}.` };
-    return { ...base, state: "holding" as const, explanation: `No evidence that the candidate is worse by more than ${input.config.thresholdPercent} % (sequential p = ${formatP(test?.pValue ?? 1)}).` };
+    // A point estimate above the tolerance is not yet evidence: say so, so the number does not read as a contradiction.
+    const aboveTolerance = relativeDifference !== null && relativeDifference * 100 > input.config.thresholdPercent;
+    return {
+      ...base,
+      state: "holding" as const,
+      explanation: aboveTolerance
+        ? `Holds for now: the candidate reads ${formatPercent(relativeDifference)} against stable, but at these sample sizes that is within chance (sequential p = ${formatP(test?.pValue ?? 1)}); the test keeps watching.`
+        : `No evidence that the candidate is worse by more than ${input.config.thresholdPercent} % (sequential p = ${formatP(test?.pValue ?? 1)}).`,
+    };
   });
+}
+
+function formatPercent(relative: number | null): string {
+  if (relative === null) return "—";
+  return `${relative >= 0 ? "+" : "−"}${Math.abs(relative * 100).toFixed(0)} %`;
 }
 
 export function formatP(p: number): string {

@@ -155,3 +155,12 @@ describe("sample ratio mismatch", () => {
     expect(judgement.decision.kind).toBe("sample_ratio_mismatch");
   });
 });
+
+describe("guard explanations", () => {
+  test("a noisy estimate above the tolerance holds, and says it is within chance rather than contradicting the number", () => {
+    // 14 of 114 candidate tasks failed against 16 of 268 on stable: +106 %, but no sequential evidence yet.
+    const evaluations = evaluateGuards([{ config: { metric: "error_rate", thresholdPercent: 20, enabled: true }, skipped: false, candidate: arm(114, 14), stable: arm(268, 16), candidateInStage: 114, minSamples: 40 }], 40);
+    expect(evaluations[0]?.state).toBe("holding");
+    expect(evaluations[0]?.explanation).toMatch(/^Holds for now: the candidate reads \+106 % against stable, but at these sample sizes that is within chance/);
+  });
+});
