@@ -32,7 +32,7 @@ export function StageProgress({ rollout }: { rollout: Pick<RolloutView, "stages"
           <span
             aria-current={step.state === "current" ? "step" : undefined}
             className={cn(
-              "rounded-full px-2.5 py-0.5 text-xs font-semibold tabular-nums ring-1 ring-inset",
+              "rounded-full px-2.5 py-0.5 text-xs font-semibold whitespace-nowrap tabular-nums ring-1 ring-inset",
               step.state === "done" && "bg-brand-600 text-white ring-brand-600",
               step.state === "current" && "bg-brand-50 text-brand-700 ring-2 ring-brand-500",
               step.state === "pending" && "bg-white text-slate-400 ring-slate-200",

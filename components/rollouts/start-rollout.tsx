@@ -187,23 +187,26 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {guards.map((guard, index) => (
             <div key={guard.metric} className="flex items-center gap-3 rounded-md px-3 py-2 ring-1 ring-slate-200">
-              <label className="flex flex-1 items-center gap-2 text-sm text-slate-800">
-                <input type="checkbox" checked={guard.enabled} onChange={(event) => setGuard(index, { enabled: event.target.checked })} className="h-4 w-4 rounded border-slate-300" />
-                {GUARD_LABELS[guard.metric]} <span className="text-xs text-slate-500">({GUARD_UNITS[guard.metric]})</span>
+              <label className="flex min-w-0 flex-1 items-center gap-2 text-sm text-slate-800">
+                <input type="checkbox" checked={guard.enabled} onChange={(event) => setGuard(index, { enabled: event.target.checked })} className="h-4 w-4 shrink-0 rounded border-slate-300" />
+                <span>
+                  <span className="whitespace-nowrap">{GUARD_LABELS[guard.metric]}</span> <span className="text-xs whitespace-nowrap text-slate-500">({GUARD_UNITS[guard.metric]})</span>
+                </span>
               </label>
-              <label className="flex items-center gap-1 text-xs text-slate-600">
+              <span className="flex shrink-0 items-center gap-1 text-xs whitespace-nowrap text-slate-600">
                 up to +
-                <Input
-                  type="number"
-                  className="w-20"
-                  aria-label={`${GUARD_LABELS[guard.metric]} tolerance in percent`}
-                  value={guard.thresholdPercent}
-                  min={1}
-                  disabled={!guard.enabled}
-                  onChange={(event) => setGuard(index, { thresholdPercent: numberOr(event.target.value, Number.NaN) })}
-                />
+                <span className="w-20">
+                  <Input
+                    type="number"
+                    aria-label={`${GUARD_LABELS[guard.metric]} tolerance in percent`}
+                    value={guard.thresholdPercent}
+                    min={1}
+                    disabled={!guard.enabled}
+                    onChange={(event) => setGuard(index, { thresholdPercent: numberOr(event.target.value, Number.NaN) })}
+                  />
+                </span>
                 %
-              </label>
+              </span>
             </div>
           ))}
         </div>
