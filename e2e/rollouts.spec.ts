@@ -194,7 +194,8 @@ test.describe("rollouts", () => {
     const fleet = startFleet(baseURL, "ticket-router", instances, (version) => (version === "2.2.0" ? 0.6 : 0.03));
     try {
       await expect.poll(() => instances.filter((instance) => fleet.client.directedVersion(instance)?.label === "2.2.0").length, { timeout: 15_000 }).toBe(2);
-      await expect(card.getByText("2 of 20 assigned to 2.2.0")).toBeVisible({ timeout: 20_000 });
+      // Other specs' instances of ticket-router may be heard from too: two of ours are on 2.2.0.
+      await expect(card.getByText(/^2 of \d+ assigned to 2\.2\.0/)).toBeVisible({ timeout: 20_000 });
       // No one touches anything: the error-rate guard breaches and the rollout is rolled back.
       const past = page.getByRole("table", { name: "Past rollouts" }).getByRole("row", { name: /ticket-router/ });
       await expect(past).toContainText("Rolled back", { timeout: 150_000 });
