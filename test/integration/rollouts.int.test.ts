@@ -49,15 +49,17 @@ function principal(org: TestOrg, setup: Setup): AgentPrincipal {
 }
 
 /**
- * Traffic as a fleet of 100 instances would send it: each instance runs the version the rollout
+ * Traffic as a fleet of 20 instances would send it: each instance runs the version the rollout
  * assigns it (the decision path's own functions over the stored facts), and the arm's tasks are
- * spread over its instances. `failRate` of the arm's tasks fail; each has one costed, timed LLM call.
+ * spread over its instances (every one of them works, as a real fleet does: the sample-ratio check
+ * counts the instances heard from). `failRate` of the arm's tasks fail; each has one costed, timed LLM call.
  */
 async function traffic(org: TestOrg, setup: Setup, arm: "stable" | "candidate", count: number, failRate: number, options: { costUsd?: number; latencyMs?: number } = {}) {
   const facts = (await loadVersionFacts(getPool(), org.id)).get(setup.agentId);
-  const fleet = Array.from({ length: 100 }, (_, i) => `${setup.name}-${i}`);
+  const fleet = Array.from({ length: 20 }, (_, i) => `${setup.name}-${i}`);
   const mine = fleet.filter((instanceId) => (versionForUnit(facts, instanceId)?.id === setup.candidateId) === (arm === "candidate"));
   expect(mine.length).toBeGreaterThan(0);
+  expect(count).toBeGreaterThanOrEqual(mine.length);
   const version = arm === "candidate" ? "1.1.0" : "1.0.0";
   const events: AgentEvent[] = [];
   const now = Date.now();
