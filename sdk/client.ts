@@ -344,7 +344,9 @@ export class AgentryClient {
 
   /** Asks before acting. A deny is an answer, not an error. */
   async decide(request: DecideInput): Promise<DecideResponse> {
-    const payload: DecideRequest = { ...request, instanceId: request.instanceId ?? this.instanceId };
+    const instanceId = request.instanceId ?? this.instanceId;
+    const version = request.version ?? this.runningVersion(instanceId);
+    const payload: DecideRequest = { ...request, instanceId, ...(version !== undefined ? { version } : {}) };
     const { body } = await this.request("POST", "/api/v1/decide", payload, decideResponseSchema);
     this.applyDirectives(body.version ? { ...body.directives, version: body.directives.version ?? body.version } : body.directives, payload.instanceId);
     return body;

@@ -100,5 +100,9 @@ describe("directed versions", () => {
     );
     await agent.decide({ action: { type: "tool", name: "ticket_read" } });
     expect(agent.directedVersion()).toEqual(candidate);
+    // The next decide says which version asks (a retired one is refused by the server).
+    await agent.decide({ action: { type: "tool", name: "ticket_read" } });
+    const asked = server.to("/api/v1/decide").map((request) => (request.body as { version?: string }).version);
+    expect(asked).toEqual(["2.1.0", "2.2.0"]);
   });
 });

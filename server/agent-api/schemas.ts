@@ -123,6 +123,9 @@ export const decideRequestSchema = z
     dataClasses: z.array(shortText(50)).max(20).optional(),
     instanceId: shortText().optional(),
     taskId: shortText().optional(),
+    version: shortText(100)
+      .optional()
+      .meta({ description: "The agent version this instance runs (its label or id): a retired version's decisions are denied with reason `retired`" }),
     approvalId: z
       .string()
       .uuid()
