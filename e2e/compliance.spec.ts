@@ -148,7 +148,7 @@ test.describe("a spike the simulator causes", () => {
   test("appears as an anomaly, linked to the events behind it, and can open an incident", async ({ page, baseURL }) => {
     test.setTimeout(90_000);
     const lines: string[] = [];
-    await costSpike({ baseUrl: baseURL ?? demoFile().url, agentKeys: demoFile().agentKeys, log: (line) => lines.push(line), signal: new AbortController().signal });
+    await costSpike({ baseUrl: baseURL ?? demoFile().url, agentKeys: demoFile().agentKeys, users: demoFile().users, log: (line) => lines.push(line), signal: new AbortController().signal });
     expect(lines.join("\n")).toContain(`${SPIKE_AGENT} made 40 model calls`);
 
     await page.goto("/acme/compliance?tab=anomalies");

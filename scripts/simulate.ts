@@ -14,6 +14,7 @@ import { eventCostUsd, nextTask, SpendPacer, type FleetMember } from "./simulate
 
 interface DemoFile {
   url: string;
+  users: { email: string; password: string; role: string }[];
   agentKeys: Record<string, string>;
   ingestKey: string | null;
 }
@@ -163,7 +164,8 @@ function tick() {
     if (!runner) break;
     let usd = 0;
     for (const event of next.events) {
-      runner.client.track(event);
+      // Each instance reports the version Agentry directs it to run (the SDK knows it from its heartbeats).
+      runner.client.track({ ...event, version: event.instanceId ? runner.client.runningVersion(event.instanceId) : event.version });
       usd += eventCostUsd(event);
     }
     pacer.record(next.member.agent, now, usd);
@@ -222,7 +224,7 @@ const interval = setInterval(tick, TICK_MS);
 const driving = new AbortController();
 if (scenario.drive) {
   scenario
-    .drive({ baseUrl, agentKeys: demo.agentKeys, log: (line) => console.log(line), signal: driving.signal })
+    .drive({ baseUrl, agentKeys: demo.agentKeys, users: demo.users ?? [], log: (line) => console.log(line), signal: driving.signal })
     .then(() => void stop("Scenario finished"))
     .catch((error: unknown) => {
       console.error(`  ! scenario: ${(error as Error).message}`);

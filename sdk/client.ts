@@ -48,7 +48,11 @@ export interface AgentryClientOptions {
   fetch?: typeof fetch;
   /** This process's instance id, put on events and heartbeats that carry none (default: random). */
   instanceId?: string;
-  /** The agent version this process runs, put on events and heartbeats that carry none. */
+  /**
+   * The agent version this process runs, put on events and heartbeats that carry none until
+   * Agentry directs a version (`directives.version`); from then on the directed version's label is
+   * what events and heartbeats report (see `onVersion`).
+   */
   version?: string;
   /** Events the server refused (a 207's `rejected`, or a whole batch refused with 400). They are not retried. */
   onRejected?: (rejections: Rejection[]) => void;
@@ -76,6 +80,10 @@ export interface ClientStats {
 }
 
 type HaltListener = (directives: Directives) => void;
+
+/** The version Agentry tells an instance to run. */
+export type DirectedVersion = NonNullable<Directives["version"]>;
+type VersionListener = (version: DirectedVersion, instanceId: string) => void;
 
 const SDK_USER_AGENT = "agentry-sdk-ts/0.1";
 
@@ -123,6 +131,9 @@ export class AgentryClient {
   private running: Promise<void> | null = null;
   private closed = false;
   private readonly haltListeners = new Set<HaltListener>();
+  private readonly versionListeners = new Set<VersionListener>();
+  /** The version directed to each instance this client speaks for, from the answers that named the instance. */
+  private readonly directed = new Map<string, DirectedVersion>();
   private haltEpisode: string | null = null;
   private readonly background = new Set<AbortController>();
 
@@ -162,7 +173,10 @@ export class AgentryClient {
       timestamp: timestamp === undefined ? new Date().toISOString() : typeof timestamp === "string" ? timestamp : timestamp.toISOString(),
     };
     if (event.instanceId === undefined) event.instanceId = this.instanceId;
-    if (event.version === undefined && this.version !== undefined) event.version = this.version;
+    if (event.version === undefined) {
+      const version = this.runningVersion(event.instanceId);
+      if (version !== undefined) event.version = version;
+    }
     this.stats.tracked++;
     if (this.closed) {
       this.stats.dropped++;
@@ -245,7 +259,9 @@ export class AgentryClient {
       this.stats.duplicates += body.duplicates;
       this.stats.rejected += body.rejected.length;
       if (body.rejected.length > 0) this.reportRejected(body.rejected.map((rejection) => this.withEvent(rejection, batch)));
-      this.applyDirectives(body.directives);
+      const instances = new Set(batch.map((event) => event.instanceId));
+      const [only] = instances;
+      this.applyDirectives(body.directives, instances.size === 1 ? only : undefined);
     } catch (error) {
       if (error instanceof AgentryApiError && error.status === 413 && batch.length > 1) {
         // Too large as one request: the halves keep their ids, so nothing is counted twice.
@@ -295,15 +311,17 @@ export class AgentryClient {
 
   /** Tells Agentry this instance is alive; answers the agent's directives. Needs an agent key. */
   async heartbeat(extra: Partial<HeartbeatRequest> = {}): Promise<Directives> {
+    const instanceId = extra.instanceId ?? this.instanceId;
+    const version = this.runningVersion(instanceId);
     const payload: HeartbeatRequest = {
-      instanceId: this.instanceId,
-      ...(this.version !== undefined ? { version: this.version } : {}),
+      instanceId,
+      ...(version !== undefined ? { version } : {}),
       // Tells Agentry which directives this instance has applied (the kill-switch page counts acknowledgements).
       ...(this.directives ? { directiveVersion: this.directives.revision } : {}),
       ...extra,
     };
     const { body } = await this.request("POST", "/api/v1/heartbeat", payload, heartbeatResponseSchema);
-    this.applyDirectives(body.directives);
+    this.applyDirectives(body.directives, payload.instanceId);
     return body.directives;
   }
 
@@ -326,9 +344,11 @@ export class AgentryClient {
 
   /** Asks before acting. A deny is an answer, not an error. */
   async decide(request: DecideInput): Promise<DecideResponse> {
-    const payload: DecideRequest = { ...request, instanceId: request.instanceId ?? this.instanceId };
+    const instanceId = request.instanceId ?? this.instanceId;
+    const version = request.version ?? this.runningVersion(instanceId);
+    const payload: DecideRequest = { ...request, instanceId, ...(version !== undefined ? { version } : {}) };
     const { body } = await this.request("POST", "/api/v1/decide", payload, decideResponseSchema);
-    this.applyDirectives(body.directives);
+    this.applyDirectives(body.version ? { ...body.directives, version: body.directives.version ?? body.version } : body.directives, payload.instanceId);
     return body;
   }
 
@@ -373,9 +393,48 @@ export class AgentryClient {
     };
   }
 
-  private applyDirectives(directives: Directives | null | undefined): void {
+  // ---- versions -------------------------------------------------------------------------------
+
+  /** The version Agentry directs this client's instance (or `instanceId`) to run; undefined until an answer names one. */
+  directedVersion(instanceId: string = this.instanceId): DirectedVersion | undefined {
+    return this.directed.get(instanceId);
+  }
+
+  /** The version label an instance reports on its events and heartbeats: the directed one, else the configured `version`. */
+  runningVersion(instanceId: string = this.instanceId): string | undefined {
+    return this.directed.get(instanceId)?.label ?? this.version;
+  }
+
+  /**
+   * Calls `callback(version, instanceId)` when Agentry directs an instance of this client to a
+   * different version (a rollout reached it, a rollback, a retirement): load that version's
+   * prompt, tools and configuration. Returns the unsubscribe function.
+   */
+  onVersion(callback: VersionListener): () => void {
+    this.versionListeners.add(callback);
+    return () => {
+      this.versionListeners.delete(callback);
+    };
+  }
+
+  private applyVersion(version: DirectedVersion | undefined, instanceId: string | undefined): void {
+    if (!version || instanceId === undefined) return;
+    const previous = this.directed.get(instanceId);
+    if (previous?.id === version.id && previous.label === version.label) return;
+    this.directed.set(instanceId, version);
+    for (const listener of [...this.versionListeners]) {
+      try {
+        listener(version, instanceId);
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+
+  private applyDirectives(directives: Directives | null | undefined, instanceId?: string): void {
     if (!directives) return;
     this.directives = directives;
+    this.applyVersion(directives.version, instanceId);
     if (!directives.halt) {
       this.haltEpisode = null;
       return;
@@ -431,7 +490,7 @@ export class AgentryClient {
             attempt = 0; // a working stream resets the backoff
             const directives = this.parseDirectivesMessage(message.data);
             if (!directives) return;
-            this.applyDirectives(directives);
+            this.applyDirectives(directives, instanceId);
             try {
               onDirectives(directives);
             } catch (error) {

@@ -1,6 +1,6 @@
 // @agentry/sdk: the TypeScript client for Agentry's agent API (see sdk/README.md).
 export { AgentryClient } from "./client";
-export type { AgentryClientOptions, ClientStats, DecideInput, Rejection, TrackEvent } from "./client";
+export type { AgentryClientOptions, ClientStats, DecideInput, DirectedVersion, Rejection, TrackEvent } from "./client";
 export { AgentryApiError } from "./errors";
 export type { AgentryErrorCode, AgentryErrorDetail } from "./errors";
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from "./retry";

@@ -18,6 +18,8 @@ import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { TabList, TabPanel } from "@/components/ui/tabs";
+import { AgentTimeline } from "@/components/rollouts/agent-timeline";
+import { AgentVersions } from "@/components/rollouts/agent-versions";
 import { agentCardSchema } from "@/server/domain/agents/a2a-card";
 import { AgentCompliance } from "@/components/compliance/agent-compliance";
 import { AgentForm, formValuesOf } from "./agent-form";
@@ -33,11 +35,13 @@ const TABS = [
   { id: "overview", label: "Overview", needsWrite: false },
   { id: "events", label: "Events", needsWrite: false },
   { id: "metrics", label: "Metrics", needsWrite: false },
+  { id: "versions", label: "Versions", needsWrite: false },
+  { id: "timeline", label: "Timeline", needsWrite: false },
   { id: "compliance", label: "Compliance", needsWrite: false },
   { id: "keys", label: "Keys", needsWrite: true },
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
-const LATER_TABS = ["Versions", "Policies"];
+const LATER_TABS = ["Policies"];
 
 export function AgentPage({ agentId }: { agentId: string }) {
   const org = useOrg();
@@ -164,6 +168,8 @@ function AgentView({ agent }: { agent: Agent }) {
       <TabPanel idPrefix="agent" current={current}>
         {current === "overview" ? <Overview agent={agent} onShowEvents={() => select("events")} /> : null}
         {current === "events" ? <EventsExplorer agent={{ id: agent.id, name: agent.name }} /> : null}
+        {current === "versions" ? <AgentVersions agent={agent} /> : null}
+        {current === "timeline" ? <AgentTimeline agentId={agent.id} /> : null}
         {current === "keys" ? <AgentKeys agent={agent} /> : null}
         {current === "metrics" ? <AgentMetrics agent={{ id: agent.id, name: agent.name }} /> : null}
         {current === "compliance" ? <AgentCompliance agent={{ id: agent.id, name: agent.name }} /> : null}

@@ -11,6 +11,7 @@ export const KIND_LABEL: Record<AlertKind, string> = {
   kill_switch: "Kill switch",
   approval_requested: "Approval requested",
   anomaly: "Anomaly",
+  rollout: "Rollout",
 };
 
 export const SEVERITY_TONE: Record<string, Tone> = { critical: "bad", warning: "warn", info: "info" };
@@ -36,6 +37,8 @@ export function alertAction(slug: string, alert: { kind: string; agentId: string
       return { href: `/${slug}/approvals`, label: "Open approvals" };
     case "anomaly":
       return { href: `/${slug}/compliance?tab=anomalies`, label: "Open anomalies" };
+    case "rollout":
+      return { href: `/${slug}/rollouts`, label: "Open rollouts" };
     default:
       return alert.agentId ? { href: `/${slug}/agents/${alert.agentId}`, label: "Open agent" } : null;
   }

@@ -11,6 +11,7 @@ import { usdToMicros } from "../../server/domain/cost/money";
 import { generateApiKey } from "../../server/domain/keys/api-key";
 import { SEED_AGENTS } from "./agents";
 import { seedBudgets } from "./budgets";
+import { seedLifecycle } from "./lifecycle";
 import { SEED_MODELS } from "./models";
 import { seedPolicies } from "./policies";
 import { SEED_ROUTING_RULES, seedRouting } from "./routing";
@@ -120,6 +121,7 @@ export async function seedDemoOrg(db: Db): Promise<DemoSeed> {
 
       await seedBudgets(tx, { orgId: org.id, teamIds, agentIds, system: SYSTEM });
       await seedPolicies(tx, { orgId: org.id, system: SYSTEM, teamIds, agentIds });
+      await seedLifecycle(tx, { orgId: org.id, agentIds, teamIds, system: SYSTEM, now: new Date() });
     },
     { timeout: 60_000 },
   );

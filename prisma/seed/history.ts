@@ -65,7 +65,9 @@ export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: Dem
   // Every registered demo agent is running right now on its instances.
   const instances = plan.flatMap((planned) => {
     const agent = planned.member.via === "agent-key" ? facts.agentsByName.get(planned.member.agent) : undefined;
-    return agent ? planned.member.instances.map((instanceId, n) => ({ agentId: agent.id, instanceId, version: planned.member.version, secondsAgo: 1 + n * 3 })) : [];
+    return agent
+      ? planned.member.instances.map((instanceId, n) => ({ agentId: agent.id, instanceId, version: planned.member.versionAt ? planned.member.versionAt(instanceId, now) : planned.member.version, secondsAgo: 1 + n * 3 }))
+      : [];
   });
   await pool.query(
     `INSERT INTO agent_instances (org_id, agent_id, instance_id, version, status, first_seen_at, last_heartbeat_at)

@@ -5,6 +5,8 @@ import { AgentryApiError, AgentryClient } from "../../sdk";
 export interface DriveContext {
   baseUrl: string;
   agentKeys: Record<string, string>;
+  /** The demo logins (demo.json), for scenarios that act as a person through the console's API. */
+  users: { email: string; password: string; role: string }[];
   log: (line: string) => void;
   /** Aborted when the run is stopped (Ctrl-C, --duration). */
   signal: AbortSignal;

@@ -20,7 +20,24 @@ function tasksPerDay(name: string, from: PlannedAgent[] = plan): Map<string, num
 
 describe("the demo history plan", () => {
   it("is the same for the same seed and moment", () => {
-    expect(planHistory({ days: 3, now: NOW })).toEqual(planHistory({ days: 3, now: NOW }));
+    // The plans' events (members carry functions, which are equal in behaviour, not identity).
+    const events = () => planHistory({ days: 3, now: NOW }).map((planned) => [planned.member.agent, planned.events]);
+    expect(events()).toEqual(events());
+  });
+
+  it("gives ticket-router's canary instances the candidate's version only since the rollout reached them", () => {
+    const router = plan.find((planned) => planned.member.agent === "ticket-router");
+    if (!router) throw new Error("no ticket-router in the plan");
+    const versions = new Set(router.events.map((event) => event.version));
+    expect(versions).toEqual(new Set(["2.0.3", "2.1.0", "2.2.0"]));
+    for (const event of router.events) {
+      const ago = NOW.getTime() - Date.parse(event.timestamp);
+      if (event.version === "2.2.0") {
+        expect(ago).toBeLessThan(26 * 3_600_000);
+        expect(["ticket-router-3", "ticket-router-8"]).toContain(event.instanceId);
+      }
+      if (event.version === "2.0.3") expect(ago).toBeGreaterThan(12 * 86_400_000);
+    }
   });
 
   it("has tens of thousands of events inside the window, with ids unique per agent", () => {

@@ -84,7 +84,7 @@ function draws(rng: Rng, expected: number): number {
 }
 
 export function planHistory(options: HistoryPlanOptions): PlannedAgent[] {
-  const fleet = options.fleet ?? demoFleet();
+  const fleet = options.fleet ?? demoFleet({ now: options.now });
   const seed = options.seed ?? 20_261_125;
   const end = options.now.getTime();
   const firstHour = Math.floor((end - options.days * DAY_MS) / HOUR_MS) * HOUR_MS;

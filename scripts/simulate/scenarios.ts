@@ -1,6 +1,7 @@
 // Simulator scenarios, by name (`npm run simulate -- --scenario <name>`). A scenario shapes the
 // fleet: which agents run and how their tasks look. Later features add theirs here (a runaway
 // loop, a budget running out, a canary) by registering another entry.
+import { canaryPromotion, canaryRollback, PROMOTION_AGENT, ROLLBACK_AGENT } from "./canary";
 import { BUDGET_AGENT, budgetExhaustion, costSpike, RUNAWAY_AGENT, runawayLoop, SPIKE_AGENT, type DriveContext } from "./drives";
 import { demoFleet, type FleetMember } from "./traffic";
 
@@ -65,4 +66,18 @@ registerScenario({
   description: `${SPIKE_AGENT} suddenly spends many times its usual hour on model calls; anomaly detection raises a cost spike (robust z-score against its previous week)`,
   fleet: (base) => base.filter((member) => member.agent !== SPIKE_AGENT),
   drive: costSpike,
+});
+
+registerScenario({
+  name: "canary-rollback",
+  description: `${ROLLBACK_AGENT}'s canary (the demo's 10 % rollout of 2.2.0, or a fresh one) fails far more often than stable; its error-rate guard rolls it back on its own`,
+  fleet: (base) => base.filter((member) => member.agent !== ROLLBACK_AGENT),
+  drive: canaryRollback,
+});
+
+registerScenario({
+  name: "canary-promotion",
+  description: `a new ${PROMOTION_AGENT} version as good as stable is rolled out 25 → 50 → 100 %; its guards hold and it becomes stable, stage by stage`,
+  fleet: (base) => base.filter((member) => member.agent !== PROMOTION_AGENT),
+  drive: canaryPromotion,
 });

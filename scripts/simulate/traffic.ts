@@ -3,6 +3,7 @@
 // simulator sends these through the SDK; the demo history seeds weeks of them. No I/O here.
 import type { AgentEvent } from "../../server/agent-api/schemas";
 import { SEED_AGENTS, type SeedAgent } from "../../prisma/seed/agents";
+import { TICKET_ROUTER_INSTANCES, TICKET_ROUTER_LIFECYCLE, ticketRouterVersionAt } from "../../prisma/seed/lifecycle";
 import { SEED_MODELS } from "../../prisma/seed/models";
 import type { Rng } from "./prng";
 
@@ -37,6 +38,8 @@ export interface FleetMember {
   via: "agent-key" | "ingest-key";
   version: string;
   instances: string[];
+  /** The version an instance ran at a time (the demo history's rollouts); `version` when absent. */
+  versionAt?: (instanceId: string, at: Date) => string;
   profile: TrafficProfile;
   /**
    * Most this member may spend in any 5 minutes of a live run (US dollars; none when absent). A real
@@ -202,13 +205,19 @@ export function profileFor(agent: Pick<SeedAgent, "name" | "models" | "tools">):
   return { ...rest, models: agent.models.map((name, index) => ({ name, share: modelShares?.[index] ?? 1 })), tools: agent.tools };
 }
 
-/** The demo org's fleet: its registered agents (2–3 instances each) and the discovered ones. */
-export function demoFleet(options: { discovered?: boolean } = {}): FleetMember[] {
+/**
+ * The demo org's fleet: its registered agents (2–3 instances each; ticket-router, rolled out in
+ * stages, runs 20) and the discovered ones. With `now` (the history), ticket-router's instances run
+ * the versions the demo's lifecycle gave them at each time.
+ */
+export function demoFleet(options: { discovered?: boolean; now?: Date } = {}): FleetMember[] {
+  const { now } = options;
   const registered: FleetMember[] = SEED_AGENTS.map((agent, index) => ({
     agent: agent.name,
     via: "agent-key",
     version: agent.version,
-    instances: Array.from({ length: 2 + (index % 2) }, (_, n) => `${agent.name}-${n + 1}`),
+    instances: agent.name === TICKET_ROUTER_LIFECYCLE.agent ? [...TICKET_ROUTER_INSTANCES] : Array.from({ length: 2 + (index % 2) }, (_, n) => `${agent.name}-${n + 1}`),
+    ...(agent.name === TICKET_ROUTER_LIFECYCLE.agent && now ? { versionAt: (instanceId: string, at: Date) => ticketRouterVersionAt(instanceId, at, now) } : {}),
     profile: profileFor(agent),
     maxUsdPer5Min: NORMAL_MAX_USD_PER_5_MIN,
   }));
@@ -411,10 +420,11 @@ export function generateTask(rng: Rng, profile: TrafficProfile, options: TaskOpt
 /** One member's next task, as the member (or its scenario) makes it. */
 export function taskFor(rng: Rng, member: FleetMember, end: Date, errorRate?: number): DraftEvent[] {
   if (member.task) return member.task(rng, member, end);
+  const instanceId = rng.pick(member.instances);
   return generateTask(rng, member.profile, {
     end,
-    instanceId: rng.pick(member.instances),
-    version: member.version,
+    instanceId,
+    version: member.versionAt ? member.versionAt(instanceId, end) : member.version,
     ...(member.via === "ingest-key" ? { agent: member.agent } : {}),
     ...(errorRate !== undefined ? { errorRate } : {}),
   });

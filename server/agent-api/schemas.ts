@@ -73,7 +73,14 @@ export const directivesSchema = z
         periodEnd: z.string(),
       })
       .nullable(),
-    version: z.object({ id: z.string(), label: z.string() }).optional(),
+    version: z
+      .object({ id: z.string(), label: z.string() })
+      .optional()
+      .meta({ description: "The agent version this instance must run (its id and label), when the agent has versions" }),
+    warning: z
+      .object({ code: z.enum(["version_deprecated"]), message: z.string() })
+      .optional()
+      .meta({ description: "The instance runs a deprecated version: it may go on, and should move to `version`" }),
     revision: z
       .number()
       .int()
@@ -124,6 +131,9 @@ export const decideRequestSchema = z
     dataClasses: z.array(shortText(50)).max(20).optional(),
     instanceId: shortText().optional(),
     taskId: shortText().optional(),
+    version: shortText(100)
+      .optional()
+      .meta({ description: "The agent version this instance runs (its label or id): a retired version's decisions are denied with reason `retired`" }),
     approvalId: z
       .string()
       .uuid()

@@ -15,8 +15,10 @@ import { modelsRouter } from "./routers/models";
 import { orgRouter } from "./routers/org";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
+import { rolloutsRouter } from "./routers/rollouts";
 import { routingRouter } from "./routers/routing";
 import { teamsRouter } from "./routers/teams";
+import { versionsRouter } from "./routers/versions";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -39,6 +41,8 @@ export const appRouter = createTRPCRouter({
   compliance: complianceRouter,
   incidents: incidentsRouter,
   anomalies: anomaliesRouter,
+  versions: versionsRouter,
+  rollouts: rolloutsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -192,6 +192,49 @@ async function extraIncident(org: TestOrg) {
   return incident.id;
 }
 
+/** An agent (in the lead's team unless told otherwise) with a stable 1.0.0 and a released 1.1.0, added directly (no audit). */
+async function extraVersions(org: TestOrg, teamId: string = org.leadTeamId) {
+  const db = testDb();
+  const agentId = await extraAgent(org, { teamId });
+  const stable = await db.agentVersion.create({
+    data: { orgId: org.id, agentId, label: "1.0.0", model: "gpt-test", systemPrompt: "Route tickets.", status: "released", stableFor: agentId, createdBy: "fixture" },
+  });
+  const candidate = await db.agentVersion.create({
+    data: { orgId: org.id, agentId, label: "1.1.0", model: "gpt-test", systemPrompt: "Route tickets. Be brief.", status: "released", createdBy: "fixture" },
+  });
+  const draft = await db.agentVersion.create({ data: { orgId: org.id, agentId, label: "1.2.0-draft", systemPrompt: "Draft.", createdBy: "fixture" } });
+  return { agentId, stableId: stable.id, candidateId: candidate.id, draftId: draft.id };
+}
+
+/** A running rollout (10 → 50 → 100 %) of 1.1.0 over 1.0.0, added directly (no audit); optionally paused or asking for a second approval. */
+async function extraRollout(org: TestOrg, options: { teamId?: string; status?: "running" | "paused"; requireApproval?: boolean } = {}) {
+  const teamId = options.teamId ?? org.leadTeamId;
+  const versions = await extraVersions(org, teamId);
+  const rollout = await testDb().rollout.create({
+    data: {
+      orgId: org.id,
+      agentId: versions.agentId,
+      teamId,
+      fromVersionId: versions.stableId,
+      toVersionId: versions.candidateId,
+      salt: randomUUID(),
+      status: options.status ?? "running",
+      activeFor: versions.agentId,
+      stages: [
+        { percent: 10, minDwellMinutes: 0, minSamples: 0 },
+        { percent: 50, minDwellMinutes: 0, minSamples: 0 },
+        { percent: 100, minDwellMinutes: 0, minSamples: 0 },
+      ],
+      guards: [{ metric: "error_rate", thresholdPercent: 20, enabled: true }],
+      requireApproval: options.requireApproval ?? false,
+      createdBy: "fixture@test.invalid",
+    },
+  });
+  return { ...versions, rolloutId: rollout.id };
+}
+
+const versionFields = { model: "gpt-test", systemPrompt: "Route tickets.\nBe brief.", tools: ["ticket_read"], config: { temperature: 0 }, notes: "" };
+
 const FIXTURES: Record<string, Fixture> = {
   "org.mine": { kind: "query", scope: "user", allowed: ALL, run: (caller) => caller.org.mine() },
   "org.access": { kind: "query", scope: "org", allowed: ALL, run: (caller, { org }) => caller.org.access({ orgId: org.id }) },
@@ -546,6 +589,127 @@ const FIXTURES: Record<string, Fixture> = {
   },
   // DESIGN.md: the CIO's "one org-wide dashboard" is "read dashboards": every role; team leads their own teams.
   "overview.summary": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.overview.summary({ orgId: org.id }) },
+  // DESIGN.md: "register / edit agents, versions, rollouts, agent keys: all (owner/admin), – (compliance), own teams (team lead), – (viewer)";
+  // everyone who reads dashboards reads versions, the timeline and rollouts.
+  "versions.list": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.versions.list({ orgId: org.id, agentId: (await extraVersions(org)).agentId }) },
+  "versions.timeline": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.versions.timeline({ orgId: org.id, agentId: (await extraVersions(org)).agentId }) },
+  "versions.compare": {
+    kind: "query",
+    scope: "org",
+    allowed: READERS,
+    run: async (caller, { org }) => {
+      const versions = await extraVersions(org);
+      return caller.versions.compare({ orgId: org.id, agentId: versions.agentId, aId: versions.stableId, bId: versions.candidateId, days: 7 });
+    },
+  },
+  "versions.create": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "version.created",
+    run: async (caller, { org }) => caller.versions.create({ orgId: org.id, agentId: await extraAgent(org), label: "2.0.0", ...versionFields }),
+  },
+  "versions.update": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "version.updated",
+    run: async (caller, { org }) => caller.versions.update({ orgId: org.id, versionId: (await extraVersions(org)).draftId, fields: { label: "1.2.0-rc1", ...versionFields } }),
+  },
+  "versions.release": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "version.released",
+    run: async (caller, { org }) => caller.versions.release({ orgId: org.id, versionId: (await extraVersions(org)).draftId, reason: "ready for a canary" }),
+  },
+  "versions.deprecate": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "version.deprecated",
+    run: async (caller, { org }) => caller.versions.deprecate({ orgId: org.id, versionId: (await extraVersions(org)).candidateId, reason: "superseded" }),
+  },
+  "versions.retire": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "version.retired",
+    run: async (caller, { org }) => caller.versions.retire({ orgId: org.id, versionId: (await extraVersions(org)).candidateId, reason: "end of life" }),
+  },
+  "versions.makeStable": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "version.made_stable",
+    run: async (caller, { org }) => caller.versions.makeStable({ orgId: org.id, versionId: (await extraVersions(org)).candidateId, reason: "revert from the ledger" }),
+  },
+  "rollouts.list": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.rollouts.list({ orgId: org.id }) },
+  "rollouts.start": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.started",
+    run: async (caller, { org }) => {
+      const versions = await extraVersions(org);
+      return caller.rollouts.start({
+        orgId: org.id,
+        agentId: versions.agentId,
+        candidateId: versions.candidateId,
+        stages: [
+          { percent: 10, minDwellMinutes: 0, minSamples: 0 },
+          { percent: 100, minDwellMinutes: 0, minSamples: 0 },
+        ],
+        guards: [{ metric: "error_rate", thresholdPercent: 20, enabled: true }],
+        onBreach: "rollback",
+        autoAdvance: true,
+        requireApproval: false,
+        reason: "canary",
+      });
+    },
+  },
+  "rollouts.promote": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.promoted",
+    run: async (caller, { org }) => caller.rollouts.promote({ orgId: org.id, rolloutId: (await extraRollout(org)).rolloutId, reason: "looks good" }),
+  },
+  "rollouts.hold": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.held",
+    run: async (caller, { org }) => caller.rollouts.hold({ orgId: org.id, rolloutId: (await extraRollout(org)).rolloutId, reason: "incident elsewhere" }),
+  },
+  "rollouts.resume": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.resumed",
+    run: async (caller, { org }) => caller.rollouts.resume({ orgId: org.id, rolloutId: (await extraRollout(org, { status: "paused" })).rolloutId, reason: "all clear" }),
+  },
+  "rollouts.rollback": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.rolled_back",
+    run: async (caller, { org }) => caller.rollouts.rollback({ orgId: org.id, rolloutId: (await extraRollout(org)).rolloutId, reason: "customers complain" }),
+  },
+  "rollouts.approve": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.approved",
+    run: async (caller, { org }) => caller.rollouts.approve({ orgId: org.id, rolloutId: (await extraRollout(org, { requireApproval: true })).rolloutId, reason: "second pair of eyes" }),
+  },
+  "rollouts.skipGuard": {
+    kind: "mutation",
+    scope: "org",
+    allowed: AGENT_WRITERS,
+    audit: "rollout.guard_skipped",
+    run: async (caller, { org }) => caller.rollouts.skipGuard({ orgId: org.id, rolloutId: (await extraRollout(org)).rolloutId, metric: "error_rate", reason: "known flaky upstream" }),
+  },
   "account.changePassword": {
     kind: "mutation",
     scope: "user",
@@ -775,6 +939,15 @@ describe("team leads see only their own teams", () => {
       ["killSwitches.release of another team's switch", async () => lead().killSwitches.release({ orgId: org.id, id: await extraSwitch(org, org.otherTeamId), reason: "reaching" })],
       ["killSwitches.forAgent of another team's agent", async () => lead().killSwitches.forAgent({ orgId: org.id, agentId: await other() })],
       ["events.list filtered to another team's agent", async () => lead().events.list({ orgId: org.id, agentId: await other() })],
+      ["versions.list of another team's agent", async () => lead().versions.list({ orgId: org.id, agentId: (await extraVersions(org, org.otherTeamId)).agentId })],
+      ["versions.create for another team's agent", async () => lead().versions.create({ orgId: org.id, agentId: await other(), label: "9.9.9", ...versionFields })],
+      ["versions.release of another team's version", async () => lead().versions.release({ orgId: org.id, versionId: (await extraVersions(org, org.otherTeamId)).draftId, reason: "reaching" })],
+      ["versions.makeStable of another team's version", async () => lead().versions.makeStable({ orgId: org.id, versionId: (await extraVersions(org, org.otherTeamId)).candidateId, reason: "reaching" })],
+      ["rollouts.start on another team's agent", async () => {
+        const versions = await extraVersions(org, org.otherTeamId);
+        return lead().rollouts.start({ orgId: org.id, agentId: versions.agentId, candidateId: versions.candidateId, stages: [{ percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 100, minDwellMinutes: 0, minSamples: 0 }], guards: [], onBreach: "pause", autoAdvance: true, requireApproval: false, reason: "reaching" });
+      }],
+      ["rollouts.rollback of another team's rollout", async () => lead().rollouts.rollback({ orgId: org.id, rolloutId: (await extraRollout(org, { teamId: org.otherTeamId })).rolloutId, reason: "reaching" })],
     ];
     test.each(cases)("%s", async (_label, call) => {
       const before = await headSeq(org.id);
@@ -791,6 +964,15 @@ describe("team leads see only their own teams", () => {
       expect(overview.spend.agents.map((agent) => agent.id)).not.toContain(theirs);
       const all = await callerFor(org.users.viewer.userId).overview.summary({ orgId: org.id });
       expect(all.spend.agents.map((agent) => agent.id)).toContain(theirs);
+    });
+
+    test("rollouts.list shows the lead only their teams' rollouts", async () => {
+      const mine = await extraRollout(org);
+      const theirs = await extraRollout(org, { teamId: org.otherTeamId });
+      const listed = (await lead().rollouts.list({ orgId: org.id })).active.map((rollout) => rollout.id);
+      expect(listed).toContain(mine.rolloutId);
+      expect(listed).not.toContain(theirs.rolloutId);
+      expect((await callerFor(org.users.viewer.userId).rollouts.list({ orgId: org.id })).active.map((rollout) => rollout.id)).toContain(theirs.rolloutId);
     });
 
     test("agents.list shows the lead only their teams' agents", async () => {

@@ -1,5 +1,5 @@
 /** What alerts are about; a webhook subscribes to some of them (its `kinds`; empty = all). */
-export const ALERT_KINDS = ["budget_threshold", "budget_exhausted", "loop_detected", "kill_switch", "approval_requested", "anomaly"] as const;
+export const ALERT_KINDS = ["budget_threshold", "budget_exhausted", "loop_detected", "kill_switch", "approval_requested", "anomaly", "rollout"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = "info" | "warning" | "critical";
 

@@ -1,0 +1,717 @@
+// Rollouts' storage and their evaluation: starting one, the operator controls (promote, hold,
+// resume, roll back, skip a guard, approve), and evaluateRollouts, which judges every running
+// rollout once (server/domain/rollout/judge.ts) and carries out what is due: advance, complete,
+// pause or roll back. Every change writes its audit entry and ledger line in the same
+// transaction, and signals the org's lifecycle change (directives revision, NOTIFYs) on commit.
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import type { Db } from "../db";
+import { getPool, inTransaction } from "../db/pool";
+import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
+import { versionForUnit, type AgentVersionFacts } from "../domain/rollout/assign";
+import { sampleCounts, type SampleCounts } from "../domain/rollout/guards";
+import { judgeRollout, type RolloutDecision, type RolloutJudgement, type RolloutState } from "../domain/rollout/judge";
+import {
+  checkApprove,
+  checkHold,
+  checkPromote,
+  checkResume,
+  checkRollback,
+  checkSkipGuard,
+  checkStartRollout,
+  type RolloutControlState,
+  type RolloutStatus,
+} from "../domain/rollout/lifecycle";
+import type { BreachAction, GuardConfig, GuardMetric, Stage, StartRolloutInput } from "../domain/rollout/schemas";
+import { GUARD_LABELS } from "../domain/rollout/schemas";
+import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
+import { appendAuditRaw, type AuditActor } from "./audit";
+import { recordReleaseEvent, type LedgerActor } from "./release-ledger";
+import { armMetrics, unitsByVersion } from "./rollout-metrics";
+import {
+  activeRolloutRef,
+  findAgentRef,
+  findVersion,
+  LifecycleRefusal,
+  loadVersionFacts,
+  lockAgentLifecycle,
+  refuseUnless,
+  setStableVersion,
+  signalLifecycleChange,
+  tryLockAgentLifecycle,
+  versionsOf,
+  type AuditFn,
+} from "./versions";
+
+export interface RolloutRecord {
+  id: string;
+  orgId: string;
+  agentId: string;
+  teamId: string | null;
+  fromVersionId: string;
+  toVersionId: string;
+  salt: string;
+  status: RolloutStatus;
+  stages: Stage[];
+  guards: GuardConfig[];
+  onBreach: BreachAction;
+  autoAdvance: boolean;
+  requireApproval: boolean;
+  stageIndex: number;
+  stageStartedAt: Date;
+  stageBaseline: { candidate: SampleCounts; stable: SampleCounts } | null;
+  skippedGuards: string[];
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  pausedReason: string | null;
+  createdBy: string;
+  createdAt: Date;
+  endedAt: Date | null;
+  endedReason: string | null;
+  lastEvaluatedAt: Date | null;
+  lastEvaluation: StoredEvaluation | null;
+}
+
+/** What the console shows of the last look: the judgement, and when it was made. */
+export type StoredEvaluation = RolloutJudgement & { at: string };
+
+interface RolloutRow {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  team_id: string | null;
+  from_version_id: string;
+  to_version_id: string;
+  salt: string;
+  status: RolloutStatus;
+  stages: Stage[];
+  guards: GuardConfig[];
+  on_breach: BreachAction;
+  auto_advance: boolean;
+  require_approval: boolean;
+  stage_index: number;
+  stage_started_at: Date;
+  stage_baseline: { candidate?: SampleCounts; stable?: SampleCounts } | null;
+  skipped_guards: string[] | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  paused_reason: string | null;
+  created_by: string;
+  created_at: Date;
+  ended_at: Date | null;
+  ended_reason: string | null;
+  last_evaluated_at: Date | null;
+  last_evaluation: StoredEvaluation | null;
+}
+
+const COLUMNS = `id::text, org_id::text, agent_id::text, team_id::text, from_version_id::text, to_version_id::text, salt, status::text AS status,
+  stages, guards, on_breach::text AS on_breach, auto_advance, require_approval, stage_index, stage_started_at, stage_baseline, skipped_guards,
+  approved_by, approved_at, paused_reason, created_by, created_at, ended_at, ended_reason, last_evaluated_at, last_evaluation`;
+
+const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+function toRecord(row: RolloutRow): RolloutRecord {
+  const baseline = row.stage_baseline;
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    agentId: row.agent_id,
+    teamId: row.team_id,
+    fromVersionId: row.from_version_id,
+    toVersionId: row.to_version_id,
+    salt: row.salt,
+    status: row.status,
+    stages: row.stages,
+    guards: row.guards,
+    onBreach: row.on_breach,
+    autoAdvance: row.auto_advance,
+    requireApproval: row.require_approval,
+    stageIndex: row.stage_index,
+    stageStartedAt: new Date(row.stage_started_at),
+    stageBaseline: baseline?.candidate && baseline.stable ? { candidate: baseline.candidate, stable: baseline.stable } : null,
+    skippedGuards: row.skipped_guards ?? [],
+    approvedBy: row.approved_by,
+    approvedAt: date(row.approved_at),
+    pausedReason: row.paused_reason,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at),
+    endedAt: date(row.ended_at),
+    endedReason: row.ended_reason,
+    lastEvaluatedAt: date(row.last_evaluated_at),
+    lastEvaluation: row.last_evaluation,
+  };
+}
+
+export async function findRollout(client: SqlClient, orgId: string, rolloutId: string, options: { lock?: boolean } = {}): Promise<RolloutRecord | null> {
+  const rows = await sqlRows<RolloutRow>(client, `SELECT ${COLUMNS} FROM rollouts WHERE org_id = $1::uuid AND id = $2::uuid${options.lock ? " FOR UPDATE" : ""}`, [orgId, rolloutId]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+function controlState(rollout: RolloutRecord): RolloutControlState {
+  return {
+    status: rollout.status,
+    stages: rollout.stages,
+    stageIndex: rollout.stageIndex,
+    requireApproval: rollout.requireApproval,
+    approvedBy: rollout.approvedBy,
+    createdBy: rollout.createdBy,
+    guards: rollout.guards,
+    skippedGuards: rollout.skippedGuards,
+  };
+}
+
+function judgeState(rollout: RolloutRecord): RolloutState {
+  return { ...controlState(rollout), stageStartedAt: rollout.stageStartedAt, guards: rollout.guards, onBreach: rollout.onBreach, autoAdvance: rollout.autoAdvance, stageBaseline: rollout.stageBaseline };
+}
+
+const percentOf = (rollout: RolloutRecord, index = rollout.stageIndex) => rollout.stages[index]?.percent ?? 0;
+
+/** The two versions of a rollout, by id and label (how events name them). */
+async function rolloutVersions(client: SqlClient, rollout: RolloutRecord) {
+  const stable = await findVersion(client, rollout.orgId, rollout.fromVersionId);
+  const candidate = await findVersion(client, rollout.orgId, rollout.toVersionId);
+  if (!stable || !candidate) throw new Error(`rollout ${rollout.id}: its versions are missing`);
+  return { stable, candidate };
+}
+
+/** Judges a rollout on its traffic since it started (the guards) and since its stage began (the sample ratio). */
+export async function judgeNow(client: SqlClient, rollout: RolloutRecord, now: Date): Promise<{ judgement: RolloutJudgement; counts: { candidate: SampleCounts; stable: SampleCounts } }> {
+  const { stable, candidate } = await rolloutVersions(client, rollout);
+  const until = new Date(now.getTime() + 1);
+  const arms = await armMetrics(client, { orgId: rollout.orgId, agentId: rollout.agentId, from: rollout.createdAt, to: until, a: candidate, b: stable });
+  const units = await unitsByVersion(client, { orgId: rollout.orgId, agentId: rollout.agentId, from: rollout.stageStartedAt, to: until, candidate, stable });
+  const judgement = judgeRollout(judgeState(rollout), { candidate: arms.a, stable: arms.b, units }, now);
+  return { judgement, counts: { candidate: sampleCounts(arms.a), stable: sampleCounts(arms.b) } };
+}
+
+interface ChangeContext {
+  orgId: string;
+  actor: LedgerActor;
+  audit: AuditFn;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting.
+
+export async function startRollout(client: SqlClient, input: ChangeContext & { rollout: StartRolloutInput; authorize: (teamId: string | null) => void }): Promise<RolloutRecord> {
+  const { rollout: request } = input;
+  const agent = await findAgentRef(client, input.orgId, request.agentId);
+  if (!agent) throw new LifecycleRefusal("No such agent.", "NOT_FOUND");
+  input.authorize(agent.teamId);
+  await lockAgentLifecycle(client, agent.id);
+  const versions = await versionsOf(client, input.orgId, agent.id);
+  const candidate = versions.find((version) => version.id === request.candidateId);
+  if (!candidate) throw new LifecycleRefusal("That version does not belong to this agent.", "NOT_FOUND");
+  const stable = versions.find((version) => version.stable) ?? null;
+  const active = await activeRolloutRef(client, input.orgId, agent.id);
+  refuseUnless(checkStartRollout({ stable, candidate, active }), active ? "CONFLICT" : "BAD_REQUEST");
+  if (!stable) throw new LifecycleRefusal("The agent has no stable version.");
+  const salt = randomBytes(12).toString("base64url");
+  const rows = await sqlRows<RolloutRow>(
+    client,
+    `INSERT INTO rollouts (org_id, agent_id, team_id, from_version_id, to_version_id, salt, status, active_for, stages, guards, on_breach, auto_advance, require_approval, created_by)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6, 'running', $2::uuid, $7::jsonb, $8::jsonb, $9::"BreachAction", $10, $11, $12)
+     RETURNING ${COLUMNS}`,
+    [
+      input.orgId,
+      agent.id,
+      agent.teamId,
+      stable.id,
+      candidate.id,
+      salt,
+      JSON.stringify(request.stages),
+      JSON.stringify(request.guards),
+      request.onBreach,
+      request.autoAdvance,
+      request.requireApproval,
+      input.actor.label,
+    ],
+  );
+  const row = rows[0];
+  if (!row) throw new Error("startRollout: nothing stored");
+  const rollout = toRecord(row);
+  const settings = { stages: rollout.stages, guards: rollout.guards, onBreach: rollout.onBreach, autoAdvance: rollout.autoAdvance, requireApproval: rollout.requireApproval };
+  await input.audit({
+    action: "rollout.started",
+    targetType: "rollout",
+    targetId: rollout.id,
+    teamId: agent.teamId,
+    after: { agent: agent.name, from: stable.label, to: candidate.label, ...settings },
+    reason: request.reason,
+  });
+  await recordReleaseEvent(client, {
+    orgId: input.orgId,
+    agentId: agent.id,
+    rolloutId: rollout.id,
+    kind: "rollout_started",
+    actor: input.actor,
+    reason: request.reason,
+    fromVersionId: stable.id,
+    toVersionId: candidate.id,
+    fromPercent: 0,
+    toPercent: percentOf(rollout),
+    details: settings,
+  });
+  await signalLifecycleChange(client, input.orgId);
+  return rollout;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes of state, shared by people's controls and the evaluator.
+
+async function updateRollout(client: SqlClient, rollout: RolloutRecord, set: string, params: unknown[]): Promise<RolloutRecord> {
+  const rows = await sqlRows<RolloutRow>(client, `UPDATE rollouts SET ${set} WHERE id = $1::uuid RETURNING ${COLUMNS}`, [rollout.id, ...params]);
+  const row = rows[0];
+  if (!row) throw new Error(`rollout ${rollout.id} vanished`);
+  return toRecord(row);
+}
+
+async function advanceStage(client: SqlClient, rollout: RolloutRecord, toIndex: number, baseline: { candidate: SampleCounts; stable: SampleCounts }): Promise<RolloutRecord> {
+  return updateRollout(client, rollout, "stage_index = $2, stage_started_at = now(), stage_baseline = $3::jsonb, skipped_guards = ARRAY[]::text[]", [toIndex, JSON.stringify(baseline)]);
+}
+
+/** The candidate takes 100 % and becomes the stable version; the rollout is complete. */
+async function completeRollout(client: SqlClient, rollout: RolloutRecord, context: ChangeContext & { reason: string }): Promise<RolloutRecord> {
+  const { stable, candidate } = await rolloutVersions(client, rollout);
+  await setStableVersion(client, rollout.orgId, rollout.agentId, candidate);
+  const ended = await updateRollout(client, rollout, "status = 'completed', active_for = NULL, ended_at = now(), ended_reason = $2, stage_index = $3, stage_started_at = now()", [
+    context.reason,
+    rollout.stages.length - 1,
+  ]);
+  await context.audit({
+    action: "rollout.completed",
+    targetType: "rollout",
+    targetId: rollout.id,
+    teamId: rollout.teamId,
+    before: { percent: percentOf(rollout), stable: stable.label },
+    after: { percent: 100, stable: candidate.label },
+    reason: context.reason,
+  });
+  await recordReleaseEvent(client, {
+    orgId: rollout.orgId,
+    agentId: rollout.agentId,
+    rolloutId: rollout.id,
+    kind: "completed",
+    actor: context.actor,
+    reason: context.reason,
+    fromVersionId: stable.id,
+    toVersionId: candidate.id,
+    fromPercent: percentOf(rollout),
+    toPercent: 100,
+  });
+  await raiseAlert(client, {
+    orgId: rollout.orgId,
+    kind: "rollout",
+    severity: "info",
+    title: `Version ${candidate.label} is now stable (rollout complete)`,
+    details: { rolloutId: rollout.id, from: stable.label, to: candidate.label, reason: context.reason, by: context.actor.label },
+    agentId: rollout.agentId,
+    teamId: rollout.teamId,
+  });
+  await signalLifecycleChange(client, rollout.orgId);
+  return ended;
+}
+
+async function rollBack(client: SqlClient, rollout: RolloutRecord, context: ChangeContext & { reason: string; breach?: GuardMetric[] }): Promise<RolloutRecord> {
+  const { stable, candidate } = await rolloutVersions(client, rollout);
+  const ended = await updateRollout(client, rollout, "status = 'rolled_back', active_for = NULL, ended_at = now(), ended_reason = $2, paused_reason = NULL", [context.reason]);
+  await context.audit({
+    action: "rollout.rolled_back",
+    targetType: "rollout",
+    targetId: rollout.id,
+    teamId: rollout.teamId,
+    before: { status: rollout.status, percent: percentOf(rollout), candidate: candidate.label },
+    after: { status: "rolled_back", percent: 0, stable: stable.label, ...(context.breach ? { breached: context.breach } : {}) },
+    reason: context.reason,
+  });
+  await recordReleaseEvent(client, {
+    orgId: rollout.orgId,
+    agentId: rollout.agentId,
+    rolloutId: rollout.id,
+    kind: "rolled_back",
+    actor: context.actor,
+    reason: context.reason,
+    fromVersionId: candidate.id,
+    toVersionId: stable.id,
+    fromPercent: percentOf(rollout),
+    toPercent: 0,
+    ...(context.breach ? { details: { breached: context.breach } } : {}),
+  });
+  await raiseAlert(client, {
+    orgId: rollout.orgId,
+    kind: "rollout",
+    severity: context.breach ? "critical" : "warning",
+    title: context.breach ? `Rollout of ${candidate.label} rolled back: ${context.breach.map((metric) => GUARD_LABELS[metric].toLowerCase()).join(" and ")} breached` : `Rollout of ${candidate.label} rolled back`,
+    details: { rolloutId: rollout.id, from: candidate.label, to: stable.label, percent: percentOf(rollout), reason: context.reason, by: context.actor.label, breached: context.breach ?? [] },
+    agentId: rollout.agentId,
+    teamId: rollout.teamId,
+  });
+  await signalLifecycleChange(client, rollout.orgId);
+  return ended;
+}
+
+async function pause(client: SqlClient, rollout: RolloutRecord, context: ChangeContext & { reason: string; kind: "held" | "breach_paused" | "sample_ratio_paused"; breach?: GuardMetric[] }): Promise<RolloutRecord> {
+  const { stable, candidate } = await rolloutVersions(client, rollout);
+  const paused = await updateRollout(client, rollout, "status = 'paused', paused_reason = $2", [context.reason]);
+  await context.audit({
+    action: context.kind === "held" ? "rollout.held" : "rollout.paused",
+    targetType: "rollout",
+    targetId: rollout.id,
+    teamId: rollout.teamId,
+    before: { status: rollout.status },
+    after: { status: "paused", percent: percentOf(rollout), ...(context.breach ? { breached: context.breach } : {}) },
+    reason: context.reason,
+  });
+  await recordReleaseEvent(client, {
+    orgId: rollout.orgId,
+    agentId: rollout.agentId,
+    rolloutId: rollout.id,
+    kind: context.kind,
+    actor: context.actor,
+    reason: context.reason,
+    fromVersionId: stable.id,
+    toVersionId: candidate.id,
+    fromPercent: percentOf(rollout),
+    toPercent: percentOf(rollout),
+    ...(context.breach ? { details: { breached: context.breach } } : {}),
+  });
+  if (context.kind !== "held") {
+    await raiseAlert(client, {
+      orgId: rollout.orgId,
+      kind: "rollout",
+      severity: context.kind === "breach_paused" ? "critical" : "warning",
+      title:
+        context.kind === "breach_paused"
+          ? `Rollout of ${candidate.label} paused: ${(context.breach ?? []).map((metric) => GUARD_LABELS[metric].toLowerCase()).join(" and ")} breached`
+          : `Rollout of ${candidate.label} paused: sample ratio mismatch`,
+      details: { rolloutId: rollout.id, candidate: candidate.label, percent: percentOf(rollout), reason: context.reason, breached: context.breach ?? [] },
+      agentId: rollout.agentId,
+      teamId: rollout.teamId,
+    });
+  }
+  await signalLifecycleChange(client, rollout.orgId);
+  return paused;
+}
+
+// ---------------------------------------------------------------------------------------------
+// People's controls.
+
+/** The rollout, locked for a change, after `authorize` has seen its team. */
+async function loadForControl(client: SqlClient, orgId: string, rolloutId: string, authorize: (teamId: string | null) => void): Promise<RolloutRecord> {
+  const found = await findRollout(client, orgId, rolloutId);
+  if (!found) throw new LifecycleRefusal("No such rollout.", "NOT_FOUND");
+  authorize(found.teamId);
+  await lockAgentLifecycle(client, found.agentId);
+  const locked = await findRollout(client, orgId, rolloutId, { lock: true });
+  if (!locked) throw new LifecycleRefusal("No such rollout.", "NOT_FOUND");
+  return locked;
+}
+
+type ControlInput = ChangeContext & { rolloutId: string; reason: string; authorize: (teamId: string | null) => void };
+
+export async function promoteRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+  refuseUnless(checkPromote(controlState(rollout)));
+  const toIndex = rollout.stageIndex + 1;
+  if (percentOf(rollout, toIndex) >= 100) return completeRollout(client, rollout, { ...input, reason: input.reason });
+  const { counts } = await judgeNow(client, rollout, new Date());
+  const advanced = await advanceStage(client, rollout, toIndex, counts);
+  await input.audit({ action: "rollout.promoted", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, before: { percent: percentOf(rollout) }, after: { percent: percentOf(advanced) }, reason: input.reason });
+  await recordReleaseEvent(client, {
+    orgId: input.orgId,
+    agentId: rollout.agentId,
+    rolloutId: rollout.id,
+    kind: "stage_advanced",
+    actor: input.actor,
+    reason: input.reason,
+    fromVersionId: rollout.fromVersionId,
+    toVersionId: rollout.toVersionId,
+    fromPercent: percentOf(rollout),
+    toPercent: percentOf(advanced),
+  });
+  await signalLifecycleChange(client, input.orgId);
+  return advanced;
+}
+
+export async function holdRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+  refuseUnless(checkHold(controlState(rollout)));
+  return pause(client, rollout, { ...input, kind: "held" });
+}
+
+export async function resumeRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+  refuseUnless(checkResume(controlState(rollout)));
+  const resumed = await updateRollout(client, rollout, "status = 'running', paused_reason = NULL", []);
+  await input.audit({ action: "rollout.resumed", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, before: { status: "paused", pausedReason: rollout.pausedReason }, after: { status: "running" }, reason: input.reason });
+  await recordReleaseEvent(client, {
+    orgId: input.orgId,
+    agentId: rollout.agentId,
+    rolloutId: rollout.id,
+    kind: "resumed",
+    actor: input.actor,
+    reason: input.reason,
+    fromVersionId: rollout.fromVersionId,
+    toVersionId: rollout.toVersionId,
+    fromPercent: percentOf(rollout),
+    toPercent: percentOf(rollout),
+  });
+  await signalLifecycleChange(client, input.orgId);
+  return resumed;
+}
+
+export async function rollBackRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+  refuseUnless(checkRollback(controlState(rollout)));
+  return rollBack(client, rollout, input);
+}
+
+export async function skipGuard(client: SqlClient, input: ControlInput & { metric: GuardMetric }): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+  refuseUnless(checkSkipGuard(controlState(rollout), input.metric));
+  const updated = await updateRollout(client, rollout, "skipped_guards = array_append(skipped_guards, $2)", [input.metric]);
+  await input.audit({ action: "rollout.guard_skipped", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, after: { guard: input.metric, percent: percentOf(rollout) }, reason: input.reason });
+  await recordReleaseEvent(client, {
+    orgId: input.orgId,
+    agentId: rollout.agentId,
+    rolloutId: rollout.id,
+    kind: "guard_skipped",
+    actor: input.actor,
+    reason: input.reason,
+    fromPercent: percentOf(rollout),
+    toPercent: percentOf(rollout),
+    details: { guard: input.metric },
+  });
+  await signalLifecycleChange(client, input.orgId);
+  return updated;
+}
+
+export async function approveRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+  refuseUnless(checkApprove(controlState(rollout), input.actor.label));
+  const approved = await updateRollout(client, rollout, "approved_by = $2, approved_at = now()", [input.actor.label]);
+  await input.audit({ action: "rollout.approved", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, after: { approvedBy: input.actor.label, for: "100 %" }, reason: input.reason });
+  await recordReleaseEvent(client, { orgId: input.orgId, agentId: rollout.agentId, rolloutId: rollout.id, kind: "approved", actor: input.actor, reason: input.reason, toPercent: 100 });
+  await signalLifecycleChange(client, input.orgId);
+  return approved;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The evaluator.
+
+const GUARD_ACTOR: AuditActor = { type: "system", id: null, label: "system (rollout guards)" };
+const GUARD_LEDGER_ACTOR: LedgerActor = { type: "system", label: "system (rollout guards)" };
+
+export interface EvaluationOutcome {
+  rolloutId: string;
+  orgId: string;
+  decision: RolloutDecision["kind"];
+  /** What was done: nothing, or the state the rollout moved to. */
+  action: "none" | "advanced" | "completed" | "paused" | "rolled_back";
+}
+
+/** Evaluates one running rollout, if no other process is doing so right now. */
+async function evaluateOne(client: pg.PoolClient, rolloutId: string, now: Date): Promise<EvaluationOutcome | null> {
+  const rows = await client.query<RolloutRow>(`SELECT ${COLUMNS} FROM rollouts WHERE id = $1 AND status = 'running' FOR UPDATE SKIP LOCKED`, [rolloutId]);
+  const row = rows.rows[0];
+  if (!row) return null; // taken by another process, or no longer running
+  const rollout = toRecord(row);
+  if (!(await tryLockAgentLifecycle(client, rollout.agentId))) return null; // a person is changing it right now
+  const { judgement, counts } = await judgeNow(client, rollout, now);
+  const previous = rollout.lastEvaluation?.decision.kind;
+  await client.query("UPDATE rollouts SET last_evaluated_at = $2, last_evaluation = $3::jsonb WHERE id = $1", [rollout.id, now, JSON.stringify({ ...judgement, at: now.toISOString() })]);
+  const audit = async (entry: Parameters<AuditFn>[0]) => {
+    await appendAuditRaw(client, rollout.orgId, GUARD_ACTOR, entry);
+  };
+  const context = { orgId: rollout.orgId, actor: GUARD_LEDGER_ACTOR, audit };
+  const { decision } = judgement;
+  const outcome = (action: EvaluationOutcome["action"]): EvaluationOutcome => ({ rolloutId: rollout.id, orgId: rollout.orgId, decision: decision.kind, action });
+
+  switch (decision.kind) {
+    case "breach":
+      if (decision.action === "rollback") {
+        await rollBack(client, rollout, { ...context, reason: decision.explanation, breach: decision.metrics });
+        return outcome("rolled_back");
+      }
+      await pause(client, rollout, { ...context, reason: decision.explanation, kind: "breach_paused", breach: decision.metrics });
+      return outcome("paused");
+    case "sample_ratio_mismatch":
+      await pause(client, rollout, { ...context, reason: decision.explanation, kind: "sample_ratio_paused" });
+      return outcome("paused");
+    case "complete":
+      await completeRollout(client, rollout, { ...context, reason: decision.explanation });
+      return outcome("completed");
+    case "advance": {
+      const advanced = await advanceStage(client, rollout, decision.toIndex, counts);
+      await audit({ action: "rollout.advanced", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, before: { percent: percentOf(rollout) }, after: { percent: percentOf(advanced) }, reason: decision.explanation });
+      await recordReleaseEvent(client, {
+        orgId: rollout.orgId,
+        agentId: rollout.agentId,
+        rolloutId: rollout.id,
+        kind: "stage_advanced",
+        actor: GUARD_LEDGER_ACTOR,
+        reason: decision.explanation,
+        fromVersionId: rollout.fromVersionId,
+        toVersionId: rollout.toVersionId,
+        fromPercent: percentOf(rollout),
+        toPercent: percentOf(advanced),
+      });
+      await signalLifecycleChange(client, rollout.orgId);
+      return outcome("advanced");
+    }
+    case "ready":
+    case "awaiting_approval":
+      // Said once, when it becomes true: a line on the timeline and an alert for the people who promote.
+      if (previous !== decision.kind) {
+        await recordReleaseEvent(client, {
+          orgId: rollout.orgId,
+          agentId: rollout.agentId,
+          rolloutId: rollout.id,
+          kind: decision.kind === "ready" ? "ready_to_promote" : "awaiting_approval",
+          actor: GUARD_LEDGER_ACTOR,
+          reason: decision.explanation,
+          fromPercent: percentOf(rollout),
+          toPercent: percentOf(rollout, decision.toIndex),
+        });
+        await raiseAlert(client, {
+          orgId: rollout.orgId,
+          kind: "rollout",
+          severity: "info",
+          title: decision.kind === "ready" ? `Rollout ready to promote to ${percentOf(rollout, decision.toIndex)} %` : `Rollout awaits a second approval before 100 %`,
+          details: { rolloutId: rollout.id, percent: percentOf(rollout), next: percentOf(rollout, decision.toIndex), reason: decision.explanation },
+          agentId: rollout.agentId,
+          teamId: rollout.teamId,
+        });
+      }
+      return outcome("none");
+    case "none":
+      return outcome("none");
+  }
+}
+
+/**
+ * Evaluates every running rollout of every org once: judges its guards and carries out what is
+ * due (advance, complete, pause, roll back). Safe in several processes at once: each rollout row
+ * is taken with FOR UPDATE SKIP LOCKED, so one process evaluates it and the others pass it by.
+ * Meant to run every ~10 s from the job queue.
+ */
+export async function evaluateRollouts(now: Date = new Date(), options: { pool?: pg.Pool; orgId?: string } = {}): Promise<EvaluationOutcome[]> {
+  const pool = options.pool ?? getPool();
+  // `orgId` narrows a run to one org (tests share one database); the job runs with none.
+  const { rows } = await pool.query<{ id: string }>(
+    "SELECT id::text FROM rollouts WHERE status = 'running' AND ($1::uuid IS NULL OR org_id = $1::uuid) ORDER BY last_evaluated_at NULLS FIRST",
+    [options.orgId ?? null],
+  );
+  const outcomes: EvaluationOutcome[] = [];
+  for (const { id } of rows) {
+    try {
+      const outcome = await inTransaction(pool, (client) => evaluateOne(client, id, now));
+      if (outcome) outcomes.push(outcome);
+    } catch (error) {
+      // One rollout's failure (a bad row, a timeout) must not stop the others from being judged.
+      console.error(`rollout ${id}: evaluation failed:`, error instanceof Error ? error.message : error);
+    }
+  }
+  return outcomes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console's reads.
+
+export interface RolloutView extends RolloutRecord {
+  agentName: string;
+  teamName: string | null;
+  from: { id: string; label: string; status: string };
+  to: { id: string; label: string; status: string };
+  percent: number;
+  /** Instances heard from in the last 10 minutes: where the assignment puts them and what they report running. */
+  instances: { seen: number; assignedToCandidate: number; reportingCandidate: number } | null;
+}
+
+const INSTANCE_WINDOW_MS = 10 * 60_000;
+
+/** Running and paused rollouts, then the most recent ended ones, within the caller's reach. */
+export async function listRollouts(db: Db, orgId: string, reach: Reach, options: { agentId?: string; limit?: number } = {}): Promise<{ active: RolloutView[]; past: RolloutView[] }> {
+  const teamFilter = reach.kind === "teams" ? { teamId: { in: [...reach.teamIds] } } : {};
+  const agentFilter = options.agentId ? { agentId: options.agentId } : {};
+  const [active, past] = await Promise.all([
+    db.rollout.findMany({ where: { orgId, ...teamFilter, ...agentFilter, activeFor: { not: null } }, orderBy: { createdAt: "desc" } }),
+    db.rollout.findMany({ where: { orgId, ...teamFilter, ...agentFilter, activeFor: null }, orderBy: { createdAt: "desc" }, take: Math.max(1, Math.min(200, options.limit ?? 50)) }),
+  ]);
+  const all = [...active, ...past];
+  const agentIds = [...new Set(all.map((rollout) => rollout.agentId))];
+  const versionIds = [...new Set(all.flatMap((rollout) => [rollout.fromVersionId, rollout.toVersionId]))];
+  const [agents, versions, facts, instances] = await Promise.all([
+    db.agent.findMany({ where: { orgId, id: { in: agentIds } }, select: { id: true, name: true, team: { select: { name: true } } } }),
+    db.agentVersion.findMany({ where: { orgId, id: { in: versionIds } }, select: { id: true, label: true, status: true } }),
+    active.length > 0 ? loadVersionFacts(db, orgId) : Promise.resolve(new Map<string, AgentVersionFacts>()),
+    active.length > 0
+      ? db.agentInstance.findMany({
+          where: { orgId, agentId: { in: active.map((rollout) => rollout.agentId) }, lastHeartbeatAt: { gte: new Date(Date.now() - INSTANCE_WINDOW_MS) } },
+          select: { agentId: true, instanceId: true, version: true },
+        })
+      : Promise.resolve([]),
+  ]);
+  const agentById = new Map(agents.map((agent) => [agent.id, agent]));
+  const versionById = new Map(versions.map((version) => [version.id, version]));
+  const view = (row: (typeof all)[number], withInstances: boolean): RolloutView => {
+    const record = toRecord({
+      id: row.id,
+      org_id: row.orgId,
+      agent_id: row.agentId,
+      team_id: row.teamId,
+      from_version_id: row.fromVersionId,
+      to_version_id: row.toVersionId,
+      salt: row.salt,
+      status: row.status,
+      stages: row.stages as unknown as Stage[],
+      guards: row.guards as unknown as GuardConfig[],
+      on_breach: row.onBreach,
+      auto_advance: row.autoAdvance,
+      require_approval: row.requireApproval,
+      stage_index: row.stageIndex,
+      stage_started_at: row.stageStartedAt,
+      stage_baseline: row.stageBaseline as RolloutRow["stage_baseline"],
+      skipped_guards: row.skippedGuards,
+      approved_by: row.approvedBy,
+      approved_at: row.approvedAt,
+      paused_reason: row.pausedReason,
+      created_by: row.createdBy,
+      created_at: row.createdAt,
+      ended_at: row.endedAt,
+      ended_reason: row.endedReason,
+      last_evaluated_at: row.lastEvaluatedAt,
+      last_evaluation: row.lastEvaluation as StoredEvaluation | null,
+    });
+    const agent = agentById.get(row.agentId);
+    const from = versionById.get(row.fromVersionId);
+    const to = versionById.get(row.toVersionId);
+    let instanceSummary: RolloutView["instances"] = null;
+    if (withInstances) {
+      const agentFacts = facts.get(row.agentId);
+      const mine = instances.filter((instance) => instance.agentId === row.agentId);
+      instanceSummary = {
+        seen: mine.length,
+        assignedToCandidate: mine.filter((instance) => versionForUnit(agentFacts, instance.instanceId)?.id === row.toVersionId).length,
+        reportingCandidate: mine.filter((instance) => instance.version !== null && (instance.version === row.toVersionId || instance.version === to?.label)).length,
+      };
+    }
+    return {
+      ...record,
+      // The salt stays on the server: it is what makes assignment unpredictable from outside.
+      salt: "",
+      agentName: agent?.name ?? "(unknown agent)",
+      teamName: agent?.team?.name ?? null,
+      from: { id: row.fromVersionId, label: from?.label ?? "?", status: from?.status ?? "released" },
+      to: { id: row.toVersionId, label: to?.label ?? "?", status: to?.status ?? "released" },
+      percent: record.status === "rolled_back" ? 0 : percentOf(record),
+      instances: instanceSummary,
+    };
+  };
+  return { active: active.map((row) => view(row, true)), past: past.map((row) => view(row, false)) };
+}
+
+/** Whether `reach` covers a rollout of `teamId` (team leads: their teams' agents only). */
+export function rolloutInReach(reach: Reach, teamId: string | null): boolean {
+  return reachIncludesTeam(reach, teamId);
+}
