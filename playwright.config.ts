@@ -42,7 +42,7 @@ export default defineConfig({
   webServer: externalServer
     ? undefined
     : {
-        command: "node --no-turbo-inlining --import tsx e2e/server.ts",
+        command: "node --import tsx e2e/server.ts",
         url: `http://localhost:${E2E_PORT}/signin`,
         timeout: 120_000,
         reuseExistingServer: false,

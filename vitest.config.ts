@@ -23,13 +23,30 @@ export default defineConfig({
         test: {
           name: "integration",
           setupFiles: ["test/fast-check-setup.ts"],
-          include: ["server/**/*.int.test.ts", "test/**/*.int.test.ts"],
+          include: ["server/**/*.int.test.ts", "test/integration/*.int.test.ts"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // One database for the run; each test file works in its own org, so files may run together.
           maxWorkers: 2,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // Tests that run the built app as separate processes. They get a database of their own:
+          // those processes run the job queue, whose org-wide jobs (rollout evaluation, sweeps) must
+          // not act on the rows in-process tests are looking at. One file at a time: each starts
+          // several apps, and two cores are what the machine has.
+          name: "processes",
+          setupFiles: ["test/fast-check-setup.ts"],
+          include: ["test/integration/processes/*.int.test.ts"],
+          environment: "node",
+          globalSetup: ["test/integration/global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
         },
       },
     ],

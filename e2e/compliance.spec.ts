@@ -3,8 +3,8 @@
 // adds the approval policy that closes one and sees it turn met, opens an incident and sees its
 // clock, and downloads an evidence pack whose hashes match an audit export that `npm run
 // audit:verify` verifies; the CIO's Overview shows numbers that match the other pages; a cost spike
-// the simulator causes appears as an anomaly. reconciliation-agent and kb-summarizer are used by no
-// other spec.
+// the simulator causes appears as an anomaly. No other spec uses reconciliation-agent, and the only
+// other traffic of kb-summarizer (the spike's agent) is one exported trace (otlp-exporters.spec.ts).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -87,7 +87,7 @@ test.describe("rollouts", () => {
   test("a person creates and releases versions, a refused rollout changes nothing, and a good candidate advances stage by stage to 100 %", async ({ page, baseURL }) => {
     test.setTimeout(240_000);
     if (!baseURL) throw new Error("no baseURL");
-    const agent = "kb-summarizer";
+    const agent = "financial-analyst";
     const id = await agentId(agent);
     await page.goto(`/acme/agents/${id}?tab=versions`);
     await expect(page.getByText("No versions yet")).toBeVisible();
@@ -96,7 +96,7 @@ test.describe("rollouts", () => {
     await page.getByRole("button", { name: "New version" }).first().click();
     let dialog = page.getByRole("dialog", { name: "New version" });
     await dialog.getByLabel("Label").fill("1.0.0");
-    await dialog.getByLabel("System prompt").fill("Summarise knowledge-base articles for the service desk.\nKeep it under five sentences.");
+    await dialog.getByLabel("System prompt").fill("Analyse the quarter's ledgers for the finance team.\nCite the rows you used.");
     await dialog.getByRole("button", { name: "Create draft" }).click();
     await expect(dialog).toBeHidden();
     await page.getByRole("button", { name: "Release 1.0.0" }).click();
@@ -108,7 +108,7 @@ test.describe("rollouts", () => {
 
     // A candidate (started from the stable version, its prompt changed), and a copy identical to stable.
     for (const [label, extra] of [
-      ["1.1.0", "\nLink the article you summarised."],
+      ["1.1.0", "\nFlag any figure that moved more than 10 %."],
       ["1.0.1", ""],
     ] as const) {
       await page.getByRole("button", { name: "New version" }).click();
@@ -128,7 +128,7 @@ test.describe("rollouts", () => {
     // The side-by-side diff shows the added line.
     await page.getByLabel("From (A)").selectOption({ label: "1.0.0 (stable)" });
     await page.getByLabel("To (B)").selectOption({ label: "1.1.0 (released)" });
-    await expect(page.getByRole("region", { name: "Changes from 1.0.0 to 1.1.0" }).getByLabel("added: Link the article you summarised.")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Changes from 1.0.0 to 1.1.0" }).getByLabel("added: Flag any figure that moved more than 10 %.")).toBeVisible();
 
     // A candidate identical to stable is refused, in the form, and nothing is started.
     await page.getByRole("button", { name: "Start a rollout" }).click();
@@ -157,7 +157,7 @@ test.describe("rollouts", () => {
     await dialog.getByRole("button", { name: "Start rollout" }).click();
     await expect(dialog).toBeHidden();
 
-    const fleet = startFleet(baseURL, agent, Array.from({ length: 20 }, (_, n) => `kb-e2e-${n + 1}`), () => 0.02);
+    const fleet = startFleet(baseURL, agent, Array.from({ length: 20 }, (_, n) => `fa-e2e-${n + 1}`), () => 0.02);
     try {
       await page.goto("/acme/rollouts");
       const card = page.getByRole("article", { name: `Rollout of ${agent} 1.1.0` });

@@ -1,6 +1,6 @@
 // `npm test`: everything that checks the project, in order: type check, lint, unit tests, the
-// production build, integration tests against a real (embedded) PostgreSQL (some run the built
-// app as a process: test/integration/harness/app-process.ts), and end-to-end tests in Chromium
+// production build, integration tests against a real (embedded) PostgreSQL, tests that run the built
+// app as processes (test/integration/processes, on a database of their own), and end-to-end tests in Chromium
 // against that build. Every step runs; the run fails if any step failed.
 // It ends with one line "N passed, N failed" counting the tests of every runner.
 import { spawnSync } from "node:child_process";
@@ -46,6 +46,7 @@ const steps: Step[] = [
   vitestStep("unit"),
   { name: "build", command: ["scripts/ensure-build.mjs"] },
   vitestStep("integration"),
+  vitestStep("processes"),
   {
     name: "end-to-end tests",
     command: ["node_modules/@playwright/test/cli.js", "test"],

@@ -33,18 +33,22 @@ export async function decide(
     redactedArguments: judged.redactedArguments,
     at,
     startedAt,
+    versionId: judged.judgement.recordedVersionId,
   });
   const { outcome, loopSwitch } = committed;
   // A switch engaged by this very decision is not in the facts yet: this process's next request
   // must see it without waiting for its notification.
   if (loopSwitch) forgetFacts(principal.orgId);
   const seen = loopSwitch && !facts.switches.some((sw) => sw.id === loopSwitch.id) ? { ...facts, switches: [...facts.switches, loopSwitch] } : facts;
+  const { version, versionWarning } = judged.judgement;
+  const retiredWithNowhereToGo = outcome.reasons[0]?.code === "retired" && agent.status !== "archived" && version === null;
   return {
     decision: outcome.decision,
     decisionId,
     reasons: outcome.reasons,
     ...(committed.approvalId ? { approvalId: committed.approvalId } : {}),
     ...(outcome.model ? { model: outcome.model } : {}),
-    directives: directivesOf(seen, agent, committed.budgets, at),
+    ...(version ? { version } : {}),
+    directives: directivesOf(seen, agent, committed.budgets, at, { version, warning: versionWarning, retiredWithNowhereToGo }),
   };
 }

@@ -143,22 +143,23 @@ async function pushOrg(orgId: string): Promise<void> {
     [...byAgent.values()].map(async (group) => {
       const first = group[0];
       if (!first) return null;
-      const seq = ++computeSeq;
       // The registry's profile of now (status, team, tags), not the one the stream opened with.
       const agent = facts.agents.get(first.agent.id) ?? first.agent;
-      for (const c of group) c.agent = agent;
       try {
-        return { group, seq, message: messageOf(await directivesFor(facts, agent)) };
+        // Each instance is told its own version (rollouts assign versions per instance).
+        return await Promise.all(
+          group.map(async (c) => {
+            c.agent = agent;
+            return { c, seq: ++computeSeq, message: messageOf(await directivesFor(facts, agent, { unit: c.instanceId })) };
+          }),
+        );
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "directives stream: recompute failed", orgId, error: error instanceof Error ? error.message : String(error) }));
         return null;
       }
     }),
   );
-  for (const result of computed) {
-    if (!result) continue;
-    for (const c of result.group) deliver(c, result.seq, result.message);
-  }
+  for (const results of computed) for (const result of results ?? []) deliver(result.c, result.seq, result.message);
 }
 
 /** Streams live for hours: ends those whose key was revoked (or whose agent is gone) since they connected. */
@@ -262,7 +263,7 @@ export async function openDirectivesStream(
   const seq = ++computeSeq;
   let first: Message;
   try {
-    first = messageOf(await directivesFor(facts, agent));
+    first = messageOf(await directivesFor(facts, agent, { unit: instanceId }));
   } catch (error) {
     closed = true;
     unregister(s, c);

@@ -5,7 +5,17 @@ import "server-only";
 import { budgetStatesForDirectives } from "../data/budget-counters";
 import { directivesOf, type Directives } from "../domain/decide/directives";
 import type { AgentProfile, OrgFacts } from "../domain/decide/types";
+import { versionVerdict } from "../domain/rollout/verdict";
 
-export async function directivesFor(facts: OrgFacts, agent: AgentProfile): Promise<Directives> {
-  return directivesOf(facts, agent, await budgetStatesForDirectives(facts, agent), new Date());
+/**
+ * The directives of one instance of the agent: `instance.unit` is its instance id (or task id), and
+ * `instance.reported` the version it says it runs; without them the directives name no version.
+ */
+export async function directivesFor(facts: OrgFacts, agent: AgentProfile, instance: { unit?: string | null; reported?: string | null } = {}): Promise<Directives> {
+  const lifecycle = versionVerdict(facts.versions.get(agent.id), instance.unit ?? null, instance.reported);
+  return directivesOf(facts, agent, await budgetStatesForDirectives(facts, agent), new Date(), {
+    version: lifecycle.version,
+    warning: lifecycle.warning ?? null,
+    retiredWithNowhereToGo: lifecycle.refuse !== undefined && lifecycle.version === null,
+  });
 }

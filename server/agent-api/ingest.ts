@@ -77,6 +77,10 @@ export async function ingestEvents(principal: AgentPrincipal, facts: OrgFacts, p
   const { valid, rejected, details } = validateBatch(principal, payload, now);
   if (valid.length === 0) throw new ApiError("invalid_request", "No event in the batch is valid; nothing was stored.", details);
   const { accepted, duplicates } = await storeValidEvents(principal, facts, valid);
-  const directives = principal.agent ? await directivesFor(facts, principal.agent) : null;
+  // An instance's version is named only when the whole batch comes from one instance.
+  const instances = new Set(valid.map(({ event }) => event.instanceId ?? null));
+  const instance = instances.size === 1 ? [...instances][0] : null;
+  const versions = new Set(valid.map(({ event }) => event.version ?? null));
+  const directives = principal.agent ? await directivesFor(facts, principal.agent, instance ? { unit: instance, reported: versions.size === 1 ? [...versions][0] : null } : {}) : null;
   return { status: rejected.length > 0 ? 207 : 200, body: { accepted, duplicates, rejected, directives } };
 }

@@ -1,6 +1,7 @@
 // The per-org facts every decision reads, held in memory by each process: the registry's agent
 // profiles, the org's settings, engaged kill switches and the directive revision, the compiled
-// policies, the model registry and routing rules, and budget definitions. Each part is loaded once
+// policies, the model registry and routing rules, budget definitions, and agent versions with
+// their running rollouts. Each part is loaded once
 // and kept until a change of its kind is heard (server/db/change-cache.ts; fact tables notify
 // through triggers), so a warm decision reads no table for them. Also here: the index from an API
 // key's hash to its org, key and agent.
@@ -16,6 +17,7 @@ import type { ActiveSwitch, KillSwitchScope } from "../domain/killswitch/match";
 import { DEFAULT_REDACTION_DETECTORS, REDACTION_DETECTORS, type RedactionDetector } from "../domain/redaction/redact";
 import type { RoutableModel, RoutingRuleSpec } from "../domain/routing/route";
 import { compilePolicySet, type CompiledPolicySet } from "../policy/cedar";
+import { loadVersionFacts } from "./versions";
 
 /** A safety net only: changes drop a part at once (see change-cache.ts). */
 const FACTS_TTL_MS = 60_000;
@@ -189,6 +191,10 @@ const budgetsPart = part("budgets", ["budget"], async (pool, orgId) => {
   );
 });
 
+// --- agent versions and rollouts ----------------------------------------------------------------
+
+const versionsPart = part("versions", ["rollout"], (pool, orgId) => loadVersionFacts(pool, orgId));
+
 // --- the snapshot ------------------------------------------------------------------------------
 
 type Awaitable<T> = T | Promise<T>;
@@ -201,6 +207,7 @@ function assemble(
   policies: Awaited<ReturnType<typeof policiesPart.get>>,
   routing: Awaited<ReturnType<typeof routingPart.get>>,
   budgets: Awaited<ReturnType<typeof budgetsPart.get>>,
+  versions: Awaited<ReturnType<typeof versionsPart.get>>,
 ): OrgFacts {
   return {
     orgId,
@@ -214,24 +221,26 @@ function assemble(
     models: routing.models,
     routingRules: routing.rules,
     budgets,
+    versions,
   };
 }
 
 /** The org's facts: synchronously when every part is held (the usual case), else once loaded. */
 export function orgFacts(orgId: string): Awaitable<OrgFacts> {
-  const parts = [agentsPart.get(orgId), orgPart.get(orgId), switchesPart.get(orgId), policiesPart.get(orgId), routingPart.get(orgId), budgetsPart.get(orgId)] as const;
+  const parts = [agentsPart.get(orgId), orgPart.get(orgId), switchesPart.get(orgId), policiesPart.get(orgId), routingPart.get(orgId), budgetsPart.get(orgId), versionsPart.get(orgId)] as const;
   if (parts.some((value) => value instanceof Promise)) {
-    return Promise.all(parts).then(([agents, org, switches, policies, routing, budgets]) => assemble(orgId, agents, org, switches, policies, routing, budgets));
+    return Promise.all(parts).then(([agents, org, switches, policies, routing, budgets, versions]) => assemble(orgId, agents, org, switches, policies, routing, budgets, versions));
   }
-  const [agents, org, switches, policies, routing, budgets] = parts as unknown as [
+  const [agents, org, switches, policies, routing, budgets, versions] = parts as unknown as [
     Awaited<ReturnType<typeof agentsPart.get>>,
     Awaited<ReturnType<typeof orgPart.get>>,
     Awaited<ReturnType<typeof switchesPart.get>>,
     Awaited<ReturnType<typeof policiesPart.get>>,
     Awaited<ReturnType<typeof routingPart.get>>,
     Awaited<ReturnType<typeof budgetsPart.get>>,
+    Awaited<ReturnType<typeof versionsPart.get>>,
   ];
-  return assemble(orgId, agents, org, switches, policies, routing, budgets);
+  return assemble(orgId, agents, org, switches, policies, routing, budgets, versions);
 }
 
 /** The enforced policies as written (for drafts and simulation in the console) and compiled. */
@@ -245,7 +254,7 @@ export async function enforcedPolicies(orgId: string): Promise<{ sources: readon
  * (which can come before the notification) sees it.
  */
 export function forgetFacts(orgId: string): void {
-  for (const cache of [agentsPart, orgPart, switchesPart, policiesPart, routingPart, budgetsPart]) cache.forget(orgId);
+  for (const cache of [agentsPart, orgPart, switchesPart, policiesPart, routingPart, budgetsPart, versionsPart]) cache.forget(orgId);
 }
 
 // --- API keys ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import type { BreachAction, GuardConfig, GuardMetric, Stage, StartRolloutInput }
 import { GUARD_LABELS } from "../domain/rollout/schemas";
 import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
 import { appendAuditRaw, type AuditActor } from "./audit";
+import { openIncident } from "./incidents";
 import { recordReleaseEvent, type LedgerActor } from "./release-ledger";
 import { armMetrics, unitsByVersion } from "./rollout-metrics";
 import {
@@ -336,6 +337,22 @@ async function rollBack(client: SqlClient, rollout: RolloutRecord, context: Chan
     fromPercent: percentOf(rollout),
     toPercent: 0,
     ...(context.breach ? { details: { breached: context.breach } } : {}),
+  });
+  // A rollback is something that went wrong with a version in front of users: an incident to follow
+  // up (issue 10), one per rollout, audited in this transaction with the rollback itself.
+  await openIncident(client, {
+    orgId: rollout.orgId,
+    agentId: rollout.agentId,
+    teamId: rollout.teamId,
+    title: context.breach
+      ? `Rollout of ${candidate.label} rolled back: ${context.breach.map((metric) => GUARD_LABELS[metric].toLowerCase()).join(" and ")} breached`
+      : `Rollout of ${candidate.label} rolled back`,
+    description: context.reason,
+    source: "rollback",
+    sourceRef: rollout.id,
+    severity: context.breach ? "high" : "medium",
+    openedBy: context.actor.label,
+    audit: context.audit,
   });
   await raiseAlert(client, {
     orgId: rollout.orgId,

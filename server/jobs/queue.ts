@@ -34,6 +34,8 @@ export const JOBS = {
   "loops:prune": z.object({}).passthrough(),
   /** Anomalies in an org's recent hours (coalesced per org while events arrive), or in every org's. */
   "compliance:detect-anomalies": z.object({ orgId: uuid.optional() }).passthrough(),
+  /** Every running rollout judged against its guards, and what is due carried out (re-queues itself). */
+  "rollouts:evaluate": z.object({}).passthrough(),
   /** Every control of every org's agents, evaluated from the system's state. */
   "compliance:evaluate-controls": z.object({ orgId: uuid.optional() }).passthrough(),
 } as const;

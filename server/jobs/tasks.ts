@@ -11,6 +11,7 @@ import { checkBudgetAlerts } from "../data/budget-alerts";
 import { orgFacts } from "../data/facts";
 import { checkSpendRate, pruneToolCallLog, recordReportedCalls } from "../data/loops";
 import { expireReservations, settleReservations } from "../data/reservations";
+import { evaluateRollouts } from "../data/rollouts";
 import { deliverWebhook, processDueDeliveries } from "../data/webhook-delivery";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
 import { addJobs, job, JOBS, type JobName, type JobPayload } from "./queue";
@@ -21,6 +22,10 @@ const BUDGET_ALERT_DELAY_MS = 1_000;
 const SPEND_RATE_DELAY_MS = 10_000;
 /** Receipts are kept long enough to outlive any retry. */
 const RECEIPT_DAYS = 7;
+/** Running rollouts are judged this often (the design's "every ~10 s"). */
+export const ROLLOUT_EVALUATION_INTERVAL_MS = 10_000;
+/** The one chain of rollout evaluations: its key keeps it to one waiting job across processes. */
+export const ROLLOUT_EVALUATION_KEY = "rollouts:evaluate";
 /** While events arrive, an org's anomalies are looked for at most this often. */
 const ANOMALY_DELAY_MS = 15_000;
 
@@ -95,6 +100,11 @@ export const TASKS: TaskList = {
   "compliance:evaluate-controls": task("compliance:evaluate-controls", async ({ orgId }) => {
     for (const id of orgId ? [orgId] : await allOrgs()) await evaluateControls(id, new Date());
   }),
+  "rollouts:evaluate": task("rollouts:evaluate", async () => {
+    // The next run is queued first, so a failing evaluation still leaves the chain going.
+    await addJobs(getPool(), [job("rollouts:evaluate", {}, { runAt: new Date(Date.now() + ROLLOUT_EVALUATION_INTERVAL_MS), key: ROLLOUT_EVALUATION_KEY })]);
+    await evaluateRollouts(new Date());
+  }),
   "loops:prune": task("loops:prune", async () => {
     await pruneToolCallLog();
     await getPool().query(`DELETE FROM job_receipts WHERE done_at < now() - interval '${RECEIPT_DAYS} days'`);
@@ -112,4 +122,6 @@ export const CRONTAB = [
   "* * * * * loops:prune ?id=prune-tool-calls {}",
   "*/5 * * * * compliance:evaluate-controls ?id=evaluate-controls {}",
   "7 * * * * compliance:detect-anomalies ?id=detect-anomalies {}",
+  // Restarts the ten-second chain of rollout evaluations should it ever break (the key dedupes it).
+  "* * * * * rollouts:evaluate ?id=evaluate-rollouts&jobKey=rollouts:evaluate&jobKeyMode=preserve_run_at {}",
 ].join("\n");

@@ -6,7 +6,7 @@ import { run, type Runner } from "graphile-worker";
 import { getPool } from "../db/pool";
 import { quietJobLogger } from "./logger";
 import { addJobs, job } from "./queue";
-import { CRONTAB, TASKS } from "./tasks";
+import { CRONTAB, ROLLOUT_EVALUATION_KEY, TASKS } from "./tasks";
 
 const globalForJobs = globalThis as unknown as { agentryJobs?: { runner: Runner; stop: () => Promise<void> } };
 
@@ -24,7 +24,10 @@ export async function startJobWorker(options: { concurrency?: number } = {}): Pr
     logger: quietJobLogger,
   });
   // Controls are re-evaluated every five minutes; a fresh start does not wait for the first turn.
-  await addJobs(getPool(), [job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" })]);
+  await addJobs(getPool(), [
+    job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }),
+    job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY }),
+  ]);
   globalForJobs.agentryJobs = {
     runner,
     stop: async () => {

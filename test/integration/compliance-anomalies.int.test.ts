@@ -2,19 +2,12 @@
 // once (however often and in however many processes the job runs), alerted, listed with its
 // events' hour, and can open an incident; the Overview counts it.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { detectAnomalies } from "../../server/data/anomalies";
-import { stopListening } from "../../server/db/notify";
-import { getPool } from "../../server/db/pool";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
 let org: TestOrg;
 const HOUR = 3_600_000;
-
-afterAll(async () => {
-  await stopListening();
-  await getPool().end();
-});
 
 beforeAll(async () => {
   org = await createTestOrg();

@@ -693,7 +693,8 @@ const FIXTURES: Record<string, Fixture> = {
     kind: "mutation",
     scope: "org",
     allowed: AGENT_WRITERS,
-    audit: "rollout.rolled_back",
+    // A rollback opens its incident in the same transaction (issue 10).
+    audit: ["rollout.rolled_back", "incident.opened"],
     run: async (caller, { org }) => caller.rollouts.rollback({ orgId: org.id, rolloutId: (await extraRollout(org)).rolloutId, reason: "customers complain" }),
   },
   "rollouts.approve": {

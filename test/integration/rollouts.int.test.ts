@@ -2,101 +2,18 @@
 // candidate rolled back by its guard alone, a good one advancing stage by stage to 100 %, a person
 // promoting (with a second approval before 100 %), the refusals that change nothing, and the
 // evaluator run by two processes at once acting once.
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { storeEvents } from "../../server/data/event-store";
-import { forgetFacts, orgFacts } from "../../server/data/facts";
-import type { AgentEvent } from "../../server/agent-api/schemas";
+import { beforeAll, describe, expect, test } from "vitest";
 import { evaluateRollouts } from "../../server/data/rollouts";
 import { loadVersionFacts } from "../../server/data/versions";
 import { getPool } from "../../server/db/pool";
 import { versionForUnit } from "../../server/domain/rollout/assign";
-import { REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
-import type { GuardConfig, Stage } from "../../server/domain/rollout/schemas";
+import type { GuardConfig } from "../../server/domain/rollout/schemas";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
-
-afterAll(async () => {
-  await getPool().end();
-});
-
-interface Setup {
-  agentId: string;
-  stableId: string;
-  candidateId: string;
-  name: string;
-}
-
-async function agentWithVersions(org: TestOrg, name: string): Promise<Setup> {
-  const db = testDb();
-  const agent = await db.agent.create({ data: { orgId: org.id, name, teamId: org.leadTeamId } });
-  const stable = await db.agentVersion.create({
-    data: { orgId: org.id, agentId: agent.id, label: "1.0.0", model: "gpt-test", systemPrompt: "Route tickets.", status: "released", stableFor: agent.id, createdBy: "setup" },
-  });
-  const candidate = await db.agentVersion.create({
-    data: { orgId: org.id, agentId: agent.id, label: "1.1.0", model: "gpt-test", systemPrompt: "Route tickets. Be brief.", status: "released", createdBy: "setup" },
-  });
-  return { agentId: agent.id, stableId: stable.id, candidateId: candidate.id, name };
-}
-
-/**
- * Traffic as a fleet of 20 instances would send it: each instance runs the version the rollout
- * assigns it (the decision path's own functions over the stored facts), and the arm's tasks are
- * spread over its instances (every one of them works, as a real fleet does: the sample-ratio check
- * counts the instances heard from). `failRate` of the arm's tasks fail; each has one costed, timed LLM call.
- */
-async function traffic(org: TestOrg, setup: Setup, arm: "stable" | "candidate", count: number, failRate: number, options: { costUsd?: number; latencyMs?: number } = {}) {
-  const facts = (await loadVersionFacts(getPool(), org.id)).get(setup.agentId);
-  const fleet = Array.from({ length: 20 }, (_, i) => `${setup.name}-${i}`);
-  const mine = fleet.filter((instanceId) => (versionForUnit(facts, instanceId)?.id === setup.candidateId) === (arm === "candidate"));
-  expect(mine.length).toBeGreaterThan(0);
-  expect(count).toBeGreaterThanOrEqual(mine.length);
-  const version = arm === "candidate" ? "1.1.0" : "1.0.0";
-  const events: AgentEvent[] = [];
-  const now = Date.now();
-  for (let i = 0; i < count; i++) {
-    const taskId = `${version}-${randomUUID()}`;
-    const instanceId = mine[i % mine.length] ?? "";
-    const failed = i < Math.round(count * failRate);
-    const at = (offset: number) => new Date(now + offset).toISOString();
-    const base = { taskId, instanceId, version };
-    events.push({ id: `${taskId}-s`, type: "task_start", timestamp: at(0), ...base });
-    events.push({ id: `${taskId}-l`, type: "llm_call", timestamp: at(1), model: "gpt-test", costUsd: (options.costUsd ?? 0.002) * (0.8 + (0.4 * ((i * 7) % 10)) / 10), latencyMs: Math.round((options.latencyMs ?? 600) * (0.7 + (0.6 * ((i * 13) % 10)) / 10)), status: failed ? "error" : "ok", ...base });
-    events.push({ id: `${taskId}-e`, type: "task_end", timestamp: at(2), status: failed ? "failed" : "ok", ...base });
-  }
-  for (let from = 0; from < events.length; from += 500) {
-    const chunk = events.slice(from, from + 500);
-    forgetFacts(org.id);
-    const facts = await orgFacts(org.id);
-    const result = await storeEvents({ orgId: org.id, agent: facts.agents.get(setup.agentId) ?? null, facts, valid: chunk.map((event, index) => ({ index, event })) });
-    expect(result.accepted).toBe(chunk.length);
-  }
-}
+import { agentWithVersions, ledger, startRollout, stages, traffic, ERROR_GUARD } from "./rollout-fixtures";
 
 /** This rollout's outcome of one evaluation pass (other tests' rollouts in the org are passed by). */
 async function evaluate(org: TestOrg, rolloutId: string) {
   return (await evaluateRollouts(new Date(), { orgId: org.id })).filter((outcome) => outcome.rolloutId === rolloutId);
-}
-
-const ERROR_GUARD: GuardConfig[] = [{ metric: "error_rate", thresholdPercent: 20, enabled: true }];
-const stages = (...list: [number, number][]): Stage[] => list.map(([percent, minSamples]) => ({ percent, minDwellMinutes: 0, minSamples }));
-
-async function start(org: TestOrg, setup: Setup, settings: { stages: Stage[]; guards?: GuardConfig[]; onBreach?: "pause" | "rollback"; autoAdvance?: boolean; requireApproval?: boolean; as?: string }) {
-  const caller = callerFor(settings.as ?? org.users.team_lead.userId);
-  return caller.rollouts.start({
-    orgId: org.id,
-    agentId: setup.agentId,
-    candidateId: setup.candidateId,
-    stages: settings.stages,
-    guards: settings.guards ?? ERROR_GUARD,
-    onBreach: settings.onBreach ?? "rollback",
-    autoAdvance: settings.autoAdvance ?? true,
-    requireApproval: settings.requireApproval ?? false,
-    reason: "canary of 1.1.0",
-  });
-}
-
-async function ledger(org: TestOrg, agentId: string) {
-  return testDb().releaseEvent.findMany({ where: { orgId: org.id, agentId }, orderBy: { seq: "asc" } });
 }
 
 describe("rollouts", () => {
@@ -108,7 +25,7 @@ describe("rollouts", () => {
 
   test("a worse candidate is rolled back by its guard alone: audited, alerted, directives bumped", async () => {
     const setup = await agentWithVersions(org, "bad-candidate");
-    const { id } = await start(org, setup, { stages: stages([50, 40], [100, 0]) });
+    const { id } = await startRollout(org, setup, { stages: stages([50, 40], [100, 0]) });
     const revision = async () => (await testDb().directiveRevision.findUnique({ where: { orgId: org.id } }))?.revision ?? 0;
 
     await traffic(org, setup, "stable", 200, 0.03);
@@ -130,6 +47,10 @@ describe("rollouts", () => {
     const alert = await testDb().alert.findFirst({ where: { orgId: org.id, kind: "rollout", agentId: setup.agentId } });
     expect(alert).toMatchObject({ severity: "critical", title: "Rollout of 1.1.0 rolled back: error rate breached" });
     expect((await ledger(org, setup.agentId)).map((event) => event.kind)).toEqual(["rollout_started", "rolled_back"]);
+    // A rollback is an incident to follow up, opened with it and audited.
+    const incident = await testDb().incident.findFirst({ where: { orgId: org.id, source: "rollback", sourceRef: id } });
+    expect(incident).toMatchObject({ agentId: setup.agentId, severity: "high", status: "open", openedBy: "system (rollout guards)", title: "Rollout of 1.1.0 rolled back: error rate breached" });
+    expect(await testDb().auditEntry.count({ where: { orgId: org.id, action: "incident.opened", targetId: incident?.id } })).toBe(1);
     // Every instance is back on the stable version.
     const facts = (await loadVersionFacts(getPool(), org.id)).get(setup.agentId);
     expect(facts?.rollout).toBeNull();
@@ -139,7 +60,7 @@ describe("rollouts", () => {
   test("a good candidate advances stage by stage with fresh evidence in each, and becomes stable at 100 %", async () => {
     const setup = await agentWithVersions(org, "good-candidate");
     const guards: GuardConfig[] = [...ERROR_GUARD, { metric: "cost_per_task", thresholdPercent: 25, enabled: true }, { metric: "latency_p95", thresholdPercent: 25, enabled: true }];
-    const { id } = await start(org, setup, { stages: stages([20, 40], [60, 40], [100, 0]), guards, onBreach: "pause" });
+    const { id } = await startRollout(org, setup, { stages: stages([20, 40], [60, 40], [100, 0]), guards, onBreach: "pause" });
     await traffic(org, setup, "stable", 300, 0.03);
     await traffic(org, setup, "candidate", 60, 0.03);
     expect(await evaluate(org, id)).toEqual([expect.objectContaining({ rolloutId: id, decision: "advance", action: "advanced" })]);
@@ -172,7 +93,7 @@ describe("rollouts", () => {
 
   test("a person promotes when asked to, and going to 100 % takes a second person's approval", async () => {
     const setup = await agentWithVersions(org, "manual-promotion");
-    const { id } = await start(org, setup, { stages: stages([30, 30], [100, 0]), autoAdvance: false, requireApproval: true });
+    const { id } = await startRollout(org, setup, { stages: stages([30, 30], [100, 0]), autoAdvance: false, requireApproval: true });
     await traffic(org, setup, "stable", 200, 0.02);
     await traffic(org, setup, "candidate", 50, 0.02);
     await evaluate(org, id);
@@ -195,7 +116,7 @@ describe("rollouts", () => {
 
   test("a breach with 'pause' holds the candidate where it is until a person resumes or rolls back", async () => {
     const setup = await agentWithVersions(org, "pause-on-breach");
-    const { id } = await start(org, setup, { stages: stages([50, 40], [100, 0]), onBreach: "pause" });
+    const { id } = await startRollout(org, setup, { stages: stages([50, 40], [100, 0]), onBreach: "pause" });
     await traffic(org, setup, "stable", 200, 0.03);
     await traffic(org, setup, "candidate", 80, 0.55);
     expect(await evaluate(org, id)).toEqual([expect.objectContaining({ action: "paused" })]);
@@ -206,11 +127,13 @@ describe("rollouts", () => {
     expect(await evaluate(org, id)).toEqual([]); // paused: not evaluated into action
     await callerFor(org.users.owner.userId).rollouts.rollback({ orgId: org.id, rolloutId: id, reason: "confirmed: 1.1.0 fails on printers" });
     expect((await testDb().rollout.findUniqueOrThrow({ where: { id } })).status).toBe("rolled_back");
+    const incident = await testDb().incident.findFirst({ where: { orgId: org.id, source: "rollback", sourceRef: id } });
+    expect(incident).toMatchObject({ severity: "medium", description: "confirmed: 1.1.0 fails on printers", title: "Rollout of 1.1.0 rolled back" });
   });
 
   test("two evaluators at once act on a rollout once", async () => {
     const setup = await agentWithVersions(org, "two-evaluators");
-    const { id } = await start(org, setup, { stages: stages([50, 40], [100, 0]) });
+    const { id } = await startRollout(org, setup, { stages: stages([50, 40], [100, 0]) });
     await traffic(org, setup, "stable", 200, 0.03);
     await traffic(org, setup, "candidate", 80, 0.6);
     const [first, second] = await Promise.all([evaluateRollouts(new Date(), { orgId: org.id }), evaluateRollouts(new Date(), { orgId: org.id })]);
@@ -234,9 +157,9 @@ describe("rollouts", () => {
 
     test("a second running rollout for the same agent", async () => {
       const setup = await agentWithVersions(org, "second-rollout");
-      await start(org, setup, { stages: stages([10, 10], [100, 0]) });
+      await startRollout(org, setup, { stages: stages([10, 10], [100, 0]) });
       const third = await testDb().agentVersion.create({ data: { orgId: org.id, agentId: setup.agentId, label: "1.2.0", systemPrompt: "Other.", status: "released", createdBy: "setup" } });
-      const error = await unchanged(() => start(org, { ...setup, candidateId: third.id }, { stages: stages([10, 10], [100, 0]) }));
+      const error = await unchanged(() => startRollout(org, { ...setup, candidateId: third.id }, { stages: stages([10, 10], [100, 0]) }));
       expect(error?.message).toBe("A rollout to 1.1.0 is already running for this agent: finish it, roll it back, or wait before starting another.");
       expect(error?.code).toBe("CONFLICT");
     });
@@ -244,17 +167,17 @@ describe("rollouts", () => {
     test("a candidate identical to stable, and a retired candidate", async () => {
       const setup = await agentWithVersions(org, "identical-candidate");
       const twin = await testDb().agentVersion.create({ data: { orgId: org.id, agentId: setup.agentId, label: "1.0.1", model: "gpt-test", systemPrompt: "Route tickets.", status: "released", createdBy: "setup" } });
-      const identical = await unchanged(() => start(org, { ...setup, candidateId: twin.id }, { stages: stages([10, 10], [100, 0]) }));
+      const identical = await unchanged(() => startRollout(org, { ...setup, candidateId: twin.id }, { stages: stages([10, 10], [100, 0]) }));
       expect(identical?.message).toMatch(/identical to the stable version 1\.0\.0/);
       const old = await testDb().agentVersion.create({ data: { orgId: org.id, agentId: setup.agentId, label: "0.9.0", systemPrompt: "Old.", status: "released", createdBy: "setup" } });
       await testDb().agentVersion.update({ where: { id: old.id }, data: { status: "retired" } });
-      const retired = await unchanged(() => start(org, { ...setup, candidateId: old.id }, { stages: stages([10, 10], [100, 0]) }));
+      const retired = await unchanged(() => startRollout(org, { ...setup, candidateId: old.id }, { stages: stages([10, 10], [100, 0]) }));
       expect(retired?.message).toBe("Version 0.9.0 is retired and cannot be rolled out.");
     });
 
     test("a stage past 100 %", async () => {
       const setup = await agentWithVersions(org, "past-hundred");
-      const error = await unchanged(() => start(org, setup, { stages: [{ percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 150, minDwellMinutes: 0, minSamples: 0 }] }));
+      const error = await unchanged(() => startRollout(org, setup, { stages: [{ percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 150, minDwellMinutes: 0, minSamples: 0 }] }));
       expect(error?.code).toBe("BAD_REQUEST");
       expect(error?.message).toMatch(/at most 100 %/);
     });

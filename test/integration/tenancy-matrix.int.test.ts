@@ -31,6 +31,11 @@ interface World {
   switchId: string;
   invitationId: string;
   incidentId: string;
+  /** The agent's stable, released candidate and draft versions, and its running rollout. */
+  stableVersionId: string;
+  candidateVersionId: string;
+  draftVersionId: string;
+  rolloutId: string;
   membershipId: string;
   modelName: string;
   taskType: string;
@@ -80,6 +85,28 @@ async function seedWorld(org: TestOrg, teamId: string, label: string): Promise<W
   const incident = await db.incident.create({
     data: { orgId: org.id, agentId: agent.id, teamId, title: `incident-${tag}`, source: "person", severity: "medium", awareAt: new Date(), openedBy: "fixture" },
   });
+  const version = (label: string, status: "draft" | "released", stable = false) =>
+    db.agentVersion.create({ data: { orgId: org.id, agentId: agent.id, label, systemPrompt: `prompt-${tag}`, status, stableFor: stable ? agent.id : null, createdBy: "fixture" } });
+  const stableVersion = await version(`${tag}-stable`, "released", true);
+  const candidateVersion = await version(`${tag}-candidate`, "released");
+  const draftVersion = await version(`${tag}-draft`, "draft");
+  const rollout = await db.rollout.create({
+    data: {
+      orgId: org.id,
+      agentId: agent.id,
+      teamId,
+      fromVersionId: stableVersion.id,
+      toVersionId: candidateVersion.id,
+      salt: `salt-${tag}`,
+      activeFor: agent.id,
+      stages: [
+        { percent: 10, minDwellMinutes: 60, minSamples: 50 },
+        { percent: 100, minDwellMinutes: 0, minSamples: 0 },
+      ],
+      guards: [{ metric: "error_rate", thresholdPercent: 20, enabled: true }],
+      createdBy: "fixture",
+    },
+  });
   await db.model.create({ data: { orgId: org.id, provider: "openai", name: `model-${vocabulary}`, inputMicrosPerMTok: 1_000_000n, outputMicrosPerMTok: 2_000_000n, qualityTier: 3 } });
   await db.routingRule.create({ data: { orgId: org.id, taskType: `task-${vocabulary}`, minQuality: 1 } });
   return {
@@ -97,12 +124,16 @@ async function seedWorld(org: TestOrg, teamId: string, label: string): Promise<W
     switchId: killSwitch.id,
     invitationId: invitation.id,
     incidentId: incident.id,
+    stableVersionId: stableVersion.id,
+    candidateVersionId: candidateVersion.id,
+    draftVersionId: draftVersion.id,
+    rolloutId: rollout.id,
     membershipId: org.users.viewer.membershipId,
     modelName: `model-${vocabulary}`,
     taskType: `task-${vocabulary}`,
     // Every name this world's things carry holds one of the tags; ids are unique anyway.
-    markers: [tag, orgTag, agent.id, key.id, budget.id, policy.id, approval.id, alert.id, webhook.id, killSwitch.id, invitation.id, incident.id],
-    teamMarkers: [tag, agent.id, key.id, budget.id, approval.id, alert.id, killSwitch.id, incident.id],
+    markers: [tag, orgTag, agent.id, key.id, budget.id, policy.id, approval.id, alert.id, webhook.id, killSwitch.id, invitation.id, incident.id, stableVersion.id, candidateVersion.id, draftVersion.id, rollout.id],
+    teamMarkers: [tag, agent.id, key.id, budget.id, approval.id, alert.id, killSwitch.id, incident.id, stableVersion.id, candidateVersion.id, draftVersion.id, rollout.id],
   };
 }
 
@@ -211,6 +242,37 @@ const CASES: Record<string, Case> = {
   "incidents.close": (c, orgId, w) => c.incidents.close({ orgId, incidentId: w.incidentId, note: "tenancy test" }),
   "anomalies.list": (c, orgId) => c.anomalies.list({ orgId }),
   "anomalies.metrics": (c, orgId, w) => c.anomalies.metrics({ orgId, agentId: w.agentId, window: "24h" }),
+  "versions.list": (c, orgId, w) => c.versions.list({ orgId, agentId: w.agentId }),
+  "versions.timeline": (c, orgId, w) => c.versions.timeline({ orgId, agentId: w.agentId }),
+  "versions.compare": (c, orgId, w) => c.versions.compare({ orgId, agentId: w.agentId, aId: w.stableVersionId, bId: w.candidateVersionId, days: 7 }),
+  "versions.create": (c, orgId, w) => c.versions.create({ orgId, agentId: w.agentId, label: fresh("v"), model: null, systemPrompt: "", tools: [], config: {}, notes: "" }),
+  "versions.update": (c, orgId, w) => c.versions.update({ orgId, versionId: w.draftVersionId, fields: { label: fresh("hijacked"), model: null, systemPrompt: "hijacked", tools: [], config: {}, notes: "" } }),
+  "versions.release": (c, orgId, w) => c.versions.release({ orgId, versionId: w.draftVersionId, reason: "tenancy test" }),
+  "versions.deprecate": (c, orgId, w) => c.versions.deprecate({ orgId, versionId: w.candidateVersionId, reason: "tenancy test" }),
+  "versions.retire": (c, orgId, w) => c.versions.retire({ orgId, versionId: w.candidateVersionId, reason: "tenancy test" }),
+  "versions.makeStable": (c, orgId, w) => c.versions.makeStable({ orgId, versionId: w.candidateVersionId, reason: "tenancy test" }),
+  "rollouts.list": (c, orgId, w) => c.rollouts.list({ orgId, agentId: w.agentId }),
+  "rollouts.start": (c, orgId, w) =>
+    c.rollouts.start({
+      orgId,
+      agentId: w.agentId,
+      candidateId: w.candidateVersionId,
+      stages: [
+        { percent: 50, minDwellMinutes: 0, minSamples: 0 },
+        { percent: 100, minDwellMinutes: 0, minSamples: 0 },
+      ],
+      guards: [],
+      onBreach: "rollback",
+      autoAdvance: true,
+      requireApproval: false,
+      reason: "tenancy test",
+    }),
+  "rollouts.promote": (c, orgId, w) => c.rollouts.promote({ orgId, rolloutId: w.rolloutId, reason: "tenancy test" }),
+  "rollouts.hold": (c, orgId, w) => c.rollouts.hold({ orgId, rolloutId: w.rolloutId, reason: "tenancy test" }),
+  "rollouts.resume": (c, orgId, w) => c.rollouts.resume({ orgId, rolloutId: w.rolloutId, reason: "tenancy test" }),
+  "rollouts.rollback": (c, orgId, w) => c.rollouts.rollback({ orgId, rolloutId: w.rolloutId, reason: "tenancy test" }),
+  "rollouts.approve": (c, orgId, w) => c.rollouts.approve({ orgId, rolloutId: w.rolloutId, reason: "tenancy test" }),
+  "rollouts.skipGuard": (c, orgId, w) => c.rollouts.skipGuard({ orgId, rolloutId: w.rolloutId, metric: "error_rate", reason: "tenancy test" }),
   // The caller's own account: it takes no org and no id; it must not reach anyone else's.
   "account.changePassword": (c) => c.account.changePassword({ currentPassword: "not-the-password", newPassword: "a new password long enough" }),
 };
@@ -260,6 +322,10 @@ async function fingerprint(orgId: string): Promise<string> {
     db.invitation.findMany({ ...where, orderBy: { id: "asc" } }),
     db.model.findMany({ ...where, orderBy: { name: "asc" } }),
     db.routingRule.findMany({ ...where, orderBy: { taskType: "asc" } }),
+    db.agentVersion.findMany({ ...where, orderBy: { id: "asc" } }),
+    db.rollout.findMany({ ...where, orderBy: { id: "asc" } }),
+    db.releaseEvent.count(where),
+    db.incident.findMany({ ...where, orderBy: { id: "asc" } }),
     db.auditEntry.count(where),
     db.user.findMany({ where: { memberships: { some: { orgId } } }, select: { id: true, email: true, name: true, passwordHash: true, sessionsValidFrom: true }, orderBy: { id: "asc" } }),
   ]);

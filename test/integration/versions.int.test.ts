@@ -1,16 +1,12 @@
 // Agent versions through the console's API against a real database: drafts, releases (the first
 // becomes stable), immutability (the router refuses, and so does the database), deprecation,
 // retirement, reverting from the ledger, and the facts the decision path loads.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { loadVersionFacts } from "../../server/data/versions";
 import { getPool } from "../../server/db/pool";
 import { versionForUnit } from "../../server/domain/rollout/assign";
 import { versionVerdict } from "../../server/domain/rollout/verdict";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
-
-afterAll(async () => {
-  await getPool().end();
-});
 
 const fields = (label: string, prompt: string) => ({ label, model: "gpt-5-nano", systemPrompt: prompt, tools: ["ticket_read", "ticket_assign"], config: { temperature: 0 }, notes: "" });
 

@@ -24,6 +24,8 @@ export interface Directives {
   killSwitchId?: string;
   budget: BudgetDirective | null;
   version?: { id: string; label: string };
+  /** The instance runs a deprecated version: it may go on, and should move to `version`. */
+  warning?: { code: "version_deprecated"; message: string };
   /** The org's directives revision: the instance sends it back in heartbeats once applied. */
   revision: number;
 }
@@ -45,12 +47,26 @@ export function budgetDirective(states: readonly BudgetState[], now: Date): { ha
   };
 }
 
-export function directivesOf(facts: Pick<OrgFacts, "switches" | "revision">, agent: AgentProfile, budgetStates: readonly BudgetState[], now: Date): Directives {
+/**
+ * The agent's directives. `instance` says what lifecycle told this instance (versionVerdict): the
+ * version to run, a deprecation warning, or that its version is retired with nothing to move to.
+ */
+export function directivesOf(
+  facts: Pick<OrgFacts, "switches" | "revision">,
+  agent: AgentProfile,
+  budgetStates: readonly BudgetState[],
+  now: Date,
+  instance: { version: { id: string; label: string } | null; warning?: Directives["warning"] | null; retiredWithNowhereToGo?: boolean } = { version: null },
+): Directives {
   const { halt: budgetHalt, budget } = budgetDirective(budgetStates, now);
+  const lifecycle = {
+    ...(instance.version ? { version: { id: instance.version.id, label: instance.version.label } } : {}),
+    ...(instance.warning ? { warning: instance.warning } : {}),
+  };
   const revision = facts.revision;
-  if (agent.status === "archived") return { halt: true, reason: "retired", budget, revision };
+  if (agent.status === "archived" || instance.retiredWithNowhereToGo) return { halt: true, reason: "retired", budget, ...lifecycle, revision };
   const stopping = switchFor(facts.switches, { agentId: agent.id, teamId: agent.teamId, tags: agent.tags });
-  if (stopping) return { halt: true, reason: stopping.reasonCode === "loop_detected" ? "loop_detected" : "kill_switch", killSwitchId: stopping.id, budget, revision };
-  if (budgetHalt) return { halt: true, reason: "budget_exhausted", budget, revision };
-  return { halt: false, budget, revision };
+  if (stopping) return { halt: true, reason: stopping.reasonCode === "loop_detected" ? "loop_detected" : "kill_switch", killSwitchId: stopping.id, budget, ...lifecycle, revision };
+  if (budgetHalt) return { halt: true, reason: "budget_exhausted", budget, ...lifecycle, revision };
+  return { halt: false, budget, ...lifecycle, revision };
 }

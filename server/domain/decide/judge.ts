@@ -1,5 +1,6 @@
 // What the org's facts say about a decision request, before any live counter is read: whether the
-// agent is stopped, what its policies and compliance rules say, which model routing picks, which
+// agent is stopped (a kill switch, archived, or a retired version), which version the instance
+// must run, what its policies and compliance rules say, which model routing picks, which
 // budgets apply, which tool call loop detection will count, which approval is named. Pure and
 // deterministic (Cedar is evaluated through the facts' compiled policy set).
 import { applicableBudgets } from "../budget/arithmetic";
@@ -11,6 +12,8 @@ import { callHash, loopSettings } from "../loops/detect";
 import { toCedarRequest, type AgentFacts } from "../policy/request";
 import { redactJson } from "../redaction/redact";
 import { pgSafeJson } from "../telemetry/pg-json";
+import { resolveReportedVersion } from "../rollout/assign";
+import { versionVerdict } from "../rollout/verdict";
 import { checkModel, routeTask, type RoutableModel, type RouteResult } from "../routing/route";
 import type { AgentProfile, BudgetHold, DecisionRequest, Judgement, ModelChoice, OrgFacts, Reason, RoutingJudgement } from "./types";
 
@@ -85,7 +88,10 @@ export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionReq
     routing = routed;
   }
   const estimatedMicros = request.estimatedCostUsd === undefined ? null : usdToMicros(request.estimatedCostUsd);
-  const stop = stopReason(facts, agent);
+  // Lifecycle: the instance's version (by its instance id, or task id), and whether the one it runs is retired.
+  const versionFacts = facts.versions.get(agent.id);
+  const lifecycle = versionVerdict(versionFacts, request.instanceId ?? request.taskId ?? null, request.version);
+  const stop = stopReason(facts, agent) ?? (lifecycle.refuse ? { code: lifecycle.refuse.code, message: lifecycle.refuse.message } : null);
   const dataClasses = request.dataClasses ?? [];
   // A `data` action names the data class it touches: rules about that class apply to it too.
   const touched = request.action.type === "data" && !dataClasses.includes(request.action.name) ? [...dataClasses, request.action.name] : dataClasses;
@@ -121,6 +127,9 @@ export function judge(facts: OrgFacts, agent: AgentProfile, request: DecisionReq
       estimatedMicros,
       toolCall: request.action.type === "tool" ? { hash: callHash(request.action.name, request.action.arguments ?? {}), tool: request.action.name, settings: loopSettings(agent) } : null,
       approval: request.approvalId ? { id: request.approvalId, action: { type: request.action.type, name: request.action.name, arguments: redactedArguments } } : null,
+      version: lifecycle.version ? { id: lifecycle.version.id, label: lifecycle.version.label } : null,
+      versionWarning: lifecycle.warning ?? null,
+      recordedVersionId: resolveReportedVersion(versionFacts, request.version)?.id ?? lifecycle.version?.id ?? null,
     },
   };
 }

@@ -11,6 +11,7 @@ import type { CedarRequest } from "../policy/request";
 import type { ActionType } from "../policy/vocabulary";
 import type { RedactionDetector } from "../redaction/redact";
 import type { RoutableModel, RoutingRuleSpec } from "../routing/route";
+import type { AgentVersionFacts } from "../rollout/assign";
 
 export type Verdict = "allow" | "deny" | "require_approval";
 
@@ -71,6 +72,8 @@ export interface OrgFacts {
   models: readonly RoutableModel[];
   routingRules: ReadonlyMap<string, RoutingRuleSpec>;
   budgets: readonly BudgetDefinition[];
+  /** Per agent with versions: its stable version, running rollout and versions (server/domain/rollout). */
+  versions: ReadonlyMap<string, AgentVersionFacts>;
 }
 
 /** A validated decide request (server/agent-api/schemas.ts). */
@@ -82,6 +85,8 @@ export interface DecisionRequest {
   instanceId?: string;
   taskId?: string;
   approvalId?: string;
+  /** The agent version the instance runs (its label or id). */
+  version?: string;
 }
 
 /** A budget the decision would hold against, in the period the decision falls in. */
@@ -122,6 +127,11 @@ export interface Judgement {
   toolCall: { hash: string; tool: string; settings: LoopSettings } | null;
   /** The approval the request names, with the action it must match (arguments redacted). */
   approval: { id: string; action: RequestedAction } | null;
+  /** What lifecycle says of the instance: the version it must run, and a deprecation warning. */
+  version: { id: string; label: string } | null;
+  versionWarning: { code: "version_deprecated"; message: string } | null;
+  /** The version the decision is recorded against: the one it reports running, else the one it must run. */
+  recordedVersionId: string | null;
 }
 
 /** An approval as the commit reads it under lock. */

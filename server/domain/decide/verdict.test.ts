@@ -24,6 +24,9 @@ function judgement(overrides: Partial<Judgement> = {}): Judgement {
     estimatedMicros: null,
     toolCall: { hash: "search#abc", tool: "search", settings: { threshold: 5, windowSec: 60 } },
     approval: null,
+    version: null,
+    versionWarning: null,
+    recordedVersionId: null,
     ...overrides,
   };
 }
@@ -176,6 +179,9 @@ const judgementArb: fc.Arbitrary<Judgement> = fc.record({
   estimatedMicros: fc.option(fc.bigInt({ min: 0n, max: 20_000_000n }), { nil: null }),
   toolCall: fc.option(fc.record({ hash: fc.constantFrom("h1", "h2"), tool: fc.constant("t"), settings: fc.constant({ threshold: 3, windowSec: 60 }) }), { nil: null }),
   approval: fc.option(fc.constant({ id: "ap-1", action: { type: "tool", name: "issue_refund", arguments: { amount: 500 } } }), { nil: null }),
+  version: fc.constant(null),
+  versionWarning: fc.constant(null),
+  recordedVersionId: fc.constant(null),
 });
 const countersArb: fc.Arbitrary<Counters> = fc.record({
   budgets: fc.constantFrom(

@@ -163,8 +163,8 @@ export class AppProcess {
     }
 
     this.runStart = { out: this.out.length, err: this.err.length };
-    // As `npm start` runs it (--no-turbo-inlining: see README, "Running in production").
-    const child: ChildProcess = spawn(NODE, ["--no-turbo-inlining", ...(this.options.nodeArgs ?? []), "--import", "tsx", "scripts/start.ts"], {
+    // As `npm start` runs it.
+    const child: ChildProcess = spawn(NODE, [...(this.options.nodeArgs ?? []), "--import", "tsx", "scripts/start.ts"], {
       cwd: REPO_ROOT,
       env: env as NodeJS.ProcessEnv,
       stdio: this.options.onMessage ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],

@@ -6,10 +6,10 @@
 // killed in the middle of a burst of decisions leaves nothing half-written.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
-import { generateApiKey } from "../../server/domain/keys/api-key";
-import { startApps, type AppProcess } from "./harness/app-process";
-import { createConsoleUser, signIn, trpcQuery } from "./harness/console-session";
-import { createTestOrg, databaseUrl, testDb, type TestOrg } from "./helpers";
+import { generateApiKey } from "../../../server/domain/keys/api-key";
+import { startApps, type AppProcess } from "../harness/app-process";
+import { createConsoleUser, signIn, trpcQuery } from "../harness/console-session";
+import { createTestOrg, databaseUrl, testDb, type TestOrg } from "../helpers";
 
 interface Agent {
   id: string;

@@ -4,10 +4,10 @@
 // rollups equal the events. Once on the run's database (DATABASE_URL), once on the app's own
 // embedded PostgreSQL, which the killed app leaves orphaned and the restarted app must take over.
 import { describe, expect, test } from "vitest";
-import { createDb } from "../../server/db";
-import { startApp, type AppProcess } from "./harness/app-process";
-import { createStreamAgent, expectExactlyOnce, streamWithFault } from "./harness/event-stream";
-import { createTestOrg, databaseUrl, testDb } from "./helpers";
+import { createDb } from "../../../server/db";
+import { startApp, type AppProcess } from "../harness/app-process";
+import { createStreamAgent, expectExactlyOnce, streamWithFault } from "../harness/event-stream";
+import { createTestOrg, databaseUrl, testDb } from "../helpers";
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 // The app needs seconds to start again: the client is given the retries to outlast that.

@@ -6,10 +6,10 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { startEmbeddedPostgres } from "../../server/db/embedded";
-import { startApp, startApps } from "./harness/app-process";
-import { createStreamAgent } from "./harness/event-stream";
-import { createTestOrg, databaseUrl, testDb } from "./helpers";
+import { startEmbeddedPostgres } from "../../../server/db/embedded";
+import { startApp, startApps } from "../harness/app-process";
+import { createStreamAgent } from "../harness/event-stream";
+import { createTestOrg, databaseUrl, testDb } from "../helpers";
 
 describe("app processes", () => {
   test("two apps start together on one DATABASE_URL and serve the same data", { timeout: 180_000 }, async () => {
