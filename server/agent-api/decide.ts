@@ -6,7 +6,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { commitDecision } from "../data/decisions";
-import { forgetFacts } from "../data/facts";
 import { directivesOf } from "../domain/decide/directives";
 import { judge } from "../domain/decide/judge";
 import type { AgentProfile, OrgFacts } from "../domain/decide/types";
@@ -36,9 +35,7 @@ export async function decide(
     versionId: judged.judgement.recordedVersionId,
   });
   const { outcome, loopSwitch } = committed;
-  // A switch engaged by this very decision is not in the facts yet: this process's next request
-  // must see it without waiting for its notification.
-  if (loopSwitch) forgetFacts(principal.orgId);
+  // A switch engaged by this very decision is not in these facts: its directives must say so.
   const seen = loopSwitch && !facts.switches.some((sw) => sw.id === loopSwitch.id) ? { ...facts, switches: [...facts.switches, loopSwitch] } : facts;
   const { version, versionWarning } = judged.judgement;
   const retiredWithNowhereToGo = outcome.reasons[0]?.code === "retired" && agent.status !== "archived" && version === null;

@@ -21,6 +21,7 @@
 // decision cannot sink the others; deadlocks and serialisation failures are retried whole.
 import "server-only";
 import type pg from "pg";
+import { announceCommitted } from "../db/notify";
 import { getPool, isRetryableConflict } from "../db/pool";
 import type { BudgetState } from "../domain/budget/arithmetic";
 import type { ActiveSwitch } from "../domain/killswitch/match";
@@ -346,6 +347,8 @@ async function write(client: pg.PoolClient, orgId: string, decisions: readonly D
   const auditRecords = audited.length > 0 ? chainAuditEntries(orgId, await lockAuditHead(client, orgId), audited) : [];
 
   await client.query(`${call(client, "agentry_decide_write", writeBatch(orgId, decisions, outcomes, approvalIds, auditRecords, jobs))}; COMMIT`);
+  // A switch this batch engaged stops the agent's next request in this process too, before its notification arrives.
+  if (loopSwitches.size > 0) announceCommitted({ orgId, kind: "killswitch" });
 
   return decisions.map((decision, index) => {
     const outcome = outcomes[index] as Outcome;

