@@ -7,7 +7,7 @@
 // has exactly one row and one reservation.
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { cpuPer, cpuSnapshot, describeMachine, latencySummary, loadClient, sleep, startApp, type DemoFile, type RunningApp } from "./lib";
+import { cpuPer, cpuSnapshot, DECIDE_CALLERS, decideOnce, describeMachine, latencySummary, loadClient, sleep, startApp, type DecideTally, type DemoFile, type RunningApp } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -19,18 +19,6 @@ const { values: args } = parseArgs({
   },
 });
 const seconds = Number(args.seconds);
-
-/** Agents and a tool each is registered with (allowed by the seed's "registered tools" policy). */
-const CALLERS: [agent: string, tool: string][] = [
-  ["ticket-router", "ticket_assign"],
-  ["content-writer", "web_search"],
-  ["reconciliation-agent", "ledger_query"],
-  ["financial-analyst", "erp_query"],
-  ["seo-optimizer", "crawl_site"],
-  ["kb-summarizer", "kb_search"],
-  ["access-reviewer", "idp_list_groups"],
-  ["invoice-extractor", "ocr_document"],
-];
 
 async function addPolicies(demo: DemoFile, count: number): Promise<number> {
   const client = new pg.Client({ connectionString: demo.databaseUrl });
@@ -56,33 +44,10 @@ async function addPolicies(demo: DemoFile, count: number): Promise<number> {
   return total;
 }
 
-interface Phase {
+interface Phase extends DecideTally {
   name: string;
-  /** Latencies of allowed answers: the answers this benchmark measures. */
-  allowed: number[];
-  others: Record<string, number>;
-  failures: number;
   elapsedS: number;
   cpu: string;
-}
-
-let sequence = 0;
-
-type Client = ReturnType<typeof loadClient>;
-
-async function decideOnce(client: Client, key: string, tool: string, phase: Phase): Promise<void> {
-  // Real agents call a tool with different arguments each time; the same call over and over is
-  // what loop detection (rightly) stops.
-  const body = JSON.stringify({ action: { type: "tool", name: tool, arguments: { query: `status of order ${++sequence}` } }, estimatedCostUsd: "0.0005" });
-  try {
-    const answer = await client.post("/api/v1/decide", key, body);
-    const decision = answer.status === 200 ? (JSON.parse(answer.body) as { decision?: string }).decision : undefined;
-    if (decision === "allow") phase.allowed.push(answer.ms);
-    else if (decision) phase.others[decision] = (phase.others[decision] ?? 0) + 1;
-    else phase.failures += 1;
-  } catch {
-    phase.failures += 1;
-  }
 }
 
 function newPhase(name: string): Phase {
@@ -100,7 +65,7 @@ async function openLoop(app: RunningApp, rate: number): Promise<Phase> {
   for (let i = 0; i < total; i += 1) {
     const wait = started + i * interval - performance.now();
     if (wait > 1) await sleep(wait);
-    const [agent, tool] = CALLERS[i % CALLERS.length] ?? CALLERS[0] ?? ["", ""];
+    const [agent, tool] = DECIDE_CALLERS[i % DECIDE_CALLERS.length] ?? DECIDE_CALLERS[0] ?? ["", ""];
     inFlight.push(decideOnce(client, app.demo.agentKeys[agent] ?? "", tool, phase));
   }
   await Promise.all(inFlight);
@@ -118,7 +83,7 @@ async function closedLoop(app: RunningApp, connections: number, durationS = seco
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async (_, index) => {
-      const [agent, tool] = CALLERS[index % CALLERS.length] ?? CALLERS[0] ?? ["", ""];
+      const [agent, tool] = DECIDE_CALLERS[index % DECIDE_CALLERS.length] ?? DECIDE_CALLERS[0] ?? ["", ""];
       while (performance.now() < deadline) await decideOnce(client, app.demo.agentKeys[agent] ?? "", tool, phase);
     }),
   );

@@ -172,3 +172,75 @@ export function cpuPer(before: ReturnType<typeof cpuSnapshot>, after: ReturnType
   const per = (ms: number) => ((ms / Math.max(1, units)) * 1000).toFixed(0);
   return `CPU per ${unit}: app ${per(after.app - before.app)} µs, PostgreSQL ${per(after.postgres - before.postgres)} µs, load generator ${per(after.load - before.load)} µs`;
 }
+
+// --- decisions as load -------------------------------------------------------------------------
+
+/** Demo agents and a tool each is registered with (allowed by the seed's "registered tools" policy). */
+export const DECIDE_CALLERS: [agent: string, tool: string][] = [
+  ["ticket-router", "ticket_assign"],
+  ["content-writer", "web_search"],
+  ["reconciliation-agent", "ledger_query"],
+  ["financial-analyst", "erp_query"],
+  ["seo-optimizer", "crawl_site"],
+  ["kb-summarizer", "kb_search"],
+  ["access-reviewer", "idp_list_groups"],
+  ["invoice-extractor", "ocr_document"],
+];
+
+let decideSequence = 0;
+
+/**
+ * A tool decision reserving $0.0005. Real agents call a tool with different arguments each time;
+ * the same call over and over is what loop detection (rightly) stops.
+ */
+export function decideBody(tool: string): string {
+  return JSON.stringify({ action: { type: "tool", name: tool, arguments: { query: `status of order ${++decideSequence}` } }, estimatedCostUsd: "0.0005" });
+}
+
+export interface DecideTally {
+  /** Latencies of allowed answers: the answers measured. */
+  allowed: number[];
+  others: Record<string, number>;
+  failures: number;
+}
+
+export async function decideOnce(client: ReturnType<typeof loadClient>, key: string, tool: string, tally: DecideTally): Promise<void> {
+  try {
+    const answer = await client.post("/api/v1/decide", key, decideBody(tool));
+    const decision = answer.status === 200 ? (JSON.parse(answer.body) as { decision?: string }).decision : undefined;
+    if (decision === "allow") tally.allowed.push(answer.ms);
+    else if (decision) tally.others[decision] = (tally.others[decision] ?? 0) + 1;
+    else tally.failures += 1;
+  } catch {
+    tally.failures += 1;
+  }
+}
+
+/** Decisions at `rate` per second (open loop) from the demo agents, until stopped. */
+export function backgroundDecisions(baseUrl: string, demo: DemoFile, rate: number): { stop: () => Promise<DecideTally & { seconds: number }> } {
+  const tally: DecideTally = { allowed: [], others: {}, failures: 0 };
+  const client = loadClient(baseUrl, 256);
+  const interval = 1000 / rate;
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  const started = performance.now();
+  const running = (async () => {
+    for (let i = 0; !stopped; i += 1) {
+      const wait = started + i * interval - performance.now();
+      if (wait > 1) await sleep(wait);
+      const [agent, tool] = DECIDE_CALLERS[i % DECIDE_CALLERS.length] ?? ["", ""];
+      const call = decideOnce(client, demo.agentKeys[agent] ?? "", tool, tally);
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await running;
+      await Promise.all(inFlight);
+      client.close();
+      return { ...tally, seconds: (performance.now() - started) / 1000 };
+    },
+  };
+}
