@@ -346,7 +346,9 @@ async function write(client: pg.PoolClient, orgId: string, decisions: readonly D
   });
   const auditRecords = audited.length > 0 ? chainAuditEntries(orgId, await lockAuditHead(client, orgId), audited) : [];
 
-  await client.query(`${call(client, "agentry_decide_write", writeBatch(orgId, decisions, outcomes, approvalIds, auditRecords, jobs))}; COMMIT`);
+  const { batch, expiryQueued } = writeBatch(orgId, decisions, outcomes, approvalIds, auditRecords, jobs);
+  await client.query(`${call(client, "agentry_decide_write", batch)}; COMMIT`);
+  if (expiryQueued !== null) expiryJobQueued.set(orgId, expiryQueued);
   // A switch this batch engaged stops the agent's next request in this process too, before its notification arrives.
   if (loopSwitches.size > 0) announceCommitted({ orgId, kind: "killswitch" });
 
@@ -363,7 +365,10 @@ async function write(client: pg.PoolClient, orgId: string, decisions: readonly D
   });
 }
 
-/** The batch as agentry_decide_write takes it. */
+/** Per org, the minute whose reservation-expiry job this process last queued (and committed). */
+const expiryJobQueued = new Map<string, number>();
+
+/** The batch as agentry_decide_write takes it, and the expiry minute it queues a job for (if any). */
 function writeBatch(
   orgId: string,
   decisions: readonly DecisionToCommit[],
@@ -399,13 +404,17 @@ function writeBatch(
     if (outcome.recordToolCall && decision.judgement.toolCall) calls.push({ a: decision.agent.id, h: `${DECIDE_SOURCE}:${decision.judgement.toolCall.hash}`, at: decision.at.toISOString() });
     if (outcome.consumeApproval) used.push({ id: outcome.consumeApproval, decision: decision.decisionId });
   });
-  // Held reservations are released when they expire: one job per org and minute, however many it covers.
+  // Held reservations are released when they expire: one job per org and minute, however many it
+  // covers, queued once per minute by this process (queueing it again would only wake every worker).
   const expiryMinute = Math.ceil(latestExpiry / 60_000) * 60_000;
+  const queueExpiry = latestExpiry > 0 && expiryJobQueued.get(orgId) !== expiryMinute;
   const jobs: JobSpec[] = [
     ...extraJobs,
-    ...(latestExpiry > 0 ? [job("budgets:expire-reservations", { orgId }, { runAt: new Date(expiryMinute + 1_000), key: `expire-reservations:${orgId}:${expiryMinute}` })] : []),
+    ...(queueExpiry ? [job("budgets:expire-reservations", { orgId }, { runAt: new Date(expiryMinute + 1_000), key: `expire-reservations:${orgId}:${expiryMinute}` })] : []),
   ];
   return {
+    expiryQueued: queueExpiry ? expiryMinute : null,
+    batch: {
     org: orgId,
     // Updated in key order, like every holder of these rows.
     holds: [...holds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, hold]) => ({ b: hold.b, p: hold.p, amount: hold.amount.toString() })),
@@ -454,6 +463,7 @@ function writeBatch(
       hash: record.hash,
     })),
     jobs: jobs.map((spec) => ({ identifier: spec.name, payload: spec.payload, run_at: spec.runAt?.toISOString() ?? null, max_attempts: spec.maxAttempts ?? null, job_key: spec.key ?? null })),
+    },
   };
 }
 

@@ -3,15 +3,35 @@
 // one pool; stopped (waiting for jobs in flight) before the pool closes.
 import "server-only";
 import { run, type Runner } from "graphile-worker";
-import { getPool } from "../db/pool";
+import type pg from "pg";
+import { getPool, retryingConflicts } from "../db/pool";
 import { quietJobLogger } from "./logger";
-import { addJobs, job } from "./queue";
+import { addJobs, job, JOBS } from "./queue";
 import { CRONTAB, ROLLOUT_EVALUATION_KEY, TASKS } from "./tasks";
 
 const globalForJobs = globalThis as unknown as { agentryJobs?: { runner: Runner; stop: () => Promise<void> } };
 
+/**
+ * The queue keeps one row per job name, added by whichever transaction first uses the name. Two
+ * transactions adding the same new names in different orders deadlock (a worker starting while
+ * another process queues its first jobs did, on a fresh database), so every name is registered
+ * here first, in one order, before this process queues or runs anything. (graphile-worker's own
+ * table, written the way the worker itself writes it.)
+ */
+export async function registerJobNames(pool: pg.Pool = getPool()): Promise<void> {
+  const names = Object.keys(JOBS).sort();
+  await retryingConflicts(() =>
+    pool.query("INSERT INTO graphile_worker._private_tasks (identifier) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", [names]),
+  );
+}
+
 export async function startJobWorker(options: { concurrency?: number } = {}): Promise<void> {
   if (globalForJobs.agentryJobs) return;
+  await registerJobNames();
+  // Controls are re-evaluated every five minutes; a fresh start does not wait for the first turn.
+  await retryingConflicts(() =>
+    addJobs(getPool(), [job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }), job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY })]),
+  );
   const runner = await run({
     pgPool: getPool(),
     taskList: TASKS,
@@ -23,11 +43,6 @@ export async function startJobWorker(options: { concurrency?: number } = {}): Pr
     pollInterval: 1_000,
     logger: quietJobLogger,
   });
-  // Controls are re-evaluated every five minutes; a fresh start does not wait for the first turn.
-  await addJobs(getPool(), [
-    job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }),
-    job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY }),
-  ]);
   globalForJobs.agentryJobs = {
     runner,
     stop: async () => {
