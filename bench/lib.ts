@@ -127,11 +127,15 @@ export function loadClient(baseUrl: string, connections: number) {
 
 const TICKS_PER_SECOND = 100;
 
-function processCpuMs(pid: number): number {
+/** CPU time of a process; with `reapedChildren`, also of its children that ended (their time stays counted). */
+function processCpuMs(pid: number, reapedChildren = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "(comm) ": state is [0]; utime [11], stime [12], cutime [13], cstime [14].
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const own = Number(fields[11]) + Number(fields[12]);
+    const reaped = reapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return ((own + reaped) * 1000) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
@@ -154,7 +158,8 @@ function postgresCpuMs(dataDir: string): number {
   } catch {
     return 0;
   }
-  let total = processCpuMs(postmaster);
+  // Backends come and go (a pool reconnecting, autovacuum workers): the ended ones count through the postmaster.
+  let total = processCpuMs(postmaster, true);
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     if (parentOf(Number(entry)) === postmaster) total += processCpuMs(Number(entry));
