@@ -7,7 +7,7 @@
 // has exactly one row and one reservation.
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { cpuPer, cpuSnapshot, DECIDE_CALLERS, decideOnce, describeMachine, latencySummary, loadClient, sleep, startApp, type DecideTally, type DemoFile, type RunningApp } from "./lib";
+import { benchResult, cpuPer, cpuSnapshot, DECIDE_CALLERS, decideOnce, describeMachine, latencySummary, loadClient, percentile, sleep, startApp, type BenchFigure, type DecideTally, type DemoFile, type RunningApp } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -104,6 +104,37 @@ function report(phase: Phase): string {
   ].join("\n");
 }
 
+/**
+ * The aims: closed loop with 16 connections, at least 1,500 allowed decisions/s with p99 at most
+ * 20 ms; open loop at 1,000 decisions/s, p99 at most 25 ms with every decision answered.
+ */
+const AIM = { closed: { connections: 16, perSecond: 1_500, p99Ms: 20 }, open: { rate: 1_000, p99Ms: 25 } };
+
+function figuresOf(phase: Phase, openLoopRate: number | null, connections: number): BenchFigure[] {
+  const sorted = [...phase.allowed].sort((a, b) => a - b);
+  const perSecond = Math.round(phase.allowed.length / phase.elapsedS);
+  const p99 = percentile(sorted, 99);
+  const others = Object.values(phase.others).reduce((sum, n) => sum + n, 0);
+  const clean = others === 0 && phase.failures === 0;
+  const kept = openLoopRate !== null && perSecond >= 0.98 * openLoopRate && clean;
+  const closedAim = openLoopRate === null && connections === AIM.closed.connections;
+  const openAim = openLoopRate === AIM.open.rate;
+  return [
+    {
+      measure: `${phase.name}: allowed decisions per second`,
+      figure: `${perSecond}/s${openLoopRate !== null && !kept ? ` (of ${openLoopRate}/s: not sustained)` : ""}`,
+      aim: closedAim ? `≥ ${AIM.closed.perSecond.toLocaleString("en-US")}/s` : null,
+      met: closedAim ? perSecond >= AIM.closed.perSecond && clean : null,
+    },
+    {
+      measure: `${phase.name}: latency p50 / p99 of allowed answers`,
+      figure: `${percentile(sorted, 50).toFixed(1)} / ${p99.toFixed(1)} ms${others + phase.failures > 0 ? ` (${others} other answers, ${phase.failures} failed)` : ""}`,
+      aim: closedAim ? `p99 ≤ ${AIM.closed.p99Ms} ms` : openAim ? `p99 ≤ ${AIM.open.p99Ms} ms at ${AIM.open.rate.toLocaleString("en-US")}/s` : null,
+      met: closedAim ? p99 <= AIM.closed.p99Ms && clean : openAim ? kept && p99 <= AIM.open.p99Ms : null,
+    },
+  ];
+}
+
 const app = await startApp(Number(args.port), ".data-bench-decide");
 try {
   const policyCount = await addPolicies(app.demo, Number(args.policies));
@@ -125,6 +156,7 @@ try {
   const row = rows[0];
   console.log(`\nallowed decisions with an estimate recorded: ${row?.allowed}; reservations: ${row?.reserved}; allowed decisions without exactly one reservation: ${row?.unmatched}`);
   if (row?.unmatched !== "0") process.exitCode = 1;
+  benchResult("decide", [...phases.flatMap((phase, index) => figuresOf(phase, index === 1 ? Number(args.rate) : null, Number(args.clients))), { measure: "allowed decisions without exactly one reservation", figure: String(row?.unmatched), aim: "0", met: row?.unmatched === "0" }]);
 } finally {
   await app.stop();
 }

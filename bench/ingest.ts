@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { cpuPer, cpuSnapshot, describeMachine, latencySummary, loadClient, sleep, startApp, type DemoFile, type RunningApp } from "./lib";
+import { benchResult, cpuPer, cpuSnapshot, describeMachine, latencySummary, loadClient, percentile, sleep, startApp, type DemoFile, type RunningApp } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -159,6 +159,21 @@ try {
   const counted = (await countEvents(app.demo)) - before;
   console.log(`\nevents accepted by the API: ${accepted.toLocaleString("en-US")}; counted in PostgreSQL: ${counted.toLocaleString("en-US")} ${counted === accepted ? "(equal)" : "(MISMATCH)"}`);
   if (counted !== accepted) process.exitCode = 1;
+  // The aims: at least 40,000 events/s in batches of 1,000 (closed loop); p99 at most 100 ms at 10,000 events/s in batches of 100.
+  const rate = (phase: PhaseResult) => Math.round(phase.acceptedEvents / phase.elapsedS);
+  const p99 = (phase: PhaseResult) => percentile([...phase.latencies].sort((a, b) => a - b), 99);
+  const [bulk, paced, small] = phases as [PhaseResult, PhaseResult, PhaseResult];
+  benchResult("ingest", [
+    { measure: `${bulk.name}: events accepted per second`, figure: `${rate(bulk).toLocaleString("en-US")} events/s`, aim: "≥ 40,000 events/s", met: rate(bulk) >= 40_000 && bulk.errors === 0 },
+    {
+      measure: `${paced.name}: batch latency p99`,
+      figure: `${p99(paced).toFixed(0)} ms at ${rate(paced).toLocaleString("en-US")} events/s${paced.errors > 0 ? ` (${paced.errors} failed batches)` : ""}`,
+      aim: "p99 ≤ 100 ms at 10,000 events/s",
+      met: p99(paced) <= 100 && rate(paced) >= 0.98 * 10_000 && paced.errors === 0,
+    },
+    { measure: `${small.name}: events accepted per second`, figure: `${rate(small).toLocaleString("en-US")} events/s`, aim: null, met: null },
+    { measure: "events counted in PostgreSQL against events accepted", figure: `${counted.toLocaleString("en-US")} of ${accepted.toLocaleString("en-US")}`, aim: "equal", met: counted === accepted },
+  ]);
 } finally {
   await app.stop();
 }

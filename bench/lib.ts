@@ -1,7 +1,7 @@
 // Shared by the benchmarks: start the built app on a fresh data folder, describe the machine,
 // and summarise latencies. Benchmarks are run by hand (`npm run bench:*`), never by `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, createWriteStream, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
@@ -248,4 +248,32 @@ export function backgroundDecisions(baseUrl: string, demo: DemoFile, rate: numbe
       return { ...tally, seconds: (performance.now() - started) / 1000 };
     },
   };
+}
+
+// --- machine-readable results (for `npm run bench`, bench/run.ts) ------------------------------
+
+export interface BenchFigure {
+  /** What was measured, e.g. "closed loop, batches of 1000: accepted". */
+  measure: string;
+  /** The figure with its unit, e.g. "26,917 events/s". */
+  figure: string;
+  /** The aim it is held against, with its unit, or null when there is none. */
+  aim: string | null;
+  /** Whether the aim was met (null: no aim, or it could not be judged). */
+  met: boolean | null;
+}
+
+export interface BenchResult {
+  bench: string;
+  figures: BenchFigure[];
+}
+
+/**
+ * A benchmark's figures, for machines: one line `RESULT {json}` on stdout, and the same JSON
+ * appended as a line to the file named by BENCH_RESULTS_FILE when it is set (bench/run.ts sets it).
+ */
+export function benchResult(bench: string, figures: BenchFigure[]): void {
+  const line = JSON.stringify({ bench, figures } satisfies BenchResult);
+  console.log(`RESULT ${line}`);
+  if (process.env.BENCH_RESULTS_FILE) appendFileSync(process.env.BENCH_RESULTS_FILE, `${line}\n`);
 }

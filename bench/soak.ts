@@ -13,7 +13,7 @@ import { createRng } from "../scripts/simulate/prng";
 import { scenarioFleet } from "../scripts/simulate/scenarios";
 import { eventCostUsd, nextTask, SpendPacer, type FleetMember } from "../scripts/simulate/traffic";
 import { startApp } from "../test/integration/harness/app-process";
-import { describeMachine, sleep } from "./lib";
+import { benchResult, describeMachine, sleep } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -283,4 +283,10 @@ if (heap.growth > maxHeapGrowthMb) failures.push(`heap grew ${mb(heap.growth)} a
 if (rss.growth > maxRssGrowthMb) failures.push(`RSS grew ${mb(rss.growth)} after the warm-up (bound ${maxRssGrowthMb} MB)`);
 console.log(`\nbounds: no failed or retried request; after the warm-up, heap growth ≤ ${maxHeapGrowthMb} MB and RSS growth ≤ ${maxRssGrowthMb} MB`);
 console.log(failures.length === 0 ? "verdict: PASS" : `verdict: FAIL (${failures.join("; ")})`);
+benchResult("soak", [
+  { measure: `traffic over ${(elapsedS / 60).toFixed(1)} min: events, decisions`, figure: `${(t.tracked / elapsedS).toFixed(1)} events/s, ${(counts.decisions / elapsedS).toFixed(1)} decisions/s`, aim: `${eventRate} events/s, ${decideRate} decisions/s`, met: null },
+  { measure: "failed, rejected, dropped or retried requests", figure: String(requestErrors + t.failed + t.rejected + t.dropped + t.retries), aim: "0", met: requestErrors + t.failed + t.rejected + t.dropped + t.retries === 0 && !appExit },
+  { measure: "heap used (after GC), growth after the warm-up", figure: mb(heap.growth), aim: `≤ ${maxHeapGrowthMb} MB`, met: afterWarmup.length >= 3 ? heap.growth <= maxHeapGrowthMb : null },
+  { measure: "RSS, growth after the warm-up", figure: mb(rss.growth), aim: `≤ ${maxRssGrowthMb} MB`, met: afterWarmup.length >= 3 ? rss.growth <= maxRssGrowthMb : null },
+]);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -3,11 +3,11 @@
 // from anything else the client sends.
 import "server-only";
 import { getPool } from "../db/pool";
-import { keyByHash, orgFacts } from "../data/facts";
+import { forgetFacts, keyByHash, orgFacts } from "../data/facts";
 import type { AgentProfile, OrgFacts } from "../domain/decide/types";
 import { bearerKey, hashApiKey, looksLikeApiKey } from "../domain/keys/api-key";
 import type { RedactionDetector } from "../domain/redaction/redact";
-import { RateLimiter, rateLimitConfig } from "../domain/telemetry/rate-limit";
+import { rateLimits } from "../data/rate-limits";
 import { ApiError } from "./http";
 
 export type { AgentProfile } from "../domain/decide/types";
@@ -21,15 +21,15 @@ export interface AgentPrincipal {
   redaction: ReadonlySet<RedactionDetector>;
 }
 
-const globalForAuth = globalThis as unknown as { agentryRateLimiter?: RateLimiter; agentryKeyTouched?: Map<string, number> };
+const globalForAuth = globalThis as unknown as { agentryKeyTouched?: Map<string, number>; agentryAgentsRefreshed?: Map<string, number> };
 
 /**
- * Per key, in this process's memory (see rate-limit.ts): with several replicas each one counts
- * on its own. Every agent API endpoint authenticates, so every one is limited.
+ * Per key, decided from this process's memory and reconciled with the other processes every
+ * ~250 ms off the request path (server/data/rate-limits.ts). Every agent API endpoint
+ * authenticates, so every one is limited.
  */
-function enforceRateLimit(keyId: string): void {
-  globalForAuth.agentryRateLimiter ??= new RateLimiter(rateLimitConfig(process.env.AGENTRY_RATE_LIMIT_RPS, process.env.AGENTRY_RATE_LIMIT_BURST));
-  const { allowed, retryAfterSeconds } = globalForAuth.agentryRateLimiter.take(keyId, performance.now());
+function enforceRateLimit(keyId: string, orgId: string): void {
+  const { allowed, retryAfterSeconds } = rateLimits().take(keyId, orgId);
   if (!allowed) {
     throw new ApiError("rate_limited", `Too many requests with this key; retry in ${retryAfterSeconds} s.`, undefined, { "Retry-After": String(retryAfterSeconds) });
   }
@@ -63,10 +63,28 @@ export async function authenticate(authorization: string | undefined): Promise<{
   if (!looksLikeApiKey(key)) throw new ApiError("unauthorized", "That key is not valid.");
   const found = await keyByHash(hashApiKey(key));
   if (!found) throw new ApiError("unauthorized", "That key is not valid or has been revoked.");
-  enforceRateLimit(found.keyId);
+  enforceRateLimit(found.keyId, found.orgId);
   touchKey(found.keyId);
-  const facts = await orgFacts(found.orgId);
+  let facts = await orgFacts(found.orgId);
+  if (found.kind === "agent" && found.agentId && !facts.agents.has(found.agentId) && mayRefreshAgents(found.orgId)) {
+    // An agent registered a moment ago whose notification this process has not had yet: its key was
+    // read fresh, its org's agents were not. Read them again (at most once a second per org, so a key
+    // whose agent is really gone cannot make every request reload them).
+    forgetFacts(found.orgId);
+    facts = await orgFacts(found.orgId);
+  }
   return { principal: principalOf(found, facts), facts };
+}
+
+const AGENT_REFRESH_EVERY_MS = 1_000;
+
+function mayRefreshAgents(orgId: string): boolean {
+  const refreshed = (globalForAuth.agentryAgentsRefreshed ??= new Map());
+  const now = Date.now();
+  if (now - (refreshed.get(orgId) ?? 0) < AGENT_REFRESH_EVERY_MS) return false;
+  refreshed.set(orgId, now);
+  if (refreshed.size > 100_000) refreshed.clear();
+  return true;
 }
 
 /** For endpoints that act as one agent (heartbeat, decide, directives, approvals): agent keys only. */

@@ -130,8 +130,35 @@ export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Prom
   });
 }
 
-/** Reads a JSON body within `limit` bytes (413 beyond it). */
+/**
+ * Why a request's headers say its body is not JSON we read (415), or null. JSON is taken as
+ * `application/json` or any `+json` type, in UTF-8 (RFC 8259), not compressed; no Content-Type
+ * at all counts as JSON, as it always did. Anything else would be read as something it is not.
+ */
+export function jsonMediaTypeProblem(contentType: string | undefined, contentEncoding: string | undefined): string | null {
+  const encoding = (contentEncoding ?? "").trim().toLowerCase();
+  if (encoding !== "" && encoding !== "identity") return `Content-Encoding ${encoding} is not taken here; send the JSON uncompressed.`;
+  if (contentType === undefined || contentType.trim() === "") return null;
+  const [mediaType = "", ...parameters] = contentType.split(";").map((part) => part.trim().toLowerCase());
+  if (mediaType !== "application/json" && !/^application\/[a-z0-9.!#$&^_+-]+\+json$/.test(mediaType)) {
+    return `Content-Type ${mediaType || "(empty)"} is not taken here; send application/json.`;
+  }
+  for (const parameter of parameters) {
+    if (parameter === "") continue;
+    const [name, value = ""] = parameter.split("=").map((part) => part.trim().replace(/^"|"$/g, ""));
+    if (name === "charset" && value !== "utf-8" && value !== "utf8") return `charset ${value} is not taken here; JSON is sent as UTF-8.`;
+  }
+  return null;
+}
+
+/** Reads a JSON body within `limit` bytes (413 beyond it; 415 when the headers say it is not JSON). */
 export async function readJsonBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  const problem = jsonMediaTypeProblem(header("content-type"), header("content-encoding"));
+  if (problem) throw new ApiError("unsupported_media_type", problem);
   return parseJsonText((await readBody(request, limit)).toString("utf8"));
 }
 

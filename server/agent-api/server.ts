@@ -162,13 +162,22 @@ const ROUTES: Route[] = [
   },
 ];
 
+/** A path parameter, percent-decoded; one that does not decode names nothing here (404, not a fault). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError("not_found", "There is no such resource: the path is not valid percent-encoded UTF-8.");
+  }
+}
+
 function match(path: string): { routes: Route[]; params: (route: Route) => Record<string, string> } {
   const routes = ROUTES.filter((route) => route.pattern.test(path));
   return {
     routes,
     params: (route) => {
       const found = route.pattern.exec(path);
-      return Object.fromEntries((route.params ?? []).map((name, index) => [name, decodeURIComponent(found?.[index + 1] ?? "")]));
+      return Object.fromEntries((route.params ?? []).map((name, index) => [name, decodePathSegment(found?.[index + 1] ?? "")]));
     },
   };
 }
