@@ -34,7 +34,7 @@ const config = {
     {
       name: "browser-loads-no-server-code",
       comment:
-        "A client component (\"use client\") reaches server code through its runtime imports, so that code would be " +
+        'A client component ("use client") reaches server code through its runtime imports, so that code would be ' +
         "bundled for the browser. Share rules and schemas through server/domain/**, call the server through tRPC or a " +
         "server action, and use `import type` for the router's type.",
       severity: "error",

@@ -36,12 +36,7 @@ const config = {
       severity: "error",
       from: { path: "^server/domain/", pathNot: TEST_CODE },
       to: {
-        path: [
-          "^server/(data|db|api|agent-api|jobs|auth|runtime|http|generated)/",
-          "^server/(db|env)\\.ts$",
-          "^(app|components|prisma)/",
-          FRAMEWORK_PACKAGES,
-        ],
+        path: ["^server/(data|db|api|agent-api|jobs|auth|runtime|http|generated)/", "^server/(db|env)\\.ts$", "^(app|components|prisma)/", FRAMEWORK_PACKAGES],
       },
     },
     {
@@ -56,9 +51,7 @@ const config = {
     },
     {
       name: "data-below-the-api",
-      comment:
-        "server/data/** is called by the tRPC routers and the agent API, never the other way round: " +
-        "what both need (schemas, types such as Directives) belongs in server/domain/.",
+      comment: "server/data/** is called by the tRPC routers and the agent API, never the other way round: " + "what both need (schemas, types such as Directives) belongs in server/domain/.",
       severity: "error",
       from: { path: "^server/data/", pathNot: TEST_CODE },
       to: { path: "^server/(api|agent-api)/" },

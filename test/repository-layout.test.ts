@@ -8,9 +8,7 @@ const IGNORED = (path: string) => /^(node_modules|\.next|\.git|\.data[^/]*|test-
 
 describe("repository layout", () => {
   it("keeps every integration test directly under test/integration/ (or its processes/ folder)", () => {
-    const misplaced = globSync("**/*.int.test.ts", { exclude: IGNORED }).filter(
-      (path) => !/^test\/integration\/(processes\/)?[^/]+\.int\.test\.ts$/.test(path),
-    );
+    const misplaced = globSync("**/*.int.test.ts", { exclude: IGNORED }).filter((path) => !/^test\/integration\/(processes\/)?[^/]+\.int\.test\.ts$/.test(path));
     expect(misplaced).toEqual([]);
   });
 });
