@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: "unit",
           setupFiles: ["test/fast-check-setup.ts"],
-          include: ["server/**/*.test.ts", "components/**/*.test.ts", "sdk/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["server/**/*.test.ts", "components/**/*.test.ts", "sdk/**/*.test.ts", "scripts/**/*.test.ts", "test/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
         },
@@ -23,7 +23,8 @@ export default defineConfig({
         test: {
           name: "integration",
           setupFiles: ["test/fast-check-setup.ts"],
-          include: ["server/**/*.int.test.ts", "test/integration/*.int.test.ts"],
+          // Integration tests live in test/integration/ only (test/repository-layout.test.ts keeps it so).
+          include: ["test/integration/*.int.test.ts"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
           testTimeout: 30_000,

@@ -1,4 +1,4 @@
-// The agent API over real HTTP (DESIGN.md "Agent API (v1)"): what an agent, an SDK or a curl
+// The agent API over real HTTP (docs/agent-api.md): what an agent, an SDK or a curl
 // user sends, and what the database holds afterwards.
 import { createHash, randomBytes } from "node:crypto";
 import type { APIRequestContext, APIResponse } from "@playwright/test";

@@ -1,4 +1,4 @@
-// The SDK's one error type: what the API answered (DESIGN.md "Errors"), or why it never answered.
+// The SDK's one error type: what the API answered (docs/agent-api.md, "Errors"), or why it never answered.
 import type { ApiErrorBody, ApiErrorCode } from "../server/agent-api/schemas";
 
 export type AgentryErrorCode = ApiErrorCode | "network_error" | "timeout" | "invalid_response" | "http_error";

@@ -1,5 +1,5 @@
 // The app's configuration, validated once. scripts/start.ts resolves defaults (embedded
-// database, generated secrets) and exports them before the app loads; see DESIGN.md "Running it".
+// database, generated secrets) and exports them before the app loads; see docs/configuration.md.
 import { z } from "zod";
 
 const schema = z

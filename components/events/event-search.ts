@@ -1,7 +1,7 @@
 // The Events page's filters live in the URL (a filtered view is a link), next to whatever else the
 // page keeps there (the agent page's ?tab=). Times travel as ISO instants, so a shared link means
 // the same moment in every time zone; the inputs show them in the viewer's zone.
-import { EVENT_TYPES } from "@/server/agent-api/schemas";
+import { EVENT_TYPES } from "@/server/domain/telemetry/events";
 
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -13,7 +13,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { formatNumber } from "@/components/ui/format";
-import { EVENT_TYPES } from "@/server/agent-api/schemas";
+import { EVENT_TYPES } from "@/server/domain/telemetry/events";
 import { EventDetailPanel } from "./event-detail";
 import { EventTypeBadge, formatCost, formatLatency, StatusText } from "./event-format";
 import { ShortTime } from "./short-time";

@@ -1,28 +1,8 @@
 // Formatting for display. Money arrives as integer micro-dollars (or a decimal string) and is
 // never turned into a float before this last step.
 
-const MICROS_PER_DOLLAR = 1_000_000n;
-
-export function formatMicroUsd(micros: bigint | number | string, options: { precise?: boolean } = {}): string {
-  const value = BigInt(micros);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const dollars = abs / MICROS_PER_DOLLAR;
-  const fraction = abs % MICROS_PER_DOLLAR;
-  const digits = options.precise ? 4 : 2;
-  // Round half up at the shown precision.
-  const scale = 10n ** BigInt(6 - digits);
-  let rounded = (fraction + scale / 2n) / scale;
-  let whole = dollars;
-  if (rounded >= 10n ** BigInt(digits)) {
-    whole += 1n;
-    rounded = 0n;
-  }
-  const wholeText = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  // A debit that rounds to nothing is shown as $0.00, not "-$0.00".
-  const sign = negative && (whole > 0n || rounded > 0n) ? "-" : "";
-  return `${sign}$${wholeText}.${rounded.toString().padStart(digits, "0")}`;
-}
+// Money text is made by the domain (server/domain/cost/money.ts), where server messages use it too.
+export { formatMicroUsd } from "@/server/domain/cost/money";
 
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat("en-US").format(value);

@@ -1,4 +1,4 @@
-// Budgets of the demo org (DESIGN.md "The demo org": the org and every team monthly, doc-classifier
+// Budgets of the demo org (docs/demo.md: the org and every team monthly, doc-classifier
 // a hard daily cap of $1). Limits fit the seeded history (about $255 a month across the fleet:
 // Finance ~$155, Marketing ~$66, Customer Service ~$28, IT ~$2), so the page shows budgets at
 // different levels of use, and Finance's lead has split most of Finance's budget among its agents.

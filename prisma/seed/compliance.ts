@@ -1,4 +1,4 @@
-// The demo org's compliance facts (DESIGN.md "The demo org": enough history that every page has
+// The demo org's compliance facts (docs/demo.md: enough history that every page has
 // something true to show): the per-tool and observed-category rollups rebuilt from the seeded
 // history, risk classes decided for some agents (with reasons and questionnaires, audited as the
 // compliance officer's would be), two incidents (one serious, on its Art. 73 clock), and the

@@ -1,4 +1,4 @@
-// The demo org (DESIGN.md, "The demo org"): seeded once, on an empty database, in demo mode.
+// The demo org (docs/demo.md): seeded once, on an empty database, in demo mode.
 // Later features add their part of Acme here (agents, models, budgets, policies, history).
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../server/db";

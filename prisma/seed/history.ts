@@ -1,4 +1,4 @@
-// The demo org's past (DESIGN.md "The demo org": "enough history that every dashboard has something
+// The demo org's past (docs/demo.md: "enough history that every dashboard has something
 // true to show"): about three weeks of the fleet's telemetry, planned by the simulator's traffic
 // model (scripts/simulate/history.ts, deterministic) and stored through the ingest pipeline's own
 // storeEvents, so events, hourly rollups, daily spend and discovered agents are exactly what live

@@ -1,4 +1,4 @@
-// The demo org's lifecycle (DESIGN.md "The demo org"): ticket-router has two released versions
+// The demo org's lifecycle (docs/demo.md): ticket-router has two released versions
 // (2.1.0 stable, 2.2.0 its candidate), an older deprecated one (2.0.3), and a running canary of
 // 2.2.0 at 10 % of its instances. One plan serves both the rows seeded here and the history's
 // events (scripts/simulate/history.ts), so each instance's events carry the version the rollout

@@ -1,6 +1,6 @@
 // The demo org's agent policies, all enforced: what an admin of Acme Corp would write. With the
 // org's default deny, the first two are what lets ordinary work through; the last three are the
-// rules DESIGN.md names. Each is created as a real change would be: version 1 kept, audited.
+// rules docs/demo.md names. Each is created as a real change would be: version 1 kept, audited.
 import type { Tx } from "../../server/db";
 import { appendAudit, type AuditActor } from "../../server/data/audit";
 import { Prisma } from "../../server/generated/prisma/client";

@@ -1,4 +1,4 @@
-// Routing rules of the demo org (DESIGN.md): classification needs quality 1 or better,
+// Routing rules of the demo org (docs/demo.md): classification needs quality 1 or better,
 // analysis 3, generation 4; each with an ordered fallback chain across providers.
 import type { Tx } from "../../server/db";
 

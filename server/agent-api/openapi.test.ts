@@ -33,7 +33,7 @@ describe("the OpenAPI document", () => {
     expect(document.security).toEqual([{ bearerAuth: [] }]);
   });
 
-  it("lists every endpoint of DESIGN.md's table", () => {
+  it("lists every endpoint of docs/agent-api.md", () => {
     expect(Object.keys(paths).sort()).toEqual(
       ["/api/v1/approvals/{id}", "/api/v1/decide", "/api/v1/directives/stream", "/api/v1/events", "/api/v1/heartbeat", "/api/v1/openapi.json", "/api/v1/otlp/v1/traces"].sort(),
     );

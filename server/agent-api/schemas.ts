@@ -1,4 +1,4 @@
-// The agent API's contract (DESIGN.md "Agent API (v1)"). These zod schemas are the single
+// The agent API's contract (docs/agent-api.md). These zod schemas are the single
 // source of the API's validation, its TypeScript types (also used by the SDK in sdk/) and its
 // OpenAPI document (GET /api/v1/openapi.json). No server-only imports here: the SDK uses it.
 import { z } from "zod";

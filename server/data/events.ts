@@ -5,7 +5,7 @@ import type { DbOrTx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import type { Reach } from "../domain/access/permissions";
 import { encodeEventCursor, type EventCursor } from "../domain/telemetry/event-cursor";
-import type { EVENT_TYPES } from "../agent-api/schemas";
+import type { EVENT_TYPES } from "../domain/telemetry/events";
 
 export type EventTypeValue = (typeof EVENT_TYPES)[number];
 

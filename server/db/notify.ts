@@ -1,4 +1,4 @@
-// Change propagation across app processes (DESIGN.md "Scale beyond one machine"): one PostgreSQL
+// Change propagation across app processes (docs/architecture.md, "Keeping facts current"): one PostgreSQL
 // channel, `agentry_changes`, carrying `{orgId, kind}`. Each process holds ONE dedicated LISTEN
 // connection (state on globalThis, so dev reloads and separate route bundles share it) and fans
 // every notification out to in-process listeners: caches invalidate on it, the SSE stream pushes

@@ -1,4 +1,4 @@
-// What `npm start` does before it serves: resolve configuration (DESIGN.md "Running it"), start
+// What `npm start` does before it serves: resolve configuration (docs/configuration.md), start
 // the embedded PostgreSQL when no DATABASE_URL is given, apply migrations, seed the demo org on
 // an empty database in demo mode, and write <data dir>/demo.json. The embedded PostgreSQL is
 // supervised: restarted when it dies, and `onDatabaseLost` told when it cannot be brought back.

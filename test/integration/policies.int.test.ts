@@ -1,5 +1,5 @@
 // Agent policies against the real database: the demo org's seed policies give the answers
-// DESIGN.md promises, invalid Cedar changes nothing, and every process's cache follows changes.
+// docs/demo.md promises, invalid Cedar changes nothing, and every process's cache follows changes.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { seedPolicies } from "../../prisma/seed/policies";

@@ -1,5 +1,5 @@
-// Every tRPC procedure, called as every role: allowed or FORBIDDEN exactly as DESIGN.md's
-// "Console roles" table says. The expected table is written out here, from the design, and not
+// Every tRPC procedure, called as every role: allowed or FORBIDDEN exactly as the role table
+// (docs/concepts.md, "Roles") says. The expected table is written out here, from the docs, and not
 // read from server/domain/access/permissions.ts, which is what is being tested.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -29,18 +29,18 @@ interface Fixture {
 }
 
 const ALL: readonly Role[] = ["owner", "admin", "compliance", "team_lead", "viewer"];
-// DESIGN.md: "members, roles, org settings, model registry: owner/admin".
+// The role table: "members, roles, org settings, model registry: owner/admin".
 const ADMINS: readonly Role[] = ["owner", "admin"];
-// DESIGN.md: "audit log read + export: all (owner/admin), all (compliance), own teams (team lead), – (viewer)".
+// The role table: "audit log read + export: all (owner/admin), all (compliance), own teams (team lead), – (viewer)".
 const AUDIT_READERS: readonly Role[] = ["owner", "admin", "compliance", "team_lead"];
-// DESIGN.md: "read dashboards, agents, costs: all, all, own teams, all".
+// The role table: "read dashboards, agents, costs: all, all, own teams, all".
 const READERS: readonly Role[] = ["owner", "admin", "compliance", "team_lead", "viewer"];
-// DESIGN.md: "register / edit agents, versions, rollouts, agent keys: all (owner/admin), – (compliance), own teams (team lead), – (viewer)".
+// The role table: "register / edit agents, versions, rollouts, agent keys: all (owner/admin), – (compliance), own teams (team lead), – (viewer)".
 const AGENT_WRITERS: readonly Role[] = ["owner", "admin", "team_lead"];
-// DESIGN.md: "API keys" are org settings of "admin / owner"; org ingest keys speak for every agent.
+// The role table: "API keys" are org settings of "admin / owner"; org ingest keys speak for every agent.
 const INGEST_KEY_ADMINS: readonly Role[] = ["owner", "admin"];
 
-// DESIGN.md: "budgets: all (owner/admin), – (compliance), split own team's budget among its agents (team lead), – (viewer)".
+// The role table: "budgets: all (owner/admin), – (compliance), split own team's budget among its agents (team lead), – (viewer)".
 const BUDGET_WRITERS: readonly Role[] = ["owner", "admin", "team_lead"];
 
 const PASSWORD = "current-password-for-tests";
@@ -86,7 +86,7 @@ async function extraSwitch(org: TestOrg, teamId: string = org.leadTeamId) {
   return sw.id;
 }
 
-// DESIGN.md: "kill switch: agent / team: all (owner/admin), – (compliance), own teams (team lead), – (viewer)".
+// The role table: "kill switch: agent / team: all (owner/admin), – (compliance), own teams (team lead), – (viewer)".
 const AGENT_SWITCHERS: readonly Role[] = ["owner", "admin", "team_lead"];
 
 const agentFields = (org: TestOrg, teamId: string = org.leadTeamId) => ({
@@ -103,7 +103,7 @@ const agentFields = (org: TestOrg, teamId: string = org.leadTeamId) => ({
   heartbeatIntervalSec: 30,
 });
 
-// DESIGN.md: "decide approvals: all (owner/admin), all (compliance), own teams (team lead), – (viewer)";
+// The role table: "decide approvals: all (owner/admin), all (compliance), own teams (team lead), – (viewer)";
 // the queue (and its history) is read with the same grant: it is the deciders' work list.
 const APPROVAL_DECIDERS: readonly Role[] = ["owner", "admin", "compliance", "team_lead"];
 
@@ -169,7 +169,7 @@ async function extraInvitation(org: TestOrg): Promise<string> {
   return invitation.id;
 }
 
-// DESIGN.md: "policies (agent permissions): all (owner/admin), all (compliance), – (team lead), – (viewer)".
+// The role table: "policies (agent permissions): all (owner/admin), all (compliance), – (team lead), – (viewer)".
 const POLICY_WRITERS: readonly Role[] = ["owner", "admin", "compliance"];
 
 /** A draft policy added directly (no audit). */
@@ -180,9 +180,9 @@ async function extraPolicy(org: TestOrg, status: "draft" | "enforced" | "disable
   return policy.id;
 }
 
-// DESIGN.md: "compliance tags, risk class, controls: all (owner/admin), all (compliance), – (team lead), – (viewer)".
+// The role table: "compliance tags, risk class, controls: all (owner/admin), all (compliance), – (team lead), – (viewer)".
 const COMPLIANCE_WRITERS: readonly Role[] = ["owner", "admin", "compliance"];
-// Not in DESIGN.md's table: opening an incident by hand is for compliance and whoever may stop the agent.
+// A row of its own in the role table: opening an incident by hand is for compliance and whoever may stop the agent.
 const INCIDENT_OPENERS: readonly Role[] = ["owner", "admin", "compliance", "team_lead"];
 
 /** An open incident added directly (no audit), on an agent of the lead's team. */
@@ -377,9 +377,9 @@ const FIXTURES: Record<string, Fixture> = {
     run: async (caller, { org }) => caller.events.get({ orgId: org.id, id: await extraEvent(org) }),
   },
   "events.facets": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.events.facets({ orgId: org.id }) },
-  // DESIGN.md: the model registry is managed by admins, but every reader sees which models agents use.
+  // The role table: the model registry is managed by admins, but every reader sees which models agents use.
   "models.list": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.models.list({ orgId: org.id }) },
-  // DESIGN.md: "members, roles, org settings, model registry: all (owner/admin)"; routing rules are part of the model registry's settings.
+  // The role table: "members, roles, org settings, model registry: all (owner/admin)"; routing rules are part of the model registry's settings.
   "models.upsert": {
     kind: "mutation",
     scope: "org",
@@ -431,7 +431,7 @@ const FIXTURES: Record<string, Fixture> = {
     audit: "approval.approved",
     run: async (caller, { org }) => caller.approvals.decide({ orgId: org.id, approvalId: await extraApproval(org), decision: "approve", note: "ok" }),
   },
-  // Alerts are read with the dashboards (DESIGN.md "read dashboards …: all, all, own teams, all");
+  // Alerts are read with the dashboards (the role table: "read dashboards …: all, all, own teams, all");
   // whoever may read an alert may acknowledge it. Webhooks are org settings ("owner/admin").
   "alerts.list": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.alerts.list({ orgId: org.id }) },
   "alerts.openCount": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.alerts.openCount({ orgId: org.id }) },
@@ -471,7 +471,7 @@ const FIXTURES: Record<string, Fixture> = {
     audit: "webhook.test_queued",
     run: async (caller, { org }) => caller.alerts.webhooks.test({ orgId: org.id, webhookId: await extraWebhook(org) }),
   },
-  // DESIGN.md: "budgets: all (owner/admin), – (compliance), split own team's budget among its agents (team lead), – (viewer)".
+  // The role table: "budgets: all (owner/admin), – (compliance), split own team's budget among its agents (team lead), – (viewer)".
   "budgets.list": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.budgets.list({ orgId: org.id }) },
   "budgets.costs": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.budgets.costs({ orgId: org.id }) },
   "budgets.create": {
@@ -545,7 +545,7 @@ const FIXTURES: Record<string, Fixture> = {
     audit: "policy.deleted",
     run: async (caller, { org }) => caller.policies.delete({ orgId: org.id, policyId: await extraPolicy(org) }),
   },
-  // The default when nothing matches is an org setting (DESIGN.md: org settings are owner/admin).
+  // The default when nothing matches is an org setting (the role table: org settings are owner/admin).
   "policies.setDefault": {
     kind: "mutation",
     scope: "org",
@@ -587,9 +587,9 @@ const FIXTURES: Record<string, Fixture> = {
     audit: "killswitch.released",
     run: async (caller, { org }) => caller.killSwitches.release({ orgId: org.id, id: await extraSwitch(org), reason: "role matrix" }),
   },
-  // DESIGN.md: the CIO's "one org-wide dashboard" is "read dashboards": every role; team leads their own teams.
+  // The role table: the CIO's "one org-wide dashboard" is "read dashboards": every role; team leads their own teams.
   "overview.summary": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.overview.summary({ orgId: org.id }) },
-  // DESIGN.md: "register / edit agents, versions, rollouts, agent keys: all (owner/admin), – (compliance), own teams (team lead), – (viewer)";
+  // The role table: "register / edit agents, versions, rollouts, agent keys: all (owner/admin), – (compliance), own teams (team lead), – (viewer)";
   // everyone who reads dashboards reads versions, the timeline and rollouts.
   "versions.list": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.versions.list({ orgId: org.id, agentId: (await extraVersions(org)).agentId }) },
   "versions.timeline": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.versions.timeline({ orgId: org.id, agentId: (await extraVersions(org)).agentId }) },
@@ -722,7 +722,7 @@ const FIXTURES: Record<string, Fixture> = {
       return caller.account.changePassword({ currentPassword: PASSWORD, newPassword: `${PASSWORD}-new-${++counter}` });
     },
   },
-  // Compliance (DESIGN.md: "compliance tags, risk class, controls: all (owner/admin), all (compliance), – (team lead), – (viewer)");
+  // Compliance (the role table: "compliance tags, risk class, controls: all (owner/admin), all (compliance), – (team lead), – (viewer)");
   // reading them is reading dashboards. Evidence packs are exported over HTTP (server/data/evidence.ts), not here.
   "compliance.matrix": { kind: "query", scope: "org", allowed: READERS, run: (caller, { org }) => caller.compliance.matrix({ orgId: org.id }) },
   "compliance.agent": { kind: "query", scope: "org", allowed: READERS, run: async (caller, { org }) => caller.compliance.agent({ orgId: org.id, agentId: await extraAgent(org) }) },
@@ -793,7 +793,7 @@ async function headSeq(orgId: string): Promise<number> {
 test("every procedure of the API has a fixture here, and every fixture a procedure", () => {
   const missing = procedures
     .filter(({ path }) => !(path in FIXTURES))
-    .map(({ path, type }) => `${type} "${path}" has no fixture in test/integration/role-matrix.int.test.ts: add one with the roles DESIGN.md allows`);
+    .map(({ path, type }) => `${type} "${path}" has no fixture in test/integration/role-matrix.int.test.ts: add one with the roles docs/concepts.md allows`);
   expect(missing).toEqual([]);
   const known = new Set(procedures.map(({ path }) => path));
   expect(Object.keys(FIXTURES).filter((path) => !known.has(path))).toEqual([]);
@@ -930,7 +930,7 @@ describe("team leads see only their own teams", () => {
         return lead().killSwitches.engage({ orgId: org.id, scope: "agent", target: agent.id, reason: "reaching", confirmation: agent.name });
       }],
       ["killSwitches.engage on another team", () => lead().killSwitches.engage({ orgId: org.id, scope: "team", target: org.otherTeamId, reason: "reaching", confirmation: org.teams[1]?.name ?? "" })],
-      // DESIGN.md: "kill switch: model / org: all (owner/admin) only"; a tag spans teams, so it is the same.
+      // The role table: "kill switch: model / org: all (owner/admin) only"; a tag spans teams, so it is the same.
       ["killSwitches.engage on the org", async () => {
         const name = (await testDb().org.findUniqueOrThrow({ where: { id: org.id } })).name;
         return lead().killSwitches.engage({ orgId: org.id, scope: "org", target: "", reason: "reaching", confirmation: name });

@@ -383,7 +383,7 @@ describe("across the org boundary", () => {
   });
 });
 
-/** Procedures whose answer is org-wide by design for every reader (DESIGN.md: policies, models, routing, org settings). */
+/** Procedures whose answer is org-wide by design for every reader (docs/concepts.md: policies, models, routing, org settings). */
 const ORG_WIDE_FOR_LEADS = new Set([
   "policies.list",
   "policies.get",

@@ -1,4 +1,4 @@
-// The approval queue. Reading and deciding both need approvals:decide (DESIGN.md "decide
+// The approval queue. Reading and deciding both need approvals:decide (docs/concepts.md, roles: "decide
 // approvals: all, all, own teams, –"): the queue is the deciders' work list, and its history (who
 // let which agent do what, with the arguments) is audit material that viewers do not read either.
 // Team leads see and decide only their teams' agents' requests.

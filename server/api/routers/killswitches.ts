@@ -1,4 +1,4 @@
-// Kill switches in the console. Who may (DESIGN.md): agent and team switches, owners/admins
+// Kill switches in the console. Who may (the role table, docs/concepts.md): agent and team switches, owners/admins
 // everywhere and team leads on their own teams (killswitch:team); model, tag and org switches,
 // owners/admins only (killswitch:org; a tag may span teams, so it is treated like a model).
 import { TRPCError } from "@trpc/server";

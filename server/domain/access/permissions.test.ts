@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { assignableRoles, can, checkRoleChange, PERMISSIONS, reachIncludesTeam, reachOf, ROLES, type Permission, type Role } from "./permissions";
 
-// DESIGN.md "Console roles", written out: "org" = all, "teams" = own teams, null = –.
+// The role table (docs/concepts.md), written out: "org" = all, "teams" = own teams, null = –.
 type Grant = "org" | "teams" | null;
 const DESIGN: Record<Permission, Record<Role, Grant>> = {
   "dashboard:read": { owner: "org", admin: "org", compliance: "org", team_lead: "teams", viewer: "org" },
@@ -9,7 +9,7 @@ const DESIGN: Record<Permission, Record<Role, Grant>> = {
   "budgets:write": { owner: "org", admin: "org", compliance: null, team_lead: "teams", viewer: null },
   "policies:write": { owner: "org", admin: "org", compliance: "org", team_lead: null, viewer: null },
   "compliance:write": { owner: "org", admin: "org", compliance: "org", team_lead: null, viewer: null },
-  // Not in DESIGN.md's table: whoever pulls a kill switch on an agent may also open an incident about it.
+  // Opening an incident: whoever may pull a kill switch on an agent may also open an incident about it.
   "incidents:open": { owner: "org", admin: "org", compliance: "org", team_lead: "teams", viewer: null },
   "approvals:decide": { owner: "org", admin: "org", compliance: "org", team_lead: "teams", viewer: null },
   "killswitch:team": { owner: "org", admin: "org", compliance: null, team_lead: "teams", viewer: null },

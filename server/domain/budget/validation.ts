@@ -1,8 +1,7 @@
 // The rules a budget must satisfy before it is stored, with messages a person can act on. Pure;
 // the router supplies the figures (spent this period, the team's budget and other allocations).
 import { z } from "zod";
-import { formatMicroUsd } from "../../../components/ui/format";
-import { usdToMicros } from "../cost/money";
+import { formatMicroUsd, usdToMicros } from "../cost/money";
 import { BUDGET_MODES, BUDGET_SCOPES, DEFAULT_THRESHOLDS } from "./arithmetic";
 import { BUDGET_PERIODS, type BudgetPeriod } from "./period";
 

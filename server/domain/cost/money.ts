@@ -34,6 +34,28 @@ export function microsToUsdString(micros: bigint): string {
   return `${negative ? "-" : ""}${abs / MICROS_PER_USD}.${(abs % MICROS_PER_USD).toString().padStart(6, "0")}`;
 }
 
+/** Micro-dollars as money for people to read: "$1,234.50", or four decimals with `precise`. */
+export function formatMicroUsd(micros: bigint | number | string, options: { precise?: boolean } = {}): string {
+  const value = BigInt(micros);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const dollars = abs / MICROS_PER_USD;
+  const fraction = abs % MICROS_PER_USD;
+  const digits = options.precise ? 4 : 2;
+  // Round half up at the shown precision.
+  const scale = 10n ** BigInt(6 - digits);
+  let rounded = (fraction + scale / 2n) / scale;
+  let whole = dollars;
+  if (rounded >= 10n ** BigInt(digits)) {
+    whole += 1n;
+    rounded = 0n;
+  }
+  const wholeText = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  // A debit that rounds to nothing is shown as $0.00, not "-$0.00".
+  const sign = negative && (whole > 0n || rounded > 0n) ? "-" : "";
+  return `${sign}$${wholeText}.${rounded.toString().padStart(digits, "0")}`;
+}
+
 /**
  * The cost of a call from list prices in micro-dollars per million tokens, rounded half up to
  * the micro-dollar.

@@ -25,7 +25,7 @@ describe("permissionForScope", () => {
     expect(permissionForScope("org")).toBe("killswitch:org");
   });
 
-  it("matches DESIGN.md's table: team leads may stop agents and teams, never models, tags or the org", () => {
+  it("matches the role table: team leads may stop agents and teams, never models, tags or the org", () => {
     expect(can("team_lead", permissionForScope("team"))).toBe(true);
     expect(can("team_lead", permissionForScope("org"))).toBe(false);
     expect(can("team_lead", permissionForScope("tag"))).toBe(false);

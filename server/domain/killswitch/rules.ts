@@ -1,4 +1,4 @@
-// The rules of engaging a kill switch: who may (DESIGN.md's role table), and the typed confirmation.
+// The rules of engaging a kill switch: who may (the role table in docs/concepts.md), and the typed confirmation.
 import type { Permission } from "../access/permissions";
 import type { KillSwitchScope } from "./match";
 

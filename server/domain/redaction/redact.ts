@@ -1,4 +1,4 @@
-// Redaction of agent telemetry before it is stored (DESIGN.md, Observability): sensitive values in
+// Redaction of agent telemetry before it is stored (docs/agent-api.md, "Redaction"): sensitive values in
 // free-form event attributes become typed placeholders such as "[REDACTED:EMAIL]". Runs on every
 // ingested event, so it is built for speed: precompiled linear-time regexes (detectors.ts), cheap
 // pre-checks that skip detectors which cannot match, and no work at all on short strings.

@@ -2,9 +2,9 @@
 // that a team lead's export holds only their teams' entries, and that every export verifies
 // offline with the same code `npm run audit:verify` runs.
 import { describe, expect, test } from "vitest";
-import { auditCount, callerFor, createTestOrg, createTestUser, testDb, type TestOrg } from "../../test/integration/helpers";
-import { verifyExportLines } from "../domain/audit/verify-export";
-import { startAuditExport, type AuditExport } from "./audit-export";
+import { auditCount, callerFor, createTestOrg, createTestUser, testDb, type TestOrg } from "./helpers";
+import { verifyExportLines } from "../../server/domain/audit/verify-export";
+import { startAuditExport, type AuditExport } from "../../server/data/audit-export";
 
 async function collect(result: AuditExport): Promise<{ text: string; entries: { seq: number; teamId: string | null; action: string; actorLabel: string; at: string }[] }> {
   if (result.kind !== "ok") throw new Error(`export refused: ${result.message}`);
