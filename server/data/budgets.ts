@@ -3,9 +3,11 @@
 // elsewhere: the decision commit (decisions.ts) holds estimates, reservations.ts settles and
 // expires them, budget-alerts.ts raises threshold alerts.
 import "server-only";
-import type { BudgetMode, BudgetScope, BudgetState } from "../domain/budget/arithmetic";
+import type { AuthorizedOrg, AuthorizedOrgId } from "../auth/access";
+import { reachTeamIds } from "../domain/access/permissions";
+import { forecastAtPeriodEnd, isExhausted, remainingMicros, thresholdsReached, type BudgetMode, type BudgetScope, type BudgetState } from "../domain/budget/arithmetic";
 import { periodBounds, periodDays, type BudgetPeriod } from "../domain/budget/period";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 
 // ---------------------------------------------------------------------------------------------
 // SQL shared by the queries below. Parameters: $1 org, then the period parameters of `now`.
@@ -120,7 +122,7 @@ interface ViewRow extends AlertRow {
  * Every budget of the org (or only those of `teamIds` and their agents, for a team lead), with
  * this period's spent and reserved.
  */
-export async function listBudgetViews(client: SqlClient, orgId: string, now: Date, teamIds: readonly string[] | null, budgetId?: string): Promise<BudgetView[]> {
+export async function listBudgetViews(client: SqlClient, orgId: AuthorizedOrgId, now: Date, teamIds: readonly string[] | null, budgetId?: string): Promise<BudgetView[]> {
   const sql = periodSql(4);
   const rows = await sqlRows<ViewRow>(
     client,
@@ -162,6 +164,21 @@ export async function listBudgetViews(client: SqlClient, orgId: string, now: Dat
       updatedAt: new Date(row.updated_at),
     };
   });
+}
+
+/** Every budget in the caller's reach (team leads: their teams' and their agents'), with this period's figures. */
+export async function listBudgets(client: SqlClient, access: Pick<AuthorizedOrg, "orgId" | "reach">, now: Date = new Date()) {
+  const views = await listBudgetViews(client, access.orgId, now, reachTeamIds(access.reach));
+  return {
+    now,
+    budgets: views.map((view) => ({
+      ...view,
+      remainingMicros: remainingMicros(view),
+      forecastMicros: forecastAtPeriodEnd(view.spentMicros, { start: view.periodStart, end: view.periodEnd }, now),
+      thresholdsReached: thresholdsReached(view.thresholds, view.limitMicros, view.spentMicros),
+      exhausted: isExhausted(view),
+    })),
+  };
 }
 
 /** What a scope has spent in the period containing `now` (for "a limit below spent" checks). */

@@ -13,7 +13,7 @@ import { runCheck, type AgentCheckFacts, type AuditRef, type OrgCheckFacts } fro
 import { complianceVerdict } from "../domain/compliance/decide-rules";
 import { statusOf, type ControlStatus } from "../domain/compliance/status";
 import { getPool, inTransaction } from "../db/pool";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 
 const DAY_MS = 86_400_000;
 /** Evidence is looked at over this period (decisions, incidents, the audit chain). */

@@ -11,7 +11,7 @@ import { getPool } from "../db/pool";
 import { reachIncludesTeam } from "../domain/access/permissions";
 import { fileDigests, isEmptyPeriod, manifestOf, packFiles, type PackInput } from "../domain/compliance/evidence-pack";
 import { evidenceRequestSchema, type EvidenceRequest } from "../domain/compliance/schemas";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 import { appendAudit } from "./audit";
 import { computeEvaluations, inOrder } from "./compliance-evaluate";
 

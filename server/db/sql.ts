@@ -6,7 +6,8 @@ import type { Tx } from "../db";
 
 export type SqlClient = pg.Pool | pg.PoolClient | pg.Client | Tx;
 
-function isPrismaTx(client: SqlClient): client is Tx {
+/** A Prisma transaction client, as opposed to a node-postgres one. */
+export function isPrismaTx(client: SqlClient): client is Tx {
   return typeof (client as { $queryRawUnsafe?: unknown }).$queryRawUnsafe === "function";
 }
 
