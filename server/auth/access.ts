@@ -54,6 +54,26 @@ export function authorize(membership: Membership, permission: Permission): Autho
   return { orgId: membership.orgId, membership, permission, reach };
 }
 
+/**
+ * For a request outside tRPC (an export's route): the caller's membership of `orgId`, read fresh,
+ * with `permission`; or the sentence refusing it (`doing` completes "Your role may not ...").
+ */
+export async function authorizeForRoute(
+  db: Db,
+  userId: string,
+  orgId: string,
+  permission: Permission,
+  doing: string,
+): Promise<{ ok: true; access: AuthorizedOrg } | { ok: false; message: string }> {
+  const membership = UUID.test(orgId) ? await loadMembership(db, userId, { id: orgId }) : null;
+  if (!membership) return { ok: false, message: "You are not a member of this organisation." };
+  const access = authorize(membership, permission);
+  if (!access) return { ok: false, message: `Your role (${membership.role}) may not ${doing}.` };
+  return { ok: true, access };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Refuses (FORBIDDEN) unless the caller's reach covers `teamId` (team leads: only their own teams). */
 export function assertTeamInReach(access: Pick<AuthorizedOrg, "reach">, teamId: string | null): void {
   if (!reachIncludesTeam(access.reach, teamId)) throw new Refused("FORBIDDEN", "That belongs to a team outside your scope.");

@@ -58,15 +58,8 @@ export async function archiveAgent(tx: Tx, audit: AuditWriter, access: Authorize
   if (before.status === "archived") refuse("BAD_REQUEST", "This agent is already archived.");
   const revoked = await tx.apiKey.updateMany({ where: { orgId: access.orgId, agentId: before.id, revokedAt: null }, data: { revokedAt: new Date() } });
   const after = await tx.agent.update({ where: { id: before.id }, data: { status: "archived" } });
-  await audit({
-    action: "agent.archived",
-    targetType: "agent",
-    targetId: after.id,
-    teamId: after.teamId,
-    before: { status: before.status },
-    after: { status: after.status, keysRevoked: revoked.count },
-    reason,
-  });
+  const change = { before: { status: before.status }, after: { status: after.status, keysRevoked: revoked.count } };
+  await audit({ action: "agent.archived", targetType: "agent", targetId: after.id, teamId: after.teamId, ...change, reason });
   return { id: after.id, keysRevoked: revoked.count };
 }
 

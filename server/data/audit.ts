@@ -2,7 +2,8 @@
 // calls appendAudit inside its own transaction, so the change and its entry commit together.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { DbOrTx, Tx } from "../db";
+import { actorOf, type AuthorizedOrg } from "../auth/access";
+import type { Db, DbOrTx, Tx } from "../db";
 import { isPrismaTx, type SqlClient } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
 import type { AuditEntry } from "../generated/prisma/client";
@@ -139,6 +140,11 @@ export function appendAuditRaw(client: pg.PoolClient, orgId: string, actor: Audi
     actor,
     entry,
   );
+}
+
+/** One entry by the person acting, in a transaction of its own: an export's record, committed before a byte is sent. */
+export function recordInOwnTransaction(db: Db, access: AuthorizedOrg, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
+  return db.$transaction((tx) => appendAudit(tx, access.orgId, actorOf(access), entry));
 }
 
 /** Appends on whichever kind of client the caller holds, inside its transaction. */

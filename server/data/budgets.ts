@@ -5,7 +5,7 @@
 import "server-only";
 import type { AuthorizedOrg, AuthorizedOrgId } from "../auth/access";
 import { reachTeamIds } from "../domain/access/permissions";
-import { forecastAtPeriodEnd, isExhausted, remainingMicros, thresholdsReached, type BudgetMode, type BudgetScope, type BudgetState } from "../domain/budget/arithmetic";
+import { forecastAtPeriodEnd, isExhausted, remainingMicros, thresholdsReached, type BudgetMode, type BudgetScope } from "../domain/budget/arithmetic";
 import { periodBounds, periodDays, type BudgetPeriod } from "../domain/budget/period";
 import { sqlRows, type SqlClient } from "../db/sql";
 
@@ -54,41 +54,6 @@ function periodSql(first: number) {
 const periodValues = (p: PeriodParams) => [p.dayStart, p.monthStart, p.dayFrom, p.dayUntil, p.monthFrom, p.monthUntil];
 
 
-interface StateRow {
-  id: string;
-  scope: BudgetScope;
-  period: BudgetPeriod;
-  mode: BudgetMode;
-  limit_micros: string;
-  reserved_micros: string | null;
-  spent: string;
-  period_start: Date | string;
-}
-
-function toState(row: StateRow): BudgetState & { periodStart: Date } {
-  return {
-    budgetId: row.id,
-    scope: row.scope,
-    period: row.period,
-    mode: row.mode,
-    limitMicros: BigInt(row.limit_micros),
-    spentMicros: BigInt(row.spent),
-    reservedMicros: BigInt(row.reserved_micros ?? "0"),
-    periodStart: new Date(row.period_start),
-  };
-}
-
-interface AlertRow extends StateRow {
-  team_id: string | null;
-  agent_id: string | null;
-  thresholds: number[] | null;
-  thresholds_alerted: number[] | null;
-  exhausted_at: Date | null;
-  team_name: string | null;
-  agent_name: string | null;
-}
-
-
 // ---------------------------------------------------------------------------------------------
 // The console's view of budgets (through Prisma or pg alike).
 
@@ -113,7 +78,22 @@ export interface BudgetView {
   updatedAt: Date;
 }
 
-interface ViewRow extends AlertRow {
+interface ViewRow {
+  id: string;
+  scope: BudgetScope;
+  period: BudgetPeriod;
+  mode: BudgetMode;
+  limit_micros: string;
+  reserved_micros: string | null;
+  spent: string;
+  period_start: Date | string;
+  team_id: string | null;
+  agent_id: string | null;
+  thresholds: number[] | null;
+  thresholds_alerted: number[] | null;
+  exhausted_at: Date | null;
+  team_name: string | null;
+  agent_name: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -142,7 +122,6 @@ export async function listBudgetViews(client: SqlClient, orgId: AuthorizedOrgId,
     [orgId, teamIds === null ? null : [...teamIds], budgetId ?? null, ...periodValues(periodParams(now))],
   );
   return rows.map((row) => {
-    const state = toState(row);
     return {
       id: row.id,
       scope: row.scope,
@@ -152,11 +131,11 @@ export async function listBudgetViews(client: SqlClient, orgId: AuthorizedOrgId,
       agentName: row.agent_name,
       period: row.period,
       mode: row.mode,
-      limitMicros: state.limitMicros,
+      limitMicros: BigInt(row.limit_micros),
       thresholds: [...(row.thresholds ?? [])].sort((a, b) => a - b),
-      spentMicros: state.spentMicros,
-      reservedMicros: state.reservedMicros,
-      periodStart: state.periodStart,
+      spentMicros: BigInt(row.spent),
+      reservedMicros: BigInt(row.reserved_micros ?? "0"),
+      periodStart: new Date(row.period_start),
       periodEnd: periodBounds(row.period, now).end,
       thresholdsAlerted: [...(row.thresholds_alerted ?? [])].sort((a, b) => a - b),
       exhaustedAt: row.exhausted_at === null ? null : new Date(row.exhausted_at),

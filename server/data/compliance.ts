@@ -251,20 +251,9 @@ export async function classifyAgent(
       riskAssessedAt: now,
     },
   });
-  await audit({
-    action: "compliance.classified",
-    targetType: "agent",
-    targetId: before.id,
-    teamId: before.teamId,
-    before: { riskClass: before.riskClass, annexArea: before.riskAnnexArea, dataCategories: before.dataCategories },
-    after: {
-      riskClass: classification.riskClass,
-      annexArea: classification.annexArea ?? null,
-      dataCategories: classification.dataCategories,
-      questionnaire: classification.questionnaire ?? null,
-    },
-    reason: classification.reason,
-  });
+  const was = { riskClass: before.riskClass, annexArea: before.riskAnnexArea, dataCategories: before.dataCategories };
+  const becomes = { riskClass: classification.riskClass, annexArea: classification.annexArea ?? null, dataCategories: classification.dataCategories, questionnaire: classification.questionnaire ?? null };
+  await audit({ action: "compliance.classified", targetType: "agent", targetId: before.id, teamId: before.teamId, before: was, after: becomes, reason: classification.reason });
   await evaluateControlsWith(tx, access.orgId, now, { agentIds: [before.id] });
   return { id: before.id };
 }

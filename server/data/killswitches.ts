@@ -17,26 +17,13 @@ import { raiseAlert } from "./alerts";
 import { sqlRows, type SqlClient } from "../db/sql";
 import { appendAuditRaw, type AuditWriter } from "./audit";
 import { forgetFacts } from "./facts";
+import { bumpDirectiveRevision } from "./directive-revisions";
 import { openIncident } from "./incidents";
 
 export type { ActiveSwitch } from "../domain/killswitch/match";
 
 // ---------------------------------------------------------------------------------------------
 // Changes.
-
-/** Bumps the org's directive revision (taking its row lock until commit) and returns the new one. */
-export async function bumpDirectiveRevision(client: SqlClient, orgId: string): Promise<number> {
-  const rows = await sqlRows<{ revision: number }>(
-    client,
-    `INSERT INTO directive_revisions (org_id, revision, updated_at) VALUES ($1::uuid, 1, now())
-     ON CONFLICT (org_id) DO UPDATE SET revision = directive_revisions.revision + 1, updated_at = now()
-     RETURNING revision`,
-    [orgId],
-  );
-  const revision = rows[0]?.revision;
-  if (revision === undefined) throw new Error("bumpDirectiveRevision: no revision returned");
-  return revision;
-}
 
 export interface ResolvedTarget {
   /** What is stored: agent id, team id, model name, tag, or "" for the org. */

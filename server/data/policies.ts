@@ -29,6 +29,12 @@ async function knownNames(db: DbOrTx, orgId: AuthorizedOrgId) {
   return { agents: new Set(agents.map((agent) => agent.name)), teams: new Set(teams.map((team) => team.name)) };
 }
 
+/** What the list and the page both show of a policy. */
+function policyHeading<P extends { id: string; name: string; description: string; status: string; version: number }>(policy: P): Pick<P, "id" | "name" | "description" | "status" | "version"> {
+  const { id, name, description, status, version } = policy;
+  return { id, name, description, status, version };
+}
+
 /** Every policy, enforced ones first, with what it is about; and the org's answer when none matches. */
 export async function policyList(db: DbOrTx, orgId: AuthorizedOrgId) {
   const [policies, names, settings] = await Promise.all([
@@ -46,11 +52,7 @@ export async function policyList(db: DbOrTx, orgId: AuthorizedOrgId) {
       const form = policy.form ? ruleFormSchema.safeParse(policy.form) : null;
       const summary = policySummary(policy.cedar);
       return {
-        id: policy.id,
-        name: policy.name,
-        description: policy.description,
-        status: policy.status,
-        version: policy.version,
+        ...policyHeading(policy),
         source: form?.success ? ("form" as const) : ("cedar" as const),
         who: form?.success ? whoSummary(form.data.who) : (summary?.who ?? "—"),
         what: form?.success ? whatSummary(form.data) : (summary?.what ?? "—"),
@@ -74,11 +76,7 @@ export async function policyDetail(db: DbOrTx, orgId: AuthorizedOrgId, policyId:
     select: { version: true, cedar: true, form: true, status: true, createdBy: true, createdAt: true },
   });
   return {
-    id: policy.id,
-    name: policy.name,
-    description: policy.description,
-    status: policy.status,
-    version: policy.version,
+    ...policyHeading(policy),
     cedar: policy.cedar,
     form: form?.success ? form.data : null,
     createdAt: policy.createdAt,

@@ -7,7 +7,7 @@ import { refuse } from "../domain/refusal";
 import { compareArms } from "../domain/rollout/ab";
 import { listReleaseEvents } from "./release-ledger";
 import { armMetrics } from "./rollout-metrics";
-import { listRollouts } from "./rollouts";
+import { listRollouts } from "./rollout-views";
 import { agentRefInReach, type VersionRecord } from "./versions";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

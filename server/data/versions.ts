@@ -1,35 +1,28 @@
 // Agent versions' storage: drafts, releases, deprecation, retirement and the stable pointer, each
 // change with its audit entry and ledger line in the caller's transaction, and — when instances
 // must hear of it — a new directives revision and NOTIFYs (kind "rollout" for the decision path's
-// facts, kind "directives" for the directive stream), delivered on commit.
-//
-// loadVersionFacts is what the decision path's per-org snapshot loads (server/domain/rollout/assign.ts).
-import type pg from "pg";
+// facts, kind "directives" for the directive stream), delivered on commit. The decision path's
+// view of them: server/data/version-facts.ts.
 import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
 import { notifyChange } from "../db/notify";
-import type { AgentVersionFacts, VersionRef, VersionStatus } from "../domain/rollout/assign";
+import type { VersionStatus } from "../domain/rollout/assign";
 import type { Reach } from "../domain/access/permissions";
 import { found, refuse, refuseUnless } from "../domain/refusal";
 import { checkDeprecate, checkEdit, checkMakeStable, checkRelease, checkRetire, type ActiveRolloutRef } from "../domain/rollout/lifecycle";
-import type { Stage, VersionFields } from "../domain/rollout/schemas";
+import type { VersionFields } from "../domain/rollout/schemas";
 import { sqlRows, type SqlClient } from "../db/sql";
 import type { AuditWriter } from "./audit";
-import { bumpDirectiveRevision } from "./killswitches";
+import { bumpDirectiveRevision } from "./directive-revisions";
 import { recordReleaseEvent, type LedgerActor } from "./release-ledger";
 
 /** The change kind whose NOTIFY tells every process to reload an org's version facts. */
 export const LIFECYCLE_CHANGE_KIND = "rollout";
 
-export interface VersionRecord {
+/** A version as stored: its content (what a person writes, VersionFields) and its lifecycle. */
+export interface VersionRecord extends VersionFields {
   id: string;
   orgId: string;
   agentId: string;
-  label: string;
-  model: string | null;
-  systemPrompt: string;
-  tools: string[];
-  config: Record<string, unknown>;
-  notes: string;
   status: VersionStatus;
   stable: boolean;
   createdBy: string;
@@ -41,50 +34,30 @@ export interface VersionRecord {
   retiredAt: Date | null;
 }
 
-interface VersionRow {
-  id: string;
-  org_id: string;
-  agent_id: string;
-  label: string;
-  model: string | null;
-  system_prompt: string;
+/** A row as the columns below name it: the record, but for what a raw query may give as null or as text. */
+type VersionRow = Omit<VersionRecord, "tools" | "config" | "createdAt" | "updatedAt" | OptionalDate> & {
   tools: string[] | null;
   config: Record<string, unknown> | null;
-  notes: string;
-  status: VersionStatus;
-  stable: boolean;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  released_at: Date | null;
-  released_by: string | null;
-  deprecated_at: Date | null;
-  retired_at: Date | null;
-}
+  createdAt: Date | string;
+  updatedAt: Date | string;
+} & Record<OptionalDate, Date | string | null>;
+type OptionalDate = "releasedAt" | "deprecatedAt" | "retiredAt";
 
-const COLUMNS = `id::text, org_id::text, agent_id::text, label, model, system_prompt, tools, config, notes, status::text AS status,
-  (stable_for IS NOT NULL) AS stable, created_by, created_at, updated_at, released_at, released_by, deprecated_at, retired_at`;
+const COLUMNS = `id::text, org_id::text AS "orgId", agent_id::text AS "agentId", label, model, system_prompt AS "systemPrompt", tools, config, notes,
+  status::text AS status, (stable_for IS NOT NULL) AS stable, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt",
+  released_at AS "releasedAt", released_by AS "releasedBy", deprecated_at AS "deprecatedAt", retired_at AS "retiredAt"`;
 
 function toRecord(row: VersionRow): VersionRecord {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
   return {
-    id: row.id,
-    orgId: row.org_id,
-    agentId: row.agent_id,
-    label: row.label,
-    model: row.model,
-    systemPrompt: row.system_prompt,
+    ...row,
     tools: row.tools ?? [],
     config: row.config ?? {},
-    notes: row.notes,
-    status: row.status,
-    stable: row.stable,
-    createdBy: row.created_by,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    releasedAt: row.released_at ? new Date(row.released_at) : null,
-    releasedBy: row.released_by,
-    deprecatedAt: row.deprecated_at ? new Date(row.deprecated_at) : null,
-    retiredAt: row.retired_at ? new Date(row.retired_at) : null,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    releasedAt: date(row.releasedAt),
+    deprecatedAt: date(row.deprecatedAt),
+    retiredAt: date(row.retiredAt),
   };
 }
 
@@ -322,46 +295,4 @@ export async function makeStable(client: SqlClient, audit: AuditWriter, access: 
   await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: "stable_changed", actor: change.actor, reason: input.reason, fromVersionId: previous?.id ?? null, toVersionId: version.id, toPercent: 100 });
   await signalLifecycleChange(client, change.orgId);
   return (await findVersion(client, change.orgId, version.id)) ?? version;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The decision path's facts.
-
-/**
- * Every agent of the org that has a released version, with its stable version, its running (or
- * paused) rollout and its non-draft versions. Two queries; plain data, ready to keep in memory.
- * Reload it when a NOTIFY of kind "rollout" (LIFECYCLE_CHANGE_KIND) arrives for the org.
- */
-export async function loadVersionFacts(queryable: SqlClient | pg.Pool, orgId: string): Promise<Map<string, AgentVersionFacts>> {
-  // A pool answers the same query interface as one of its clients.
-  const client = queryable as SqlClient;
-  // In sequence: `client` may be one connection, where queries cannot overlap.
-  const versions = await sqlRows<{ agent_id: string; id: string; label: string; status: VersionRef["status"]; stable: boolean }>(
-    client,
-    "SELECT agent_id::text, id::text, label, status::text AS status, (stable_for IS NOT NULL) AS stable FROM agent_versions WHERE org_id = $1::uuid AND status <> 'draft' ORDER BY created_at",
-    [orgId],
-  );
-  const rollouts = await sqlRows<{ id: string; agent_id: string; salt: string; stages: Stage[]; stage_index: number; to_version_id: string }>(
-    client,
-    "SELECT id::text, agent_id::text, salt, stages, stage_index, to_version_id::text FROM rollouts WHERE org_id = $1::uuid AND active_for IS NOT NULL",
-    [orgId],
-  );
-  const facts = new Map<string, AgentVersionFacts>();
-  for (const row of versions) {
-    const ref: VersionRef = { id: row.id, label: row.label, status: row.status };
-    let entry = facts.get(row.agent_id);
-    if (!entry) {
-      entry = { agentId: row.agent_id, stable: null, rollout: null, versions: [] };
-      facts.set(row.agent_id, entry);
-    }
-    entry.versions.push(ref);
-    if (row.stable) entry.stable = ref;
-  }
-  for (const row of rollouts) {
-    const entry = facts.get(row.agent_id);
-    const candidate = entry?.versions.find((version) => version.id === row.to_version_id);
-    if (!entry || !candidate) continue;
-    entry.rollout = { id: row.id, salt: row.salt, percent: row.stages[row.stage_index]?.percent ?? 0, candidate };
-  }
-  return facts;
 }

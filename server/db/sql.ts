@@ -16,3 +16,10 @@ export async function sqlRows<T>(client: SqlClient, text: string, params: readon
   const result = await client.query(text, [...params]);
   return result.rows as T[];
 }
+
+/** Runs the thunks one after another (a pg client queues, but warns, on concurrent queries). */
+export async function inOrder<T extends readonly unknown[]>(thunks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const results: unknown[] = [];
+  for (const thunk of thunks as readonly (() => Promise<unknown>)[]) results.push(await thunk());
+  return results as unknown as T;
+}

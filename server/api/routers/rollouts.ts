@@ -2,7 +2,8 @@
 // controls (start, promote, hold, resume, roll back, skip a guard, approve 100 %), each audited
 // with its reason. Owners, admins and the agent's team leads act (agents:write, team-scoped).
 import { z } from "zod";
-import { approveRollout, holdRollout, listRollouts, promoteRollout, resumeRollout, rollBackRollout, skipGuard, startRollout } from "../../data/rollouts";
+import { listRollouts } from "../../data/rollout-views";
+import { approveRollout, holdRollout, promoteRollout, resumeRollout, rollBackRollout, skipGuard, startRollout } from "../../data/rollouts";
 import { rolloutActionSchema, skipGuardSchema, startRolloutSchema } from "../../domain/rollout/schemas";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
