@@ -39,7 +39,7 @@ export function proxy(request: NextRequest): NextResponse {
   if (!path.startsWith("/api/")) {
     const nonce = newNonce();
     const issuer = oidcIssuerOrigin();
-    csp = pageContentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development", https, formTargets: issuer ? [issuer] : [] });
+    csp = pageContentSecurityPolicy({ nonce, dev: runtimeEnv().NODE_ENV === "development", https, formTargets: issuer ? [issuer] : [] });
     requestHeaders.set("x-nonce", nonce);
     // Next.js takes the nonce for its own scripts from the request's policy.
     requestHeaders.set("Content-Security-Policy", csp);

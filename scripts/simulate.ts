@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AgentryApiError, AgentryClient } from "../sdk";
+import { startEnv } from "../server/env";
 import { assertLoopback, parseSimulateArgs, USAGE, type SimulateArgs } from "./simulate/args";
 import { createRng } from "./simulate/prng";
 import { getScenario, scenarioFleet } from "./simulate/scenarios";
@@ -30,7 +31,7 @@ const TICK_MS = 100;
 const REPORT_EVERY_MS = 5000;
 
 function loadDemo(): DemoFile {
-  const dataDir = process.env.AGENTRY_DATA_DIR || ".data";
+  const dataDir = startEnv().AGENTRY_DATA_DIR;
   const file = join(dataDir, "demo.json");
   try {
     return JSON.parse(readFileSync(file, "utf8")) as DemoFile;

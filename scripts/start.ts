@@ -9,25 +9,30 @@ import { allowServerModulesOutsideNext } from "../server/runtime/server-modules"
 // queue), outside Next's bundler: the `server-only` marker must resolve to nothing before any of them
 // is imported, so they all come in through import() below.
 allowServerModulesOutsideNext();
-const [{ boot, parseFlag, startFailureMessage }, { beginShutdown, connectionsClosed }] = await Promise.all([
+const [{ boot, startFailureMessage }, { beginShutdown, connectionsClosed }, { checkStartEnv, provideResolvedEnv }] = await Promise.all([
   import("../server/runtime/boot"),
   import("../server/runtime/shutdown"),
+  import("../server/env"),
 ]);
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
-  process.exit(2);
-}
-const dataDir = process.env.AGENTRY_DATA_DIR || ".data";
+const settings = (() => {
+  try {
+    return checkStartEnv();
+  } catch (error) {
+    console.error((error as Error).message);
+    return process.exit(2);
+  }
+})();
+const port = settings.PORT;
+const dataDir = settings.AGENTRY_DATA_DIR;
 const publicUrl = `http://localhost:${port}`;
 const log = (line: string) => console.log(`[agentry] ${line}`);
 
 const booted = await boot({
   dataDir,
-  databaseUrl: process.env.DATABASE_URL || undefined,
-  demo: parseFlag(process.env.AGENTRY_DEMO),
+  databaseUrl: settings.DATABASE_URL,
+  demo: settings.AGENTRY_DEMO,
   publicUrl,
   log,
   // The embedded PostgreSQL died and could not be restarted: exit non-zero for a process manager.
@@ -39,7 +44,7 @@ const booted = await boot({
   console.error(`[agentry] ${startFailureMessage(error)}`);
   process.exit(1);
 });
-process.env.AGENTRY_PUBLIC_URL ||= publicUrl;
+provideResolvedEnv({ AGENTRY_PUBLIC_URL: publicUrl });
 
 // The agent API and the job queue run in this process's module graph, Next's pages in its bundles;
 // shared state (the pool, LISTEN, caches) lives on globalThis, so both use one of each.

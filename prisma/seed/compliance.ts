@@ -6,7 +6,7 @@
 // it is the compliance officer's first task in the demo. Controls are evaluated by the periodic job.
 import type pg from "pg";
 import { appendAuditRaw, type AuditActor } from "../../server/data/audit";
-import { detectAnomaliesWith } from "../../server/data/anomalies";
+import { detectAnomaliesWith } from "../../server/data/anomaly-detection";
 import { rebuildComplianceRollups } from "../../server/data/compliance-ingest";
 import { openIncident } from "../../server/data/incidents";
 import { getPool, inTransaction } from "../../server/db/pool";

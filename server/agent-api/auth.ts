@@ -2,6 +2,7 @@
 // the key index (server/data/facts.ts), with its org's facts. The org comes from the key, never
 // from anything else the client sends.
 import "server-only";
+import type { AuthorizedOrgId } from "../auth/org-id";
 import { getPool } from "../db/pool";
 import { forgetFacts, keyByHash, orgFacts } from "../data/facts";
 import type { AgentProfile, OrgFacts } from "../domain/decide/types";
@@ -14,7 +15,8 @@ export type { AgentProfile } from "../domain/decide/types";
 
 export interface AgentPrincipal {
   keyId: string;
-  orgId: string;
+  /** The bearer key's org: the agent API's mint of an AuthorizedOrgId (server/auth/org-id.ts). */
+  orgId: AuthorizedOrgId;
   kind: "agent" | "ingest";
   /** The agent an agent key is bound to; null for an org ingest key. */
   agent: AgentProfile | null;
@@ -53,7 +55,7 @@ function principalOf(key: { keyId: string; orgId: string; kind: "agent" | "inges
   const agent = key.kind === "agent" && key.agentId ? (facts.agents.get(key.agentId) ?? null) : null;
   // An agent key whose agent is gone authenticates nothing.
   if (key.kind === "agent" && !agent) throw new ApiError("unauthorized", "That key is not valid or has been revoked.");
-  return { keyId: key.keyId, orgId: key.orgId, kind: key.kind, agent, redaction: facts.redaction };
+  return { keyId: key.keyId, orgId: key.orgId as AuthorizedOrgId, kind: key.kind, agent, redaction: facts.redaction };
 }
 
 /** The caller, with its org's facts (both from memory once warm). */

@@ -2,14 +2,18 @@
 // `orgProcedure(permission)` takes `{ orgId }` in its input, reads the caller's membership from
 // the database, and refuses with FORBIDDEN unless the role grants the permission. Mutations
 // change data only through `ctx.audited`, which writes the audit entry in the same transaction.
+// A router validates, checks, calls one data or domain function and returns; what those refuse
+// (server/domain/refusal.ts) is answered here with its code and message.
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { authorize, loadMembership, type AuthorizedOrg } from "../auth/access";
+import { actorOf, authorize, loadMembership } from "../auth/access";
 import type { Db, Tx } from "../db";
-import { appendAudit, type AuditActor, type NewAuditEntry } from "../data/audit";
-import { reachIncludesTeam, type Permission } from "../domain/access/permissions";
+import { transaction } from "../db/after-commit";
+import { appendAudit, type AuditWriter } from "../data/audit";
+import type { Permission } from "../domain/access/permissions";
+import { Refused } from "../domain/refusal";
 import { findUnsafeString } from "../domain/text/scan";
 
 export interface TRPCContext {
@@ -59,9 +63,19 @@ const wellFormedInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(wellFormedInput);
+/** A refusal thrown by a data or domain function is an answer (its code and message), not a server error. */
+const refusalsAnswered = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof Refused) {
+    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(refusalsAnswered).use(wellFormedInput);
 
 export const protectedProcedure = t.procedure
+  .use(refusalsAnswered)
   .use(async ({ ctx, next }) => {
     if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
     return next({ ctx: { ...ctx, userId: ctx.userId } });
@@ -70,7 +84,8 @@ export const protectedProcedure = t.procedure
 
 export const orgInput = z.object({ orgId: z.string().uuid() });
 
-export type AuditedWork = <T>(work: (tx: Tx, audit: (entry: NewAuditEntry) => Promise<void>) => Promise<T>) => Promise<T>;
+/** Runs a console write in one transaction with its audit writer; after-commit work (server/db/after-commit.ts) runs once it committed. */
+export type AuditedWork = <T>(work: (tx: Tx, audit: AuditWriter) => Promise<T>) => Promise<T>;
 
 /** A procedure for one org that requires `permission`; see the table in server/domain/access/permissions.ts. */
 export function orgProcedure(permission: Permission) {
@@ -79,10 +94,10 @@ export function orgProcedure(permission: Permission) {
     if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organisation." });
     const access = authorize(membership, permission);
     if (!access) throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${membership.role}) may not do this.` });
-    const actor: AuditActor = { type: "user", id: membership.userId, label: membership.userEmail };
+    const actor = actorOf(access);
 
     const audited: AuditedWork = (work) =>
-      ctx.db.$transaction(async (tx) => {
+      transaction(ctx.db, async (tx) => {
         let entries = 0;
         const result = await work(tx, async (entry) => {
           await appendAudit(tx, access.orgId, actor, entry);
@@ -95,11 +110,4 @@ export function orgProcedure(permission: Permission) {
 
     return next({ ctx: { ...ctx, access, audited } });
   });
-}
-
-/** FORBIDDEN unless the caller's reach covers `teamId` (team leads: only their own teams). */
-export function assertTeamInReach(access: AuthorizedOrg, teamId: string | null): void {
-  if (!reachIncludesTeam(access.reach, teamId)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "That belongs to a team outside your scope." });
-  }
 }

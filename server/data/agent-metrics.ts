@@ -2,15 +2,20 @@
 // latency p50/p95 and cost per task over a window, and a series for the chart.
 import type { MetricWindow } from "../domain/compliance/schemas";
 import { histogramQuantile, mergeHistograms } from "../domain/telemetry/latency-histogram";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 import type { DbOrTx } from "../db";
+import type { AuthorizedOrg } from "../auth/access";
+import { findAgentInReach } from "./agents";
 
 const HOUR_MS = 3_600_000;
 export const WINDOW_HOURS: Record<MetricWindow, number> = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24 };
 /** Buckets of the chart: hours for a day, six hours for a week, days for a month. */
 const BUCKET_HOURS: Record<MetricWindow, number> = { "24h": 1, "7d": 6, "30d": 24 };
 
-export async function agentMetrics(db: SqlClient | DbOrTx, orgId: string, agentId: string, window: MetricWindow, now: Date) {
+/** One agent's figures over `window`; the agent must be in the caller's reach. */
+export async function agentMetrics(db: DbOrTx, access: AuthorizedOrg, agentId: string, window: MetricWindow, now: Date) {
+  await findAgentInReach(db, access, agentId);
+  const orgId = access.orgId;
   const bucketHours = BUCKET_HOURS[window];
   const end = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS);
   const start = new Date(end.getTime() - WINDOW_HOURS[window] * HOUR_MS);

@@ -1,8 +1,10 @@
-// The agent registry's storage. Every query is scoped to one org, and to the caller's teams
-// where their reach is team-scoped.
+// Reading the agent registry for the console. Every query is scoped to one org, and to the
+// caller's teams where their reach is team-scoped. Changes: server/data/agent-registration.ts.
+import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { Reach } from "../domain/access/permissions";
+import { found } from "../domain/refusal";
 import { agentHealth, type AgentHealth } from "../domain/telemetry/health";
 
 export interface AgentFilter {
@@ -13,13 +15,16 @@ export interface AgentFilter {
   includeArchived?: boolean;
 }
 
-export function agentScope(orgId: string, reach: Reach): Prisma.AgentWhereInput {
+export function agentScope(orgId: AuthorizedOrgId, reach: Reach): Prisma.AgentWhereInput {
   return reach.kind === "teams" ? { orgId, teamId: { in: [...reach.teamIds] } } : { orgId };
 }
 
 const SUMMARY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export async function listAgents(db: DbOrTx, orgId: string, reach: Reach, filter: AgentFilter, now = new Date()) {
+/** The agents in reach matching `filter`, with their health and last day's figures. Naming a team outside reach is refused. */
+export async function listAgents(db: DbOrTx, access: AuthorizedOrg, filter: AgentFilter, now = new Date()) {
+  const { orgId, reach } = access;
+  if (filter.teamId) assertTeamInReach(access, filter.teamId);
   const where: Prisma.AgentWhereInput = {
     AND: [
       agentScope(orgId, reach),
@@ -58,17 +63,8 @@ export async function listAgents(db: DbOrTx, orgId: string, reach: Reach, filter
     const sums = byAgent.get(agent.id);
     return {
       id: agent.id,
-      name: agent.name,
-      description: agent.description,
-      owner: agent.owner,
+      ...agentSnapshot(agent),
       team: agent.team,
-      framework: agent.framework,
-      models: agent.models,
-      tools: agent.tools,
-      dataCategories: agent.dataCategories,
-      tags: agent.tags,
-      status: agent.status,
-      version: agent.version,
       lastSeenAt: agent.lastSeenAt,
       createdAt: agent.createdAt,
       activeKeys: agent._count.keys,
@@ -92,19 +88,30 @@ function healthOf(agent: { instances: { lastHeartbeatAt: Date }[]; heartbeatInte
   });
 }
 
-export async function findAgent(db: DbOrTx, orgId: string, agentId: string) {
+export async function findAgent(db: DbOrTx, orgId: AuthorizedOrgId, agentId: string) {
   return db.agent.findFirst({ where: { orgId, id: agentId } });
 }
 
-export async function agentDetail(db: DbOrTx, orgId: string, agentId: string, now = new Date()) {
-  const agent = await db.agent.findFirst({
-    where: { orgId, id: agentId },
-    include: {
-      team: { select: { id: true, name: true } },
-      instances: { orderBy: { lastHeartbeatAt: "desc" }, take: 50 },
-    },
-  });
-  if (!agent) return null;
+/** The agent, if it is in the org (else NOT_FOUND) and the caller's reach covers its team (else FORBIDDEN). */
+export async function findAgentInReach(db: DbOrTx, access: Pick<AuthorizedOrg, "orgId" | "reach">, agentId: string) {
+  const agent = found(await findAgent(db, access.orgId, agentId), "agent");
+  assertTeamInReach(access, agent.teamId);
+  return agent;
+}
+
+/** One agent in reach with its team, health and recent instances. */
+export async function agentDetail(db: DbOrTx, access: AuthorizedOrg, agentId: string, now = new Date()) {
+  const agent = found(
+    await db.agent.findFirst({
+      where: { orgId: access.orgId, id: agentId },
+      include: {
+        team: { select: { id: true, name: true } },
+        instances: { orderBy: { lastHeartbeatAt: "desc" }, take: 50 },
+      },
+    }),
+    "agent",
+  );
+  assertTeamInReach(access, agent.teamId);
   return {
     ...agent,
     health: healthOf(agent, now),
@@ -119,41 +126,10 @@ export async function agentDetail(db: DbOrTx, orgId: string, agentId: string, no
   };
 }
 
-/** What the audit entry records of an agent: its registry fields, not its telemetry. */
-export function agentSnapshot(agent: {
-  name: string;
-  description: string;
-  owner: string | null;
-  teamId: string | null;
-  framework: string | null;
-  models: string[];
-  tools: string[];
-  dataCategories: string[];
-  tags: string[];
-  status: string;
-  version: string | null;
-  heartbeatIntervalSec: number;
-}) {
-  return {
-    name: agent.name,
-    description: agent.description,
-    owner: agent.owner,
-    teamId: agent.teamId,
-    framework: agent.framework,
-    models: agent.models,
-    tools: agent.tools,
-    dataCategories: agent.dataCategories,
-    tags: agent.tags,
-    status: agent.status,
-    version: agent.version,
-    heartbeatIntervalSec: agent.heartbeatIntervalSec,
-  };
-}
+const REGISTRY_FIELDS = ["name", "description", "owner", "teamId", "framework", "models", "tools", "dataCategories", "tags", "status", "version", "heartbeatIntervalSec"] as const;
+type RegistryField = (typeof REGISTRY_FIELDS)[number];
 
-export async function listKeys(db: DbOrTx, orgId: string, where: { agentId?: string; kind?: "agent" | "ingest" }) {
-  return db.apiKey.findMany({
-    where: { orgId, ...where },
-    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
-    select: { id: true, kind: true, agentId: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-  });
+/** What the audit entry records of an agent: its registry fields, not its telemetry. */
+export function agentSnapshot<A extends Record<RegistryField, unknown>>(agent: A): Pick<A, RegistryField> {
+  return Object.fromEntries(REGISTRY_FIELDS.map((field) => [field, agent[field]])) as Pick<A, RegistryField>;
 }

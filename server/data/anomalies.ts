@@ -1,170 +1,9 @@
-// Anomaly detection over the hourly rollups, and the anomalies list. detectAnomalies is the job
-// (run every few minutes by the job queue): idempotent and safe in several processes, because an
-// anomaly is keyed by (agent, metric, hour) and only the process whose insert created the row
-// raises its alert, in the same transaction.
-import { getPool, inTransaction } from "../db/pool";
+// The anomalies the console lists (detection: server/data/anomaly-detection.ts), within the
+// caller's reach: team leads see their teams' agents' anomalies.
+import type { AuthorizedOrg, AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx } from "../db";
-import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
-import { BASELINE_HOURS, detectDrift, detectSpikes, type HourTotals } from "../domain/anomaly/detect";
-import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-/** Hours judged on each run: the hour under way and the two before (a run may come late). */
-const JUDGED_HOURS = 3;
-
-const startOfHour = (time: number) => new Date(Math.floor(time / HOUR_MS) * HOUR_MS);
-
-/** Monday 00:00 UTC of the week `now` falls in: a tool-mix drift is raised at most once a week. */
-export function weekStart(now: Date): Date {
-  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const weekday = (new Date(day).getUTCDay() + 6) % 7;
-  return new Date(day - weekday * DAY_MS);
-}
-
-interface StoredAnomaly {
-  agentId: string;
-  teamId: string | null;
-  agentName: string;
-  metric: "cost" | "error_rate" | "tool_mix";
-  hour: Date;
-  statistic: string;
-  score: number;
-  observed: number | null;
-  baseline: number | null;
-  details: object;
-}
-
-function describe(anomaly: StoredAnomaly): { title: string; severity: "warning" | "critical" } {
-  const hour = anomaly.hour.toISOString().slice(0, 13).replace("T", " ") + ":00 UTC";
-  switch (anomaly.metric) {
-    case "cost":
-      return { title: `Cost spike: ${anomaly.agentName} spent $${((anomaly.observed ?? 0) / 1e6).toFixed(2)} in the hour from ${hour} (usual $${((anomaly.baseline ?? 0) / 1e6).toFixed(2)})`, severity: "critical" };
-    case "error_rate":
-      return { title: `Error-rate spike: ${anomaly.agentName} at ${((anomaly.observed ?? 0) * 100).toFixed(1)} % errors in the hour from ${hour} (usual ${((anomaly.baseline ?? 0) * 100).toFixed(1)} %)`, severity: "warning" };
-    case "tool_mix":
-      return { title: `Tool-usage drift: ${anomaly.agentName}'s mix of tools this week differs from the weeks before (Jensen–Shannon distance ${anomaly.score.toFixed(2)})`, severity: "warning" };
-  }
-}
-
-/** Stores the anomaly once; the first insert raises its alert. Returns whether it was new. */
-async function store(client: SqlClient, orgId: string, anomaly: StoredAnomaly): Promise<boolean> {
-  const rows = await sqlRows<{ id: string; inserted: boolean }>(
-    client,
-    `INSERT INTO anomalies AS a (org_id, agent_id, team_id, metric, hour, statistic, score, observed, baseline, details)
-     VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::timestamptz, $6, $7, $8, $9, $10::jsonb)
-     ON CONFLICT (agent_id, metric, hour) DO UPDATE SET
-       score = GREATEST(a.score, EXCLUDED.score),
-       observed = GREATEST(a.observed, EXCLUDED.observed),
-       details = CASE WHEN EXCLUDED.score > a.score THEN EXCLUDED.details ELSE a.details END
-     RETURNING id::text, (xmax = 0) AS inserted`,
-    [orgId, anomaly.agentId, anomaly.teamId, anomaly.metric, anomaly.hour.toISOString(), anomaly.statistic, Number.isFinite(anomaly.score) ? anomaly.score : 1e9, anomaly.observed, anomaly.baseline, JSON.stringify(anomaly.details)],
-  );
-  const row = rows[0];
-  if (!row?.inserted) return false;
-  const { title, severity } = describe(anomaly);
-  const alertId = await raiseAlert(client, {
-    orgId,
-    kind: "anomaly",
-    severity,
-    title,
-    details: { anomalyId: row.id, metric: anomaly.metric, hour: anomaly.hour.toISOString(), statistic: anomaly.statistic, score: anomaly.score, observed: anomaly.observed, baseline: anomaly.baseline },
-    agentId: anomaly.agentId,
-    teamId: anomaly.teamId,
-  });
-  await sqlRows(client, "UPDATE anomalies SET alert_id = $2::uuid WHERE id = $1::uuid RETURNING 1 AS done", [row.id, alertId]);
-  return true;
-}
-
-/**
- * Looks for cost and error-rate spikes in the last few hours of every agent of the org (robust
- * z-score against the agent's previous 7 days of hours), and for a drift of each agent's tool mix
- * this week against the three weeks before (Jensen–Shannon distance). Returns how many anomalies
- * were new.
- */
-export async function detectAnomalies(orgId: string, now: Date): Promise<{ raised: number; judgedAgents: number }> {
-  return inTransaction(getPool(), (client) => detectAnomaliesWith(client, orgId, now));
-}
-
-export async function detectAnomaliesWith(client: SqlClient, orgId: string, now: Date): Promise<{ raised: number; judgedAgents: number }> {
-  const current = startOfHour(now.getTime());
-  const from = new Date(current.getTime() - (BASELINE_HOURS + JUDGED_HOURS) * HOUR_MS);
-  const rows = await sqlRows<{ agent_id: string; hour: Date; events: number; errors: number; cost: string }>(
-    client,
-    `SELECT agent_id::text, hour, sum(events)::int AS events, sum(errors)::int AS errors, sum(cost_micros)::text AS cost
-       FROM event_rollups_hourly WHERE org_id = $1::uuid AND hour >= $2::timestamptz AND hour <= $3::timestamptz
-      GROUP BY agent_id, hour`,
-    [orgId, from.toISOString(), current.toISOString()],
-  );
-  const agents = await sqlRows<{ id: string; name: string; team_id: string | null }>(client, "SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid", [orgId]);
-  const agentById = new Map(agents.map((agent) => [agent.id, agent]));
-  const history = new Map<string, HourTotals[]>();
-  for (const row of rows) {
-    const list = history.get(row.agent_id) ?? [];
-    list.push({ hour: new Date(row.hour), events: row.events, errors: row.errors, costMicros: BigInt(row.cost) });
-    history.set(row.agent_id, list);
-  }
-
-  let raised = 0;
-  for (const [agentId, hours] of history) {
-    const agent = agentById.get(agentId);
-    if (!agent) continue;
-    for (let back = JUDGED_HOURS - 1; back >= 0; back--) {
-      const hour = new Date(current.getTime() - back * HOUR_MS);
-      for (const spike of detectSpikes(hours, hour)) {
-        const isNew = await store(client, orgId, {
-          agentId,
-          teamId: agent.team_id,
-          agentName: agent.name,
-          metric: spike.metric,
-          hour,
-          statistic: spike.statistic,
-          score: spike.score,
-          observed: spike.observed,
-          baseline: spike.baselineMedian,
-          details: { baselineMedian: spike.baselineMedian, baselineMad: spike.baselineMad, baselineHours: spike.baselineHours, events: spike.events },
-        });
-        if (isNew) raised += 1;
-      }
-    }
-  }
-
-  // Tool mix: this week (the last 7 days) against the 21 days before.
-  const weekFrom = new Date(now.getTime() - 7 * DAY_MS);
-  const mix = await sqlRows<{ agent_id: string; tool: string; current: number; previous: number }>(
-    client,
-    `SELECT agent_id::text, tool, sum(calls) FILTER (WHERE hour >= $2::timestamptz)::int AS current, sum(calls) FILTER (WHERE hour < $2::timestamptz)::int AS previous
-       FROM tool_call_rollups_hourly WHERE org_id = $1::uuid AND hour >= $3::timestamptz AND hour <= $4::timestamptz
-      GROUP BY agent_id, tool`,
-    [orgId, weekFrom.toISOString(), new Date(weekFrom.getTime() - 21 * DAY_MS).toISOString(), now.toISOString()],
-  );
-  const mixes = new Map<string, { current: Record<string, number>; previous: Record<string, number> }>();
-  for (const row of mix) {
-    const entry = mixes.get(row.agent_id) ?? { current: {}, previous: {} };
-    entry.current[row.tool] = row.current ?? 0;
-    entry.previous[row.tool] = row.previous ?? 0;
-    mixes.set(row.agent_id, entry);
-  }
-  for (const [agentId, { current: thisWeek, previous }] of mixes) {
-    const agent = agentById.get(agentId);
-    const drift = agent ? detectDrift(thisWeek, previous) : null;
-    if (!agent || !drift) continue;
-    const isNew = await store(client, orgId, {
-      agentId,
-      teamId: agent.team_id,
-      agentName: agent.name,
-      metric: "tool_mix",
-      hour: weekStart(now),
-      statistic: drift.statistic,
-      score: drift.score,
-      observed: null,
-      baseline: null,
-      details: { current: drift.current, previous: drift.previous, windowDays: 7, previousDays: 21 },
-    });
-    if (isNew) raised += 1;
-  }
-  return { raised, judgedAgents: history.size };
-}
+import { sqlRows, type SqlClient } from "../db/sql";
+import { findAgentInReach } from "./agents";
 
 export interface AnomalyView {
   id: string;
@@ -182,53 +21,35 @@ export interface AnomalyView {
   detectedAt: Date;
 }
 
-/** Anomalies the caller can see (team leads: their teams'), newest first. */
-export async function listAnomalies(db: SqlClient | DbOrTx, orgId: string, reach: Reach, filter: { since: Date; agentId?: string; limit?: number }): Promise<AnomalyView[]> {
-  const rows = await sqlRows<{
-    id: string;
-    agent_id: string;
-    agent_name: string;
-    team_id: string | null;
-    metric: string;
-    hour: Date;
-    statistic: string;
-    score: number;
-    observed: string | null;
-    baseline: string | null;
-    details: unknown;
-    alert_id: string | null;
-    incident_id: string | null;
-    detected_at: Date;
-  }>(
+/** Anomalies the caller can see (team leads: their teams'), newest first; one agent's when named (it must be in reach). */
+export async function listAnomalies(
+  db: SqlClient | DbOrTx,
+  access: Pick<AuthorizedOrg, "orgId" | "reach">,
+  filter: { since: Date; agentId?: string; limit?: number },
+): Promise<AnomalyView[]> {
+  if (filter.agentId) await findAgentInReach(db as DbOrTx, access, filter.agentId);
+  const rows = await sqlRows<Omit<AnomalyView, "agent"> & { agentId: string; agentName: string }>(
     db as SqlClient,
-    `SELECT n.id::text, n.agent_id::text, a.name AS agent_name, n.team_id::text, n.metric, n.hour, n.statistic, n.score, n.observed::text, n.baseline::text,
-            n.details, n.alert_id::text, i.id::text AS incident_id, n.detected_at
+    `SELECT n.id::text, n.agent_id::text AS "agentId", a.name AS "agentName", n.team_id::text AS "teamId", n.metric, n.hour, n.statistic, n.score,
+            n.observed::text, n.baseline::text, n.details, n.alert_id::text AS "alertId", i.id::text AS "incidentId", n.detected_at AS "detectedAt"
        FROM anomalies n JOIN agents a ON a.id = n.agent_id
        LEFT JOIN incidents i ON i.org_id = n.org_id AND i.source = 'anomaly' AND i.source_ref = n.id::text
       WHERE n.org_id = $1::uuid AND n.detected_at >= $2::timestamptz AND ($3::uuid IS NULL OR n.agent_id = $3::uuid)
         AND ($4::uuid[] IS NULL OR n.team_id = ANY($4::uuid[]))
       ORDER BY n.detected_at DESC, n.id
       LIMIT $5`,
-    [orgId, filter.since.toISOString(), filter.agentId ?? null, reach.kind === "teams" ? [...reach.teamIds] : null, filter.limit ?? 200],
+    [access.orgId, filter.since.toISOString(), filter.agentId ?? null, access.reach.kind === "teams" ? [...access.reach.teamIds] : null, filter.limit ?? 200],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    agent: { id: row.agent_id, name: row.agent_name },
-    teamId: row.team_id,
-    metric: row.metric,
+  return rows.map(({ agentId, agentName, ...row }) => ({
+    ...row,
+    agent: { id: agentId, name: agentName },
     hour: new Date(row.hour),
-    statistic: row.statistic,
     score: Number(row.score),
-    observed: row.observed,
-    baseline: row.baseline,
-    details: row.details,
-    alertId: row.alert_id,
-    incidentId: row.incident_id,
-    detectedAt: new Date(row.detected_at),
+    detectedAt: new Date(row.detectedAt),
   }));
 }
 
-export async function findAnomaly(client: SqlClient, orgId: string, id: string): Promise<{ id: string; agentId: string; agentName: string; teamId: string | null; metric: string; hour: Date; score: number } | null> {
+export async function findAnomaly(client: SqlClient, orgId: AuthorizedOrgId, id: string): Promise<{ id: string; agentId: string; agentName: string; teamId: string | null; metric: string; hour: Date; score: number } | null> {
   const rows = await sqlRows<{ id: string; agent_id: string; agent_name: string; team_id: string | null; metric: string; hour: Date; score: number }>(
     client,
     "SELECT n.id::text, n.agent_id::text, a.name AS agent_name, n.team_id::text, n.metric, n.hour, n.score FROM anomalies n JOIN agents a ON a.id = n.agent_id WHERE n.org_id = $1::uuid AND n.id = $2::uuid",
@@ -236,8 +57,4 @@ export async function findAnomaly(client: SqlClient, orgId: string, id: string):
   );
   const row = rows[0];
   return row ? { id: row.id, agentId: row.agent_id, agentName: row.agent_name, teamId: row.team_id, metric: row.metric, hour: new Date(row.hour), score: Number(row.score) } : null;
-}
-
-export function anomalyInReach(reach: Reach, teamId: string | null): boolean {
-  return reach.kind === "org" || (teamId !== null && reachIncludesTeam(reach, teamId));
 }

@@ -3,13 +3,15 @@
 // An approved request authorises exactly one matching action: the agent names it in its next
 // decide (`approvalId`), and `consumeApproval` marks it used in that decision's transaction.
 import type pg from "pg";
+import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx, Tx } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { getPool, inTransaction } from "../db/pool";
 import { notifyChange } from "../db/notify";
-import type { Reach } from "../domain/access/permissions";
+import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
 import { approvalTtlMs, decisionRefusal, effectiveStatus, type ApprovalStatus } from "../domain/approvals/rules";
-import { appendAuditRaw, type NewAuditEntry } from "./audit";
+import { refuse } from "../domain/refusal";
+import { appendAuditRaw, type AuditWriter } from "./audit";
 import { raiseAlert } from "./alerts";
 
 /** The change kind on `agentry_changes` when an approval is decided or expires (long-polls wake on it). */
@@ -104,41 +106,30 @@ export async function approvalStatus(orgId: string, agentId: string, id: string,
   };
 }
 
-export type DecideApprovalResult =
-  | { ok: true; id: string; status: "approved" | "denied"; decidedAt: Date }
-  | { ok: false; code: "NOT_FOUND" | "FORBIDDEN" | "CONFLICT"; message: string };
-
 /**
  * A person approves or denies a pending request, in the caller's audited transaction: the row is
  * locked, the caller's reach is checked against the request's team, an expired (even if not yet
- * swept) or already-decided request is refused, and the agent's long-poll is woken on commit.
+ * swept) or already-decided request is refused (and nothing is written), and the agent's
+ * long-poll is woken on commit.
  */
 export async function decideApproval(
   tx: Tx,
-  input: {
-    orgId: string;
-    reach: Reach;
-    approvalId: string;
-    decision: "approved" | "denied";
-    note: string | null;
-    decider: string;
-    now?: Date;
-  },
-  audit: (entry: NewAuditEntry) => Promise<void>,
-): Promise<DecideApprovalResult> {
+  audit: AuditWriter,
+  access: Pick<AuthorizedOrg, "orgId" | "reach" | "membership">,
+  input: { approvalId: string; decision: "approved" | "denied"; note: string | null; now?: Date },
+): Promise<{ id: string; status: "approved" | "denied"; decidedAt: Date }> {
   const now = input.now ?? new Date();
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM approvals WHERE id = ${input.approvalId}::uuid AND org_id = ${input.orgId}::uuid FOR UPDATE`;
-  if (locked.length === 0) return { ok: false, code: "NOT_FOUND", message: "No such approval request." };
+  const decider = access.membership.userEmail;
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM approvals WHERE id = ${input.approvalId}::uuid AND org_id = ${access.orgId}::uuid FOR UPDATE`;
+  if (locked.length === 0) refuse("NOT_FOUND", "No such approval request.");
   const approval = await tx.approval.findUniqueOrThrow({ where: { id: input.approvalId }, select: approvalSelect });
-  if (input.reach.kind === "teams" && (approval.teamId === null || !input.reach.teamIds.includes(approval.teamId))) {
-    return { ok: false, code: "FORBIDDEN", message: "That request belongs to an agent of a team outside your scope." };
-  }
+  if (!reachIncludesTeam(access.reach, approval.teamId)) refuse("FORBIDDEN", "That request belongs to an agent of a team outside your scope.");
   const refusal = decisionRefusal(approval, now);
-  if (refusal) return { ok: false, code: "CONFLICT", message: refusal };
+  if (refusal) refuse("CONFLICT", refusal);
 
   await tx.approval.update({
     where: { id: approval.id },
-    data: { status: input.decision, decidedBy: input.decider, decidedAt: now, note: input.note },
+    data: { status: input.decision, decidedBy: decider, decidedAt: now, note: input.note },
   });
   await audit({
     action: input.decision === "approved" ? "approval.approved" : "approval.denied",
@@ -156,8 +147,8 @@ export async function decideApproval(
     },
     reason: input.note,
   });
-  await notifyChange(tx, { orgId: input.orgId, kind: APPROVAL_CHANGE_KIND });
-  return { ok: true, id: approval.id, status: input.decision, decidedAt: now };
+  await notifyChange(tx, { orgId: access.orgId, kind: APPROVAL_CHANGE_KIND });
+  return { id: approval.id, status: input.decision, decidedAt: now };
 }
 
 /**
@@ -233,7 +224,7 @@ export interface ApprovalFilter {
   cursor?: string;
 }
 
-function scopeWhere(orgId: string, reach: Reach): Prisma.ApprovalWhereInput {
+function scopeWhere(orgId: AuthorizedOrgId, reach: Reach): Prisma.ApprovalWhereInput {
   return reach.kind === "teams" ? { orgId, teamId: { in: [...reach.teamIds] } } : { orgId };
 }
 
@@ -245,7 +236,10 @@ function viewWhere(filter: Pick<ApprovalFilter, "view" | "status">, now: Date): 
   return { OR: [{ status: { in: ["approved", "denied", "expired"] } }, { status: "pending", expiresAt: { lte: now } }] };
 }
 
-export async function listApprovals(db: DbOrTx, orgId: string, reach: Reach, filter: ApprovalFilter, now = new Date()) {
+/** The queue (pending, most urgent first) or the history (newest first), within the caller's reach; naming a team outside it is refused. */
+export async function listApprovals(db: DbOrTx, access: Pick<AuthorizedOrg, "orgId" | "reach">, filter: ApprovalFilter, now = new Date()) {
+  const { orgId, reach } = access;
+  if (filter.teamId) assertTeamInReach(access, filter.teamId);
   const where: Prisma.ApprovalWhereInput = {
     AND: [
       scopeWhere(orgId, reach),
@@ -296,6 +290,6 @@ export async function listApprovals(db: DbOrTx, orgId: string, reach: Reach, fil
 }
 
 /** How many requests wait for someone in the caller's reach (the nav badge). */
-export function pendingApprovalCount(db: DbOrTx, orgId: string, reach: Reach, now = new Date()): Promise<number> {
+export function pendingApprovalCount(db: DbOrTx, orgId: AuthorizedOrgId, reach: Reach, now = new Date()): Promise<number> {
   return db.approval.count({ where: { AND: [scopeWhere(orgId, reach), viewWhere({ view: "pending" }, now)] } });
 }

@@ -1,13 +1,12 @@
 // The audit export (GET /api/orgs/:orgId/audit/export) minus HTTP: who may export, what range,
 // the export's own audit entry, and the NDJSON lines. The route handler only adds the session
 // and streams the lines, so this can be tested against a real database.
-import { z } from "zod";
-import { authorize, loadMembership } from "../auth/access";
+import { authorizeForRoute } from "../auth/access";
 import type { Db } from "../db";
 import { canonicalJson } from "../domain/audit/canonical-json";
 import type { ChainedAuditRecord } from "../domain/audit/chain";
 import { exportFilename, parseExportQuery } from "../domain/audit/export-request";
-import { appendAudit, readAuditChain } from "./audit";
+import { readAuditChain, recordInOwnTransaction } from "./audit";
 import { auditSeqRange } from "./audit-query";
 
 export type AuditExport =
@@ -29,10 +28,9 @@ async function* toLines(entries: AsyncGenerator<ChainedAuditRecord>): AsyncGener
 
 export async function startAuditExport(db: Db, userId: string, orgId: string, params: URLSearchParams): Promise<AuditExport> {
   // Membership is read fresh from the database: a role taken away takes effect now.
-  const membership = z.uuid().safeParse(orgId).success ? await loadMembership(db, userId, { id: orgId }) : null;
-  if (!membership) return { kind: "forbidden", message: "You are not a member of this organisation." };
-  const access = authorize(membership, "audit:read");
-  if (!access) return { kind: "forbidden", message: `Your role (${membership.role}) may not read or export the audit log.` };
+  const authorized = await authorizeForRoute(db, userId, orgId, "audit:read", "read or export the audit log");
+  if (!authorized.ok) return { kind: "forbidden", message: authorized.message };
+  const { access } = authorized;
 
   const parsed = parseExportQuery(params);
   if (!parsed.ok) return { kind: "invalid", message: parsed.message, details: parsed.details };
@@ -42,25 +40,18 @@ export async function startAuditExport(db: Db, userId: string, orgId: string, pa
   // The export is itself on the record, committed before a byte is sent. A team lead's export is
   // filed under their team when they lead exactly one, so it shows in that team's trail (and in
   // the export itself).
-  const exportEntry = await db.$transaction((tx) =>
-    appendAudit(
-      tx,
-      access.orgId,
-      { type: "user", id: membership.userId, label: membership.userEmail },
-      {
-        action: "audit.exported",
-        targetType: "audit_log",
-        teamId: teamIds?.length === 1 ? teamIds[0] : null,
-        after: {
-          format: "ndjson",
-          scope: access.reach.kind,
-          ...(teamIds ? { teamIds: [...teamIds] } : {}),
-          from: from?.toISOString() ?? null,
-          to: to?.toISOString() ?? null,
-        },
-      },
-    ),
-  );
+  const exportEntry = await recordInOwnTransaction(db, access, {
+    action: "audit.exported",
+    targetType: "audit_log",
+    teamId: teamIds?.length === 1 ? teamIds[0] : null,
+    after: {
+      format: "ndjson",
+      scope: access.reach.kind,
+      ...(teamIds ? { teamIds: [...teamIds] } : {}),
+      from: from?.toISOString() ?? null,
+      to: to?.toISOString() ?? null,
+    },
+  });
 
   // Entries written while the download runs are not part of this export. No entry in the
   // range: an empty seq range, so an empty file.
@@ -74,7 +65,7 @@ export async function startAuditExport(db: Db, userId: string, orgId: string, pa
 
   return {
     kind: "ok",
-    filename: exportFilename(membership.orgSlug, new Date(exportEntry.at), access.reach.kind),
+    filename: exportFilename(access.membership.orgSlug, new Date(exportEntry.at), access.reach.kind),
     scope: access.reach.kind,
     exportEntry,
     lines: toLines(entries),

@@ -1,4 +1,6 @@
-// Reading the audit log for the console: filtered, newest first, a page at a time.
+// Reading the audit log for the console: filtered, newest first, a page at a time, within the
+// caller's reach (team leads: their teams' entries); and verifying the org's chain.
+import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { Reach } from "../domain/access/permissions";
@@ -26,14 +28,15 @@ export function auditWhere(orgId: string, reach: Reach, filter: AuditFilter): Pr
   return { AND: and };
 }
 
+/** Naming a team outside the caller's reach is refused. */
 export async function listAuditEntries(
   db: DbOrTx,
-  orgId: string,
-  reach: Reach,
+  access: Pick<AuthorizedOrg, "orgId" | "reach">,
   filter: AuditFilter,
   page: { limit: number; beforeSeq?: number },
 ): Promise<{ entries: ChainedAuditRecord[]; nextCursor: number | null }> {
-  const where = auditWhere(orgId, reach, filter);
+  if (filter.teamId) assertTeamInReach(access, filter.teamId);
+  const where = auditWhere(access.orgId, access.reach, filter);
   const rows = await db.auditEntry.findMany({
     where: page.beforeSeq ? { AND: [where, { seq: { lt: page.beforeSeq } }] } : where,
     orderBy: { seq: "desc" },
@@ -44,16 +47,21 @@ export async function listAuditEntries(
   return { entries, nextCursor: more ? (entries[entries.length - 1]?.seq ?? null) : null };
 }
 
-export async function distinctAuditActions(db: DbOrTx, orgId: string, reach: Reach): Promise<string[]> {
+export async function distinctAuditActions(db: DbOrTx, orgId: AuthorizedOrgId, reach: Reach): Promise<string[]> {
   const rows = await db.auditEntry.findMany({ where: auditWhere(orgId, reach, {}), distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
   return rows.map((row) => row.action);
 }
 
 /** Verifies the whole chain of the org from its first entry. */
-export async function verifyOrgChain(db: DbOrTx, orgId: string): Promise<ChainVerification> {
+export async function verifyOrgChain(db: DbOrTx, orgId: AuthorizedOrgId): Promise<ChainVerification> {
   const entries: ChainedAuditRecord[] = [];
   for await (const entry of readAuditChain(db, orgId)) entries.push(entry);
   return verifyAuditChain(entries);
+}
+
+/** The verification as the console shows it: whether the chain holds, where it breaks, and when it was checked. */
+export async function checkOrgChain(db: DbOrTx, orgId: AuthorizedOrgId): Promise<ChainVerification & { checkedAt: Date }> {
+  return { ...(await verifyOrgChain(db, orgId)), checkedAt: new Date() };
 }
 
 /**

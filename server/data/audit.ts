@@ -2,7 +2,9 @@
 // calls appendAudit inside its own transaction, so the change and its entry commit together.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { DbOrTx, Tx } from "../db";
+import { actorOf, type AuthorizedOrg } from "../auth/access";
+import type { Db, DbOrTx, Tx } from "../db";
+import { isPrismaTx, type SqlClient } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
 import type { AuditEntry } from "../generated/prisma/client";
 import type { JsonValue } from "../domain/audit/canonical-json";
@@ -24,6 +26,9 @@ export interface NewAuditEntry {
   reason?: string | null;
 }
 
+/** Writes one entry in the caller's transaction: what a console write gets from `ctx.audited`. */
+export type AuditWriter = (entry: NewAuditEntry) => Promise<void>;
+
 /** Plain JSON, as jsonb will give it back (Dates become strings, undefined members vanish). */
 function toJson(value: unknown): JsonValue | null {
   if (value === undefined || value === null) return null;
@@ -37,13 +42,12 @@ interface AuditStore {
   insert(record: ChainedAuditRecord): Promise<void>;
 }
 
-async function append(store: AuditStore, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
-  // Serialise appends per org: each entry links to the one before it.
-  await store.lockOrg(orgId);
-  const record = chainAuditRecord(await store.head(orgId), {
+/** The entry as the chain stores it, before it is linked. */
+function unchained(orgId: string, actor: AuditActor, entry: NewAuditEntry, at: Date) {
+  return {
     id: randomUUID(),
     orgId,
-    at: new Date().toISOString(),
+    at: at.toISOString(),
     actorType: actor.type,
     actorId: actor.id,
     actorLabel: actor.label,
@@ -54,7 +58,13 @@ async function append(store: AuditStore, orgId: string, actor: AuditActor, entry
     before: toJson(entry.before),
     after: toJson(entry.after),
     reason: entry.reason ?? null,
-  });
+  };
+}
+
+async function append(store: AuditStore, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
+  // Serialise appends per org: each entry links to the one before it.
+  await store.lockOrg(orgId);
+  const record = chainAuditRecord(await store.head(orgId), unchained(orgId, actor, entry, new Date()));
   await store.insert(record);
   return record;
 }
@@ -132,6 +142,17 @@ export function appendAuditRaw(client: pg.PoolClient, orgId: string, actor: Audi
   );
 }
 
+/** One entry by the person acting, in a transaction of its own: an export's record, committed before a byte is sent. */
+export function recordInOwnTransaction(db: Db, access: AuthorizedOrg, entry: NewAuditEntry): Promise<ChainedAuditRecord> {
+  return db.$transaction((tx) => appendAudit(tx, access.orgId, actorOf(access), entry));
+}
+
+/** Appends on whichever kind of client the caller holds, inside its transaction. */
+export async function appendAuditOn(client: SqlClient, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<void> {
+  if (isPrismaTx(client)) await appendAudit(client, orgId, actor, entry);
+  else await appendAuditRaw(client as pg.PoolClient, orgId, actor, entry);
+}
+
 export function toAuditRecord(row: AuditEntry): ChainedAuditRecord {
   return {
     id: row.id,
@@ -202,21 +223,7 @@ export function chainAuditEntries(
   const records: ChainedAuditRecord[] = [];
   let previous = head;
   for (const { actor, entry, at } of entries) {
-    const record = chainAuditRecord(previous, {
-      id: randomUUID(),
-      orgId,
-      at: at.toISOString(),
-      actorType: actor.type,
-      actorId: actor.id,
-      actorLabel: actor.label,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId ?? null,
-      teamId: entry.teamId ?? null,
-      before: toJson(entry.before),
-      after: toJson(entry.after),
-      reason: entry.reason ?? null,
-    });
+    const record = chainAuditRecord(previous, unchained(orgId, actor, entry, at));
     records.push(record);
     previous = { seq: record.seq, hash: record.hash };
   }

@@ -10,7 +10,8 @@ import { periodBounds } from "../domain/budget/period";
 import { usdText } from "../domain/budget/validation";
 import { microsToUsdString } from "../domain/cost/money";
 import type { BudgetDefinition } from "../domain/decide/types";
-import { raiseAlert, type AlertSeverity } from "./alerts";
+import type { AlertSeverity } from "../domain/alerts/kinds";
+import { raiseAlert } from "./alerts";
 import { budgetStates, readBudgetCounters, type UsageRow } from "./budget-counters";
 import { orgFacts } from "./facts";
 

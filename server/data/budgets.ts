@@ -3,9 +3,11 @@
 // elsewhere: the decision commit (decisions.ts) holds estimates, reservations.ts settles and
 // expires them, budget-alerts.ts raises threshold alerts.
 import "server-only";
-import type { BudgetMode, BudgetScope, BudgetState } from "../domain/budget/arithmetic";
+import type { AuthorizedOrg, AuthorizedOrgId } from "../auth/access";
+import { reachTeamIds } from "../domain/access/permissions";
+import { forecastAtPeriodEnd, isExhausted, remainingMicros, thresholdsReached, type BudgetMode, type BudgetScope } from "../domain/budget/arithmetic";
 import { periodBounds, periodDays, type BudgetPeriod } from "../domain/budget/period";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 
 // ---------------------------------------------------------------------------------------------
 // SQL shared by the queries below. Parameters: $1 org, then the period parameters of `now`.
@@ -52,41 +54,6 @@ function periodSql(first: number) {
 const periodValues = (p: PeriodParams) => [p.dayStart, p.monthStart, p.dayFrom, p.dayUntil, p.monthFrom, p.monthUntil];
 
 
-interface StateRow {
-  id: string;
-  scope: BudgetScope;
-  period: BudgetPeriod;
-  mode: BudgetMode;
-  limit_micros: string;
-  reserved_micros: string | null;
-  spent: string;
-  period_start: Date | string;
-}
-
-function toState(row: StateRow): BudgetState & { periodStart: Date } {
-  return {
-    budgetId: row.id,
-    scope: row.scope,
-    period: row.period,
-    mode: row.mode,
-    limitMicros: BigInt(row.limit_micros),
-    spentMicros: BigInt(row.spent),
-    reservedMicros: BigInt(row.reserved_micros ?? "0"),
-    periodStart: new Date(row.period_start),
-  };
-}
-
-interface AlertRow extends StateRow {
-  team_id: string | null;
-  agent_id: string | null;
-  thresholds: number[] | null;
-  thresholds_alerted: number[] | null;
-  exhausted_at: Date | null;
-  team_name: string | null;
-  agent_name: string | null;
-}
-
-
 // ---------------------------------------------------------------------------------------------
 // The console's view of budgets (through Prisma or pg alike).
 
@@ -111,7 +78,22 @@ export interface BudgetView {
   updatedAt: Date;
 }
 
-interface ViewRow extends AlertRow {
+interface ViewRow {
+  id: string;
+  scope: BudgetScope;
+  period: BudgetPeriod;
+  mode: BudgetMode;
+  limit_micros: string;
+  reserved_micros: string | null;
+  spent: string;
+  period_start: Date | string;
+  team_id: string | null;
+  agent_id: string | null;
+  thresholds: number[] | null;
+  thresholds_alerted: number[] | null;
+  exhausted_at: Date | null;
+  team_name: string | null;
+  agent_name: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -120,7 +102,7 @@ interface ViewRow extends AlertRow {
  * Every budget of the org (or only those of `teamIds` and their agents, for a team lead), with
  * this period's spent and reserved.
  */
-export async function listBudgetViews(client: SqlClient, orgId: string, now: Date, teamIds: readonly string[] | null, budgetId?: string): Promise<BudgetView[]> {
+export async function listBudgetViews(client: SqlClient, orgId: AuthorizedOrgId, now: Date, teamIds: readonly string[] | null, budgetId?: string): Promise<BudgetView[]> {
   const sql = periodSql(4);
   const rows = await sqlRows<ViewRow>(
     client,
@@ -140,7 +122,6 @@ export async function listBudgetViews(client: SqlClient, orgId: string, now: Dat
     [orgId, teamIds === null ? null : [...teamIds], budgetId ?? null, ...periodValues(periodParams(now))],
   );
   return rows.map((row) => {
-    const state = toState(row);
     return {
       id: row.id,
       scope: row.scope,
@@ -150,11 +131,11 @@ export async function listBudgetViews(client: SqlClient, orgId: string, now: Dat
       agentName: row.agent_name,
       period: row.period,
       mode: row.mode,
-      limitMicros: state.limitMicros,
+      limitMicros: BigInt(row.limit_micros),
       thresholds: [...(row.thresholds ?? [])].sort((a, b) => a - b),
-      spentMicros: state.spentMicros,
-      reservedMicros: state.reservedMicros,
-      periodStart: state.periodStart,
+      spentMicros: BigInt(row.spent),
+      reservedMicros: BigInt(row.reserved_micros ?? "0"),
+      periodStart: new Date(row.period_start),
       periodEnd: periodBounds(row.period, now).end,
       thresholdsAlerted: [...(row.thresholds_alerted ?? [])].sort((a, b) => a - b),
       exhaustedAt: row.exhausted_at === null ? null : new Date(row.exhausted_at),
@@ -162,6 +143,21 @@ export async function listBudgetViews(client: SqlClient, orgId: string, now: Dat
       updatedAt: new Date(row.updated_at),
     };
   });
+}
+
+/** Every budget in the caller's reach (team leads: their teams' and their agents'), with this period's figures. */
+export async function listBudgets(client: SqlClient, access: Pick<AuthorizedOrg, "orgId" | "reach">, now: Date = new Date()) {
+  const views = await listBudgetViews(client, access.orgId, now, reachTeamIds(access.reach));
+  return {
+    now,
+    budgets: views.map((view) => ({
+      ...view,
+      remainingMicros: remainingMicros(view),
+      forecastMicros: forecastAtPeriodEnd(view.spentMicros, { start: view.periodStart, end: view.periodEnd }, now),
+      thresholdsReached: thresholdsReached(view.thresholds, view.limitMicros, view.spentMicros),
+      exhausted: isExhausted(view),
+    })),
+  };
 }
 
 /** What a scope has spent in the period containing `now` (for "a limit below spent" checks). */

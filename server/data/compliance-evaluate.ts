@@ -5,7 +5,6 @@
 // in several processes at once (each row is an upsert of the latest evaluation).
 import { evaluatePolicies } from "../policy/engine";
 import { verifyAuditChain, type ChainedAuditRecord } from "../domain/audit/chain";
-import type { JsonValue } from "../domain/audit/canonical-json";
 import { switchCovers, type KillSwitchScope } from "../domain/killswitch/match";
 import { controlApplies } from "../domain/compliance/applicability";
 import { CONTROLS, isConsequentialTool, isRiskClass, type RiskClass } from "../domain/compliance/catalogue";
@@ -13,7 +12,9 @@ import { runCheck, type AgentCheckFacts, type AuditRef, type OrgCheckFacts } fro
 import { complianceVerdict } from "../domain/compliance/decide-rules";
 import { statusOf, type ControlStatus } from "../domain/compliance/status";
 import { getPool, inTransaction } from "../db/pool";
-import { sqlRows, type SqlClient } from "./alerts";
+import { inOrder, sqlRows, type SqlClient } from "../db/sql";
+import type { AuditEntry } from "../generated/prisma/client";
+import { toAuditRecord } from "./audit";
 
 const DAY_MS = 86_400_000;
 /** Evidence is looked at over this period (decisions, incidents, the audit chain). */
@@ -41,13 +42,6 @@ interface AgentRow {
   last_seen_at: Date | null;
 }
 
-/** Runs the thunks one after another (a pg client queues, but warns, on concurrent queries). */
-export async function inOrder<T extends readonly unknown[]>(thunks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
-  const results: unknown[] = [];
-  for (const thunk of thunks as readonly (() => Promise<unknown>)[]) results.push(await thunk());
-  return results as unknown as T;
-}
-
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 async function loadAgents(client: SqlClient, orgId: string, agentIds: readonly string[] | null): Promise<AgentRow[]> {
@@ -61,46 +55,6 @@ async function loadAgents(client: SqlClient, orgId: string, agentIds: readonly s
       ORDER BY a.name`,
     [orgId, agentIds ? [...agentIds] : null],
   );
-}
-
-interface AuditRow {
-  id: string;
-  org_id: string;
-  seq: number;
-  at: Date;
-  actor_type: "user" | "system" | "agent";
-  actor_id: string | null;
-  actor_label: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  team_id: string | null;
-  before: JsonValue | null;
-  after: JsonValue | null;
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-function toRecord(row: AuditRow): ChainedAuditRecord {
-  return {
-    id: row.id,
-    orgId: row.org_id,
-    seq: row.seq,
-    at: new Date(row.at).toISOString(),
-    actorType: row.actor_type,
-    actorId: row.actor_id,
-    actorLabel: row.actor_label,
-    action: row.action,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    teamId: row.team_id,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    reason: row.reason,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }
 
 /** Verifies the org's chain from the first entry of the period to its head, a page at a time. */
@@ -119,15 +73,15 @@ export async function verifyChainSince(client: SqlClient, orgId: string, since: 
   let checked = 0;
   const PAGE = 5000;
   for (;;) {
-    const rows = await sqlRows<AuditRow>(
+    const rows = await sqlRows<AuditEntry>(
       client,
-      `SELECT id::text, org_id::text, seq, at, actor_type::text AS actor_type, actor_id, actor_label, action, target_type, target_id, team_id::text,
-              before, after, reason, prev_hash, hash
+      `SELECT id::text, org_id::text AS "orgId", seq, at, actor_type::text AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
+              target_type AS "targetType", target_id AS "targetId", team_id::text AS "teamId", before, after, reason, prev_hash AS "prevHash", hash
          FROM audit_entries WHERE org_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT ${PAGE}`,
       [orgId, anchor?.seq ?? firstSeq - 1],
     );
     if (rows.length === 0) break;
-    const records = rows.map(toRecord);
+    const records = rows.map(toAuditRecord);
     const result = verifyAuditChain(records, anchor);
     if (!result.ok) return { ok: false, checked: checked + result.count, head: anchor, problem: `entry ${result.brokenAt.seq ?? "?"}: ${result.problem}` };
     checked += records.length;

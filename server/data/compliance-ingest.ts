@@ -1,7 +1,7 @@
 // The compliance and observability aggregates ingest keeps per batch (server/data/event-store.ts:
 // data categories redaction found per agent, tool calls per agent, tool and hour), rebuilt here
 // from stored events for data stored before ingest kept them (an upgrade).
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 
 /**
  * Rebuilds both from the stored events of an org (for events stored before ingest recorded them:

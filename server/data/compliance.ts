@@ -1,17 +1,21 @@
-// The Compliance page's reads and the classification change. Reads use the stored evaluations
-// (control_evaluations) and work out applicability from the agent's current facts, so a control
-// that started to apply since the last evaluation shows "not assessed", never a stale "met".
-import type { AuthorizedOrg } from "../auth/access";
+// The Compliance page's reads and changes (the classification, an evaluation on demand). Reads use
+// the stored evaluations (control_evaluations) and work out applicability from the agent's current
+// facts, so a control that started to apply since the last evaluation shows "not assessed", never
+// a stale "met".
+import type { AuthorizedOrg, AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx, Tx } from "../db";
+import { reachTeamIds } from "../domain/access/permissions";
 import { applicableControls, controlApplies, obligationsCalendar, type AgentComplianceFacts } from "../domain/compliance/applicability";
-import { CHECKS, CONTROLS, isRiskClass, type RiskClass } from "../domain/compliance/catalogue";
+import { CHECKS, CONTROLS, controlHeading, isRiskClass, type RiskClass } from "../domain/compliance/catalogue";
 import { undeclaredCategories } from "../domain/compliance/observed";
 import { suggestRiskClass } from "../domain/compliance/questionnaire";
 import { questionnaireSchema, type ClassificationInput } from "../domain/compliance/schemas";
 import { STATUS_ORDER, statusOf, type CheckOutcome, type ControlStatus } from "../domain/compliance/status";
-import { sqlRows, type SqlClient } from "./alerts";
-import type { NewAuditEntry } from "./audit";
-import { evaluateControlsWith } from "./compliance-evaluate";
+import { sqlRows, type SqlClient } from "../db/sql";
+import { found } from "../domain/refusal";
+import { findAgentInReach } from "./agents";
+import type { AuditWriter } from "./audit";
+import { evaluateControlsWith, type EvaluationSummary } from "./compliance-evaluate";
 import { listIncidents } from "./incidents";
 
 interface MatrixAgentRow {
@@ -32,8 +36,6 @@ interface EvaluationRow {
   status: ControlStatus;
   evaluated_at: Date;
 }
-
-const teamFilter = (access: AuthorizedOrg) => (access.reach.kind === "teams" ? [...access.reach.teamIds] : null);
 
 async function matrixAgents(db: SqlClient, orgId: string, teamIds: string[] | null): Promise<MatrixAgentRow[]> {
   return sqlRows<MatrixAgentRow>(
@@ -83,7 +85,7 @@ export interface CoverageMatrix {
 /** Agents in reach × the catalogue's controls, gaps first (rows by gaps, then columns by gaps). */
 export async function coverageMatrix(db: SqlClient | DbOrTx, access: AuthorizedOrg): Promise<CoverageMatrix> {
   const client = db as SqlClient;
-  const teamIds = teamFilter(access);
+  const teamIds = reachTeamIds(access.reach);
   const [agents, evaluations] = await Promise.all([
     matrixAgents(client, access.orgId, teamIds),
     sqlRows<EvaluationRow>(
@@ -160,8 +162,9 @@ interface AgentDetailRow extends MatrixAgentRow {
   risk_assessed_at: Date | null;
 }
 
-/** One agent's compliance: its class and why, data declared and observed, controls with evidence, calendar, incidents. */
-export async function agentCompliance(db: SqlClient | DbOrTx, access: AuthorizedOrg, agentId: string, now: Date) {
+/** One agent's compliance (the agent must be in the caller's reach): its class and why, data declared and observed, controls with evidence, calendar, incidents. */
+export async function agentCompliance(db: DbOrTx, access: AuthorizedOrg, agentId: string, now: Date) {
+  await findAgentInReach(db, access, agentId);
   const client = db as SqlClient;
   const rows = await sqlRows<AgentDetailRow & { status: string }>(
     client,
@@ -172,8 +175,7 @@ export async function agentCompliance(db: SqlClient | DbOrTx, access: Authorized
       WHERE a.org_id = $1::uuid AND a.id = $2::uuid`,
     [access.orgId, agentId],
   );
-  const agent = rows[0];
-  if (!agent) return null;
+  const agent = found(rows[0], "agent");
   const facts = factsOf(agent);
   const evaluations = await sqlRows<EvaluationRow & { evidence: Record<string, unknown> }>(
     client,
@@ -188,12 +190,7 @@ export async function agentCompliance(db: SqlClient | DbOrTx, access: Authorized
     const status = cellStatus(true, row);
     const evidence = row && row.status !== "not_applicable" ? row.evidence : null;
     return {
-      id: control.id,
-      framework: control.framework,
-      ref: control.ref,
-      title: control.title,
-      description: control.description,
-      check: control.check,
+      ...controlHeading(control),
       checkLabel: CHECKS[control.check].label,
       because: controlApplies(control, facts).because,
       status,
@@ -221,24 +218,27 @@ export async function agentCompliance(db: SqlClient | DbOrTx, access: Authorized
   };
 }
 
-export type AgentComplianceView = NonNullable<Awaited<ReturnType<typeof agentCompliance>>>;
+export type AgentComplianceView = Awaited<ReturnType<typeof agentCompliance>>;
 
 /**
  * A compliance officer's classification: risk class, Annex area, reason, declared data categories
  * and the questionnaire, audited (`compliance.classified`), then the agent's controls re-evaluated
- * in the same transaction. Null when there is no such agent in the org.
+ * in the same transaction.
  */
 export async function classifyAgent(
   tx: Tx,
-  input: { orgId: string; classification: ClassificationInput & { dataCategories: string[] }; assessedBy: string; audit: (entry: NewAuditEntry) => Promise<void> },
+  audit: AuditWriter,
+  access: AuthorizedOrg,
+  classification: ClassificationInput & { dataCategories: string[] },
   now: Date,
-): Promise<{ id: string } | null> {
-  const { classification } = input;
-  const before = await tx.agent.findFirst({
-    where: { orgId: input.orgId, id: classification.agentId },
-    select: { id: true, teamId: true, riskClass: true, riskAnnexArea: true, riskReason: true, dataCategories: true, riskQuestionnaire: true },
-  });
-  if (!before) return null;
+): Promise<{ id: string }> {
+  const before = found(
+    await tx.agent.findFirst({
+      where: { orgId: access.orgId, id: classification.agentId },
+      select: { id: true, teamId: true, riskClass: true, riskAnnexArea: true, riskReason: true, dataCategories: true, riskQuestionnaire: true },
+    }),
+    "agent",
+  );
   await tx.agent.update({
     where: { id: before.id },
     data: {
@@ -247,24 +247,26 @@ export async function classifyAgent(
       riskReason: classification.reason,
       dataCategories: classification.dataCategories,
       riskQuestionnaire: classification.questionnaire ?? undefined,
-      riskAssessedBy: input.assessedBy,
+      riskAssessedBy: access.membership.userEmail,
       riskAssessedAt: now,
     },
   });
-  await input.audit({
-    action: "compliance.classified",
-    targetType: "agent",
-    targetId: before.id,
-    teamId: before.teamId,
-    before: { riskClass: before.riskClass, annexArea: before.riskAnnexArea, dataCategories: before.dataCategories },
-    after: {
-      riskClass: classification.riskClass,
-      annexArea: classification.annexArea ?? null,
-      dataCategories: classification.dataCategories,
-      questionnaire: classification.questionnaire ?? null,
-    },
-    reason: classification.reason,
-  });
-  await evaluateControlsWith(tx, input.orgId, now, { agentIds: [before.id] });
+  const was = { riskClass: before.riskClass, annexArea: before.riskAnnexArea, dataCategories: before.dataCategories };
+  const becomes = { riskClass: classification.riskClass, annexArea: classification.annexArea ?? null, dataCategories: classification.dataCategories, questionnaire: classification.questionnaire ?? null };
+  await audit({ action: "compliance.classified", targetType: "agent", targetId: before.id, teamId: before.teamId, before: was, after: becomes, reason: classification.reason });
+  await evaluateControlsWith(tx, access.orgId, now, { agentIds: [before.id] });
   return { id: before.id };
+}
+
+/** Evaluates the controls now, one agent's (it must be in the org) or every agent's, and records that it did. */
+export async function evaluateControlsNow(tx: Tx, audit: AuditWriter, orgId: AuthorizedOrgId, agentId: string | undefined, now: Date): Promise<EvaluationSummary> {
+  if (agentId) found(await tx.agent.findFirst({ where: { orgId, id: agentId }, select: { id: true } }), "agent");
+  const summary = await evaluateControlsWith(tx, orgId, now, agentId ? { agentIds: [agentId] } : {});
+  await audit({
+    action: "compliance.evaluated",
+    targetType: agentId ? "agent" : "org",
+    targetId: agentId ?? orgId,
+    after: { agents: summary.agents, evaluations: summary.evaluations, counts: summary.counts },
+  });
+  return summary;
 }

@@ -1,9 +1,11 @@
 // The figures behind the Budgets page's cost charts: daily spend per agent and model (from the
 // hourly rollups, bucketed by UTC day, the budgets' day) and cost per task (events sharing a
 // taskId). Team leads see only agents now in their teams.
+import type { AuthorizedOrg } from "../auth/access";
 import type { DbOrTx } from "../db";
+import { reachTeamIds } from "../domain/access/permissions";
 import { costPerTask, type AgentTaskCosts } from "../domain/budget/cost-per-task";
-import { sqlRows } from "./alerts";
+import { sqlRows } from "../db/sql";
 
 export interface DailySpendRow {
   day: string;
@@ -27,11 +29,12 @@ const DAY_MS = 86_400_000;
  * The last 30 UTC days (and the whole current month, when it started earlier), up to and
  * including today.
  */
-export async function costViews(db: DbOrTx, orgId: string, teamIds: readonly string[] | null, now: Date): Promise<CostViews> {
+export async function costViews(db: DbOrTx, access: Pick<AuthorizedOrg, "orgId" | "reach">, now: Date): Promise<CostViews> {
+  const orgId = access.orgId;
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const from = new Date(Math.min(today - 29 * DAY_MS, Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
   const until = new Date(today + DAY_MS);
-  const teams = teamIds === null ? null : [...teamIds];
+  const teams = reachTeamIds(access.reach);
   const client = db;
 
   const [daily, agents, teamRows, tasks] = await Promise.all([

@@ -1,13 +1,16 @@
 // Reading stored telemetry for the console's Events page. Every query is scoped to one org and,
 // for team leads, joined through agents.team_id to their teams: an agent moved to another team
 // takes its history with it. Newest first by (ts desc, id desc), matching the (org_id, ts desc) index.
+import type { AuthorizedOrg, AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import type { Reach } from "../domain/access/permissions";
-import { encodeEventCursor, type EventCursor } from "../domain/telemetry/event-cursor";
-import type { EVENT_TYPES } from "../domain/telemetry/events";
+import { found, refuse } from "../domain/refusal";
+import { decodeEventCursor, encodeEventCursor } from "../domain/telemetry/event-cursor";
+import { EVENT_TYPES, type EventType } from "../domain/telemetry/events";
+import { findAgentInReach } from "./agents";
 
-export type EventTypeValue = (typeof EVENT_TYPES)[number];
+export type EventTypeValue = EventType;
 
 export interface EventFilter {
   agentId?: string;
@@ -99,15 +102,21 @@ function toEvent(row: EventRow) {
 }
 export type EventSummary = ReturnType<typeof toEvent>;
 
+/**
+ * Stored events, newest first, a page at a time (`cursor`: the previous page's `nextCursor`).
+ * Asking for another team's agent by id is refused outright, as the agent's page is.
+ */
 export async function listEvents(
   db: DbOrTx,
-  orgId: string,
-  reach: Reach,
+  access: Pick<AuthorizedOrg, "orgId" | "reach">,
   filter: EventFilter,
-  page: { limit: number; after?: EventCursor },
+  page: { limit: number; cursor?: string | null },
 ): Promise<{ events: EventSummary[]; nextCursor: string | null }> {
-  const conditions = [...scopeConditions(orgId, reach), ...filterConditions(filter)];
-  if (page.after) conditions.push(Prisma.sql`(e.ts, e.id) < (${page.after.ts}, ${page.after.id})`);
+  if (filter.agentId) await findAgentInReach(db, access, filter.agentId);
+  const after = page.cursor ? decodeEventCursor(page.cursor) : null;
+  if (page.cursor && !after) refuse("BAD_REQUEST", "That page cursor is not valid; reload the list.");
+  const conditions = [...scopeConditions(access.orgId, access.reach), ...filterConditions(filter)];
+  if (after) conditions.push(Prisma.sql`(e.ts, e.id) < (${after.ts}, ${after.id})`);
   const rows = await db.$queryRaw<EventRow[]>`
     SELECT ${COLUMNS}
       FROM events e
@@ -121,16 +130,15 @@ export async function listEvents(
   return { events: shown.map(toEvent), nextCursor: more && last ? encodeEventCursor({ ts: last.ts, id: last.id }) : null };
 }
 
-/** One event with its (already redacted) attributes; null when it is not in the org or outside the reach. */
-export async function findEvent(db: DbOrTx, orgId: string, reach: Reach, id: bigint) {
+/** One event with its (already redacted) attributes; outside the org or the caller's reach it does not exist (NOT_FOUND). */
+export async function findEvent(db: DbOrTx, orgId: AuthorizedOrgId, reach: Reach, id: bigint) {
   const conditions = [...scopeConditions(orgId, reach), Prisma.sql`e.id = ${id}`];
   const rows = await db.$queryRaw<(EventRow & { attributes: unknown })[]>`
     SELECT ${COLUMNS}, e.attributes
       FROM events e
       JOIN agents a ON a.id = e.agent_id
      WHERE ${Prisma.join(conditions, " AND ")}`;
-  const row = rows[0];
-  if (!row) return null;
+  const row = found(rows[0], "event");
   return { ...toEvent(row), attributes: row.attributes ?? null };
 }
 
@@ -140,7 +148,7 @@ const FACET_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
  * Values for the Events page's filter dropdowns: the models seen in the last 30 days, read from
  * the hourly rollups (thousands of rows, not millions of events).
  */
-export async function eventFacets(db: DbOrTx, orgId: string, reach: Reach, now = new Date()): Promise<{ models: string[] }> {
+export async function eventFacets(db: DbOrTx, orgId: AuthorizedOrgId, reach: Reach, now = new Date()): Promise<{ models: string[]; types: EventType[] }> {
   const since = new Date(now.getTime() - FACET_WINDOW_MS);
   const scope =
     reach.kind === "teams"
@@ -154,5 +162,5 @@ export async function eventFacets(db: DbOrTx, orgId: string, reach: Reach, now =
       JOIN agents a ON a.id = r.agent_id
      WHERE r.org_id = ${orgId}::uuid AND r.hour >= ${since} AND r.model <> '' ${scope}
      ORDER BY r.model`;
-  return { models: rows.map((row) => row.model) };
+  return { models: rows.map((row) => row.model), types: [...EVENT_TYPES] };
 }

@@ -4,16 +4,15 @@
 // period produces no pack: the answer says so.
 import { createHash } from "node:crypto";
 import { zipSync, strToU8 } from "fflate";
-import { z } from "zod";
-import { authorize, loadMembership } from "../auth/access";
+import { authorizeForRoute } from "../auth/access";
 import type { Db } from "../db";
 import { getPool } from "../db/pool";
 import { reachIncludesTeam } from "../domain/access/permissions";
 import { fileDigests, isEmptyPeriod, manifestOf, packFiles, type PackInput } from "../domain/compliance/evidence-pack";
 import { evidenceRequestSchema, type EvidenceRequest } from "../domain/compliance/schemas";
-import { sqlRows, type SqlClient } from "./alerts";
-import { appendAudit } from "./audit";
-import { computeEvaluations, inOrder } from "./compliance-evaluate";
+import { inOrder, sqlRows, type SqlClient } from "../db/sql";
+import { recordInOwnTransaction } from "./audit";
+import { computeEvaluations } from "./compliance-evaluate";
 
 export type EvidenceExport =
   | { kind: "forbidden"; message: string }
@@ -43,11 +42,11 @@ function parse(params: URLSearchParams): { ok: true; request: EvidenceRequest; f
 }
 
 export async function exportEvidencePack(db: Db, userId: string, orgId: string, params: URLSearchParams, now = new Date()): Promise<EvidenceExport> {
-  const membership = z.uuid().safeParse(orgId).success ? await loadMembership(db, userId, { id: orgId }) : null;
-  if (!membership) return { kind: "forbidden", message: "You are not a member of this organisation." };
   // The pack carries audit entries: whoever may read and export the audit log may export it.
-  const access = authorize(membership, "audit:read");
-  if (!access) return { kind: "forbidden", message: `Your role (${membership.role}) may not export evidence.` };
+  const authorized = await authorizeForRoute(db, userId, orgId, "audit:read", "export evidence");
+  if (!authorized.ok) return { kind: "forbidden", message: authorized.message };
+  const { access } = authorized;
+  const membership = access.membership;
   const parsed = parse(params);
   if (!parsed.ok) return { kind: "invalid", message: parsed.message, details: parsed.details };
   const { request, format } = parsed;
@@ -115,28 +114,21 @@ export async function exportEvidencePack(db: Db, userId: string, orgId: string, 
   const { files } = packFiles(input, uuidFrom(`${access.orgId}:${now.toISOString()}`));
   const chosen = format === "html" ? files.filter((file) => file.name === "evidence.html") : files;
   // The export is on the record before a byte is sent, with the hashes of what is sent.
-  const entry = await db.$transaction((tx) =>
-    appendAudit(
-      tx,
-      access.orgId,
-      { type: "user", id: membership.userId, label: membership.userEmail },
-      {
-        action: "compliance.evidence_exported",
-        targetType: scope.kind === "org" ? "org" : scope.kind,
-        targetId: scope.id ?? access.orgId,
-        teamId: scope.kind === "team" ? scope.id : null,
-        after: {
-          scope: scope.kind,
-          scopeName: scope.name,
-          from: request.from.toISOString(),
-          to: to.toISOString(),
-          format,
-          files: Object.fromEntries(fileDigests(chosen).map((file) => [file.name, file.sha256])),
-          chainHeadAtBuild: input.chainHead,
-        },
-      },
-    ),
-  );
+  const entry = await recordInOwnTransaction(db, access, {
+    action: "compliance.evidence_exported",
+    targetType: scope.kind === "org" ? "org" : scope.kind,
+    targetId: scope.id ?? access.orgId,
+    teamId: scope.kind === "team" ? scope.id : null,
+    after: {
+      scope: scope.kind,
+      scopeName: scope.name,
+      from: request.from.toISOString(),
+      to: to.toISOString(),
+      format,
+      files: Object.fromEntries(fileDigests(chosen).map((file) => [file.name, file.sha256])),
+      chainHeadAtBuild: input.chainHead,
+    },
+  });
   exportEntryRef.seq = entry.seq;
   exportEntryRef.hash = entry.hash;
   const manifest = manifestOf(now, chosen, exportEntryRef, input.chainHead);

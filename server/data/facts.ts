@@ -17,7 +17,7 @@ import type { ActiveSwitch, KillSwitchScope } from "../domain/killswitch/match";
 import { DEFAULT_REDACTION_DETECTORS, REDACTION_DETECTORS, type RedactionDetector } from "../domain/redaction/redact";
 import type { RoutableModel, RoutingRuleSpec } from "../domain/routing/route";
 import { compilePolicySet, type CompiledPolicySet } from "../policy/cedar";
-import { loadVersionFacts } from "./versions";
+import { loadVersionFacts } from "./version-facts";
 
 /** A safety net only: changes drop a part at once (see change-cache.ts). */
 const FACTS_TTL_MS = 60_000;

@@ -1,27 +1,18 @@
 // Incidents: opened by a kill switch, a loop halt, a rollback, an anomaly or a person; classified
 // (severity, serious or not, which Art. 73 clock), reported to the authority, closed with a note.
-// Every change writes its audit entry on the caller's client, in the caller's transaction.
-import type pg from "pg";
-import type { DbOrTx } from "../db";
-import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
+// Every change writes its audit entry on the caller's client, in the caller's transaction. The
+// console sees them within the caller's reach: a team lead sees their teams' and org-wide ones.
+import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
+import type { DbOrTx, Tx } from "../db";
+import { orgWideOrInReach, reachTeamIds, type Reach } from "../domain/access/permissions";
 import type { SeriousIncidentKind } from "../domain/compliance/catalogue";
 import { clockState, reportingDeadline, type ClockState } from "../domain/compliance/incident-clock";
 import type { IncidentSeverity, IncidentSource } from "../domain/compliance/schemas";
-import { sqlRows, type SqlClient } from "./alerts";
-import { appendAudit, appendAuditRaw, type AuditActor, type NewAuditEntry } from "./audit";
-import type { Tx } from "../db";
-
-export type AuditWriter = (entry: NewAuditEntry) => Promise<void>;
-
-function isPrismaTx(client: SqlClient): client is Tx {
-  return typeof (client as { $queryRawUnsafe?: unknown }).$queryRawUnsafe === "function";
-}
-
-/** Writes an audit entry on whichever kind of client the caller holds (its transaction). */
-export async function appendAuditOn(client: SqlClient, orgId: string, actor: AuditActor, entry: NewAuditEntry): Promise<void> {
-  if (isPrismaTx(client)) await appendAudit(client, orgId, actor, entry);
-  else await appendAuditRaw(client as pg.PoolClient, orgId, actor, entry);
-}
+import { found, refuse } from "../domain/refusal";
+import { sqlRows, type SqlClient } from "../db/sql";
+import { appendAuditOn, type AuditActor, type AuditWriter, type NewAuditEntry } from "./audit";
+import { findAgent } from "./agents";
+import { findAnomaly } from "./anomalies";
 
 export interface OpenIncidentInput {
   orgId: string;
@@ -198,12 +189,12 @@ export function toIncidentView(row: IncidentRow, now: Date): IncidentView {
  */
 export async function listIncidents(
   db: SqlClient | DbOrTx,
-  orgId: string,
+  orgId: AuthorizedOrgId,
   reach: Reach,
   filter: { status?: "open" | "closed" | "all"; agentId?: string; limit?: number },
   now: Date,
 ): Promise<IncidentView[]> {
-  const teamIds = reach.kind === "teams" ? [...reach.teamIds] : null;
+  const teamIds = reachTeamIds(reach);
   const rows = await sqlRows<IncidentRow>(
     db as SqlClient,
     `SELECT ${INCIDENT_COLUMNS}
@@ -219,7 +210,7 @@ export async function listIncidents(
   return rows.map((row) => toIncidentView(row, now));
 }
 
-export async function findIncident(client: SqlClient, orgId: string, id: string, now: Date, lock = false): Promise<IncidentView | null> {
+export async function findIncident(client: SqlClient, orgId: AuthorizedOrgId, id: string, now: Date, lock = false): Promise<IncidentView | null> {
   const rows = await sqlRows<IncidentRow>(
     client,
     `SELECT ${INCIDENT_COLUMNS} FROM incidents i LEFT JOIN agents a ON a.id = i.agent_id WHERE i.org_id = $1::uuid AND i.id = $2::uuid${lock ? " FOR UPDATE OF i" : ""}`,
@@ -228,90 +219,124 @@ export async function findIncident(client: SqlClient, orgId: string, id: string,
   return rows[0] ? toIncidentView(rows[0], now) : null;
 }
 
-export class IncidentStateError extends Error {}
+/** The incident locked for a change, if the caller may see it; NOT_FOUND otherwise (another team's incident does not exist for them). */
+async function incidentToChange(client: SqlClient, access: Pick<AuthorizedOrg, "orgId" | "reach">, id: string, now: Date): Promise<IncidentView> {
+  const incident = await findIncident(client, access.orgId, id, now, true);
+  if (!incident || !orgWideOrInReach(access.reach, incident.teamId)) refuse("NOT_FOUND", "No such incident.");
+  return incident;
+}
 
 /** Changes severity and seriousness; the deadline follows from the awareness time and the clock. */
 export async function classifyIncident(
-  client: SqlClient,
-  input: { orgId: string; id: string; severity: IncidentSeverity; serious: boolean; seriousKind: SeriousIncidentKind | null; reason: string; audit: AuditWriter },
+  tx: Tx,
+  audit: AuditWriter,
+  access: AuthorizedOrg,
+  change: { incidentId: string; severity: IncidentSeverity; serious: boolean; seriousKind: SeriousIncidentKind | null; reason: string },
   now: Date,
 ): Promise<IncidentView | null> {
-  const before = await findIncident(client, input.orgId, input.id, now, true);
-  if (!before) return null;
-  if (before.status === "closed") throw new IncidentStateError("This incident is closed.");
-  const kind = input.serious ? (input.seriousKind ?? "other") : null;
-  const deadline = reportingDeadline(before.awareAt, input.serious, kind);
-  await sqlRows(client, "UPDATE incidents SET severity = $3, serious = $4, serious_kind = $5, deadline_at = $6::timestamptz WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id", [
-    input.orgId,
-    input.id,
-    input.severity,
-    input.serious,
+  const before = await incidentToChange(tx, access, change.incidentId, now);
+  if (before.status === "closed") refuse("BAD_REQUEST", "This incident is closed.");
+  const kind = change.serious ? (change.seriousKind ?? "other") : null;
+  const deadline = reportingDeadline(before.awareAt, change.serious, kind);
+  await sqlRows(tx, "UPDATE incidents SET severity = $3, serious = $4, serious_kind = $5, deadline_at = $6::timestamptz WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id", [
+    access.orgId,
+    before.id,
+    change.severity,
+    change.serious,
     kind,
     deadline?.toISOString() ?? null,
   ]);
-  await input.audit({
+  await audit({
     action: "incident.classified",
     targetType: "incident",
-    targetId: input.id,
+    targetId: before.id,
     teamId: before.teamId,
     before: { severity: before.severity, serious: before.serious, seriousKind: before.seriousKind, deadlineAt: before.deadlineAt?.toISOString() ?? null },
-    after: { severity: input.severity, serious: input.serious, seriousKind: kind, deadlineAt: deadline?.toISOString() ?? null },
-    reason: input.reason,
+    after: { severity: change.severity, serious: change.serious, seriousKind: kind, deadlineAt: deadline?.toISOString() ?? null },
+    reason: change.reason,
   });
-  return findIncident(client, input.orgId, input.id, now);
+  return findIncident(tx, access.orgId, before.id, now);
 }
 
 /** Records that the incident was reported to the authority (when, and its reference). */
 export async function markIncidentReported(
-  client: SqlClient,
-  input: { orgId: string; id: string; reportedAt: Date; reference: string; reportedBy: string; audit: AuditWriter },
+  tx: Tx,
+  audit: AuditWriter,
+  access: AuthorizedOrg,
+  report: { incidentId: string; reportedAt: Date; reference: string },
   now: Date,
 ): Promise<IncidentView | null> {
-  const before = await findIncident(client, input.orgId, input.id, now, true);
-  if (!before) return null;
-  if (before.reportedAt) throw new IncidentStateError("This incident was already reported.");
-  if (input.reportedAt.getTime() > now.getTime() + 60_000) throw new IncidentStateError("The report date is in the future.");
-  if (input.reportedAt < before.awareAt) throw new IncidentStateError("The report date is before the organisation became aware of the incident.");
-  await sqlRows(client, "UPDATE incidents SET reported_at = $3::timestamptz, report_reference = $4, reported_by = $5 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id", [
-    input.orgId,
-    input.id,
-    input.reportedAt.toISOString(),
-    input.reference,
-    input.reportedBy,
+  const before = await incidentToChange(tx, access, report.incidentId, now);
+  if (before.reportedAt) refuse("BAD_REQUEST", "This incident was already reported.");
+  if (report.reportedAt.getTime() > now.getTime() + 60_000) refuse("BAD_REQUEST", "The report date is in the future.");
+  if (report.reportedAt < before.awareAt) refuse("BAD_REQUEST", "The report date is before the organisation became aware of the incident.");
+  await sqlRows(tx, "UPDATE incidents SET reported_at = $3::timestamptz, report_reference = $4, reported_by = $5 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id", [
+    access.orgId,
+    before.id,
+    report.reportedAt.toISOString(),
+    report.reference,
+    access.membership.userEmail,
   ]);
-  const clock = clockState(before.deadlineAt, input.reportedAt, now);
-  await input.audit({
+  const clock = clockState(before.deadlineAt, report.reportedAt, now);
+  await audit({
     action: "incident.reported",
     targetType: "incident",
-    targetId: input.id,
+    targetId: before.id,
     teamId: before.teamId,
-    after: { reportedAt: input.reportedAt.toISOString(), reference: input.reference, deadlineAt: before.deadlineAt?.toISOString() ?? null, onTime: clock.state !== "reported_late" },
+    after: { reportedAt: report.reportedAt.toISOString(), reference: report.reference, deadlineAt: before.deadlineAt?.toISOString() ?? null, onTime: clock.state !== "reported_late" },
   });
-  return findIncident(client, input.orgId, input.id, now);
+  return findIncident(tx, access.orgId, before.id, now);
 }
 
 /** Closes an incident; the note is required (the router's schema checks its length). */
-export async function closeIncident(
-  client: SqlClient,
-  input: { orgId: string; id: string; note: string; closedBy: string; audit: AuditWriter },
-  now: Date,
-): Promise<IncidentView | null> {
-  const before = await findIncident(client, input.orgId, input.id, now, true);
-  if (!before) return null;
-  if (before.status === "closed") throw new IncidentStateError("This incident is already closed.");
-  if (before.serious && !before.reportedAt) throw new IncidentStateError("A serious incident is closed only after it was reported to the authority.");
-  await sqlRows(client, "UPDATE incidents SET status = 'closed', closed_at = $3::timestamptz, closed_by = $4, closing_note = $5 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id", [
-    input.orgId,
-    input.id,
+export async function closeIncident(tx: Tx, audit: AuditWriter, access: AuthorizedOrg, closing: { incidentId: string; note: string }, now: Date): Promise<IncidentView | null> {
+  const before = await incidentToChange(tx, access, closing.incidentId, now);
+  if (before.status === "closed") refuse("BAD_REQUEST", "This incident is already closed.");
+  if (before.serious && !before.reportedAt) refuse("BAD_REQUEST", "A serious incident is closed only after it was reported to the authority.");
+  await sqlRows(tx, "UPDATE incidents SET status = 'closed', closed_at = $3::timestamptz, closed_by = $4, closing_note = $5 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id", [
+    access.orgId,
+    before.id,
     now.toISOString(),
-    input.closedBy,
-    input.note,
+    access.membership.userEmail,
+    closing.note,
   ]);
-  await input.audit({ action: "incident.closed", targetType: "incident", targetId: input.id, teamId: before.teamId, after: { status: "closed" }, reason: input.note });
-  return findIncident(client, input.orgId, input.id, now);
+  await audit({ action: "incident.closed", targetType: "incident", targetId: before.id, teamId: before.teamId, after: { status: "closed" }, reason: closing.note });
+  return findIncident(tx, access.orgId, before.id, now);
 }
 
-/** Whether `reach` may see an incident of `teamId` (org-wide ones are everyone's). */
-export function incidentInReach(reach: Reach, teamId: string | null): boolean {
-  return teamId === null || reachIncludesTeam(reach, teamId);
+/**
+ * A person opens an incident, about an anomaly (one incident per anomaly), an agent, or the org.
+ * A team lead names one of their teams' agents (whoever may pull its kill switch may open one).
+ */
+export async function openIncidentByHand(
+  tx: Tx,
+  audit: AuditWriter,
+  access: AuthorizedOrg,
+  input: { anomalyId?: string | undefined; agentId?: string | null | undefined; title: string; description: string; severity: IncidentSeverity; serious: boolean; seriousKind: SeriousIncidentKind | null; awareAt?: Date | undefined },
+): Promise<{ id: string }> {
+  const orgId = access.orgId;
+  const anomaly = input.anomalyId ? found(await findAnomaly(tx, orgId, input.anomalyId), "anomaly") : null;
+  if (anomaly && (await tx.incident.count({ where: { orgId, source: "anomaly", sourceRef: anomaly.id } })) > 0) refuse("CONFLICT", "An incident is already open for this anomaly.");
+  const agentId = anomaly?.agentId ?? input.agentId ?? null;
+  const teamId = agentId ? found(await findAgent(tx, orgId, agentId), "agent").teamId : null;
+  if (access.reach.kind === "teams") {
+    if (!agentId) refuse("FORBIDDEN", "Name one of your teams' agents.");
+    assertTeamInReach(access, teamId);
+  }
+  const id = await openIncident(tx, {
+    orgId,
+    agentId,
+    teamId,
+    title: input.title,
+    description: input.description,
+    source: anomaly ? "anomaly" : "person",
+    sourceRef: anomaly?.id ?? null,
+    severity: input.severity,
+    serious: input.serious,
+    seriousKind: input.seriousKind,
+    ...(input.awareAt ? { awareAt: input.awareAt } : {}),
+    openedBy: access.membership.userEmail,
+    audit,
+  });
+  return { id };
 }

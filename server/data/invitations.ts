@@ -2,13 +2,16 @@
 // the link. Accepting only ever adds a membership in the inviting org, for the signed-in owner of
 // the invited address or for a new account made on the spot; it never touches an existing
 // account's credentials. Every change writes its audit entry in the same transaction.
+import { actorOf, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
 import type { Db, DbOrTx, Tx } from "../db";
-import type { Role } from "../domain/access/permissions";
+import { checkRoleChange, ROLE_CHANGE_REFUSALS, type Role } from "../domain/access/permissions";
+import { refuse } from "../domain/refusal";
 import { invitationStatus, type InvitationStatus } from "../domain/invitations/status";
 import { hashToken, INVITATION_PREFIX, INVITATION_TTL_MS, looksLikeToken, newToken } from "../domain/invitations/tokens";
 import { hashPassword } from "../auth/password";
-import { appendAudit, type AuditActor } from "./audit";
-import { createMembership, unknownTeamIds } from "./members";
+import { appendAudit, type AuditActor, type AuditWriter } from "./audit";
+import { assertTeamsExist, createMembership, isMemberByEmail } from "./members";
+import { unknownTeamIds } from "./teams";
 
 /** Rare, person-paced transactions: on a busy server they may wait for a connection longer than Prisma's 2 s default. */
 const TRANSACTION_WAIT = { maxWait: 15_000, timeout: 15_000 };
@@ -25,10 +28,31 @@ export interface IssuedInvitation {
   replaced: string[];
 }
 
+/**
+ * Invites an address to this org: a single-use link for the admin to send. The answer is the same
+ * whether or not the address has an account anywhere, and holds no credential: the link only lets
+ * its holder join this org, as a new account or after signing in to the address's own.
+ */
+export async function inviteMember(tx: Tx, audit: AuditWriter, access: AuthorizedOrg, input: { email: string; role: Role; teamIds: readonly string[] }) {
+  const refusal = checkRoleChange({ actorRole: access.membership.role, fromRole: "viewer", toRole: input.role, ownerCount: 2 });
+  if (refusal) refuse("FORBIDDEN", ROLE_CHANGE_REFUSALS[refusal]);
+  await assertTeamsExist(tx, access.orgId, input.teamIds);
+  // Membership here is visible in the members list anyway; nothing is said about other orgs.
+  if (await isMemberByEmail(tx, access.orgId, input.email)) refuse("CONFLICT", `${input.email} is already a member.`);
+  const { replaced, ...issued } = await issueInvitation(tx, access.orgId, actorOf(access), input);
+  await audit({
+    action: "member.invited",
+    targetType: "invitation",
+    targetId: issued.invitationId,
+    after: { email: issued.email, role: issued.role, teamIds: issued.teamIds, expiresAt: issued.expiresAt.toISOString(), replaces: replaced },
+  });
+  return issued;
+}
+
 /** Issues an invitation (inside the caller's audited transaction); earlier pending ones for the address are revoked. */
-export async function issueInvitation(
+async function issueInvitation(
   tx: Tx,
-  orgId: string,
+  orgId: AuthorizedOrgId,
   invitedBy: { id: string; label: string },
   input: { email: string; role: Role; teamIds: readonly string[] },
   now: Date = new Date(),
@@ -67,7 +91,7 @@ export async function issueInvitation(
 }
 
 /** The org's invitations that can still be accepted, newest first. */
-export async function listPendingInvitations(db: DbOrTx, orgId: string, now: Date = new Date()) {
+export async function listPendingInvitations(db: DbOrTx, orgId: AuthorizedOrgId, now: Date = new Date()) {
   const rows = await db.invitation.findMany({
     where: { orgId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
@@ -76,13 +100,21 @@ export async function listPendingInvitations(db: DbOrTx, orgId: string, now: Dat
   return rows.map((row) => ({ invitationId: row.id, ...row, teamIds: [...row.teamIds].sort() }));
 }
 
-/** Revokes a pending invitation of this org; null when there is none by that id (or it is no longer pending). */
-export async function revokeInvitation(tx: Tx, orgId: string, invitationId: string, now: Date = new Date()) {
+/** Revokes a pending invitation of this org; NOT_FOUND when there is none by that id (or it is no longer pending). */
+export async function revokeInvitation(tx: Tx, audit: AuditWriter, orgId: AuthorizedOrgId, invitationId: string, now: Date = new Date()) {
   const invitation = await tx.invitation.findFirst({ where: { orgId, id: invitationId } });
-  if (!invitation || invitationStatus(invitation, now) !== "pending") return null;
-  const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
-  if (revoked.count !== 1) return null;
-  return { invitationId: invitation.id, email: invitation.email, role: invitation.role, teamIds: [...invitation.teamIds].sort() };
+  const revoked =
+    invitation && invitationStatus(invitation, now) === "pending"
+      ? await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } })
+      : null;
+  if (!invitation || revoked?.count !== 1) refuse("NOT_FOUND", "No such pending invitation: it may have been accepted, revoked or expired.");
+  await audit({
+    action: "invitation.revoked",
+    targetType: "invitation",
+    targetId: invitation.id,
+    before: { email: invitation.email, role: invitation.role, teamIds: [...invitation.teamIds].sort() },
+  });
+  return { revoked: true };
 }
 
 export interface InvitationView {

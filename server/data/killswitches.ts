@@ -1,36 +1,29 @@
 // Kill switches' storage. Engaging or releasing one, in one transaction: the switch, a new
 // directive revision for the org (the switch stores the revision it introduced, so acknowledgements
 // can be counted), the audit entry and an alert; the tables' triggers tell every process on commit.
-// Reads on the decision path come from the org's facts in memory (server/data/facts.ts).
+// Engaged by a person in the console (within their role and reach, with the typed confirmation) or
+// by loop detection. Reads on the decision path come from the org's facts in memory
+// (server/data/facts.ts); the console's reads are server/data/killswitch-views.ts.
 import "server-only";
 import type pg from "pg";
-import type { Db } from "../db";
-import { ackStats, type AckStats } from "../domain/killswitch/acks";
-import { switchFor, type ActiveSwitch, type KillSwitchScope } from "../domain/killswitch/match";
-import { isTeamScoped } from "../domain/killswitch/rules";
-import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
-import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
-import { appendAuditRaw, type NewAuditEntry } from "./audit";
+import { assertTeamInReach, type AuthorizedOrg } from "../auth/access";
+import type { Tx } from "../db";
+import { afterCommit } from "../db/after-commit";
+import { can } from "../domain/access/permissions";
+import type { ActiveSwitch, KillSwitchScope } from "../domain/killswitch/match";
+import { confirmationMatches, isTeamScoped, permissionForScope } from "../domain/killswitch/rules";
+import { refuse } from "../domain/refusal";
+import { raiseAlert } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
+import { appendAuditRaw, type AuditWriter } from "./audit";
+import { forgetFacts } from "./facts";
+import { bumpDirectiveRevision } from "./directive-revisions";
 import { openIncident } from "./incidents";
 
 export type { ActiveSwitch } from "../domain/killswitch/match";
 
 // ---------------------------------------------------------------------------------------------
 // Changes.
-
-/** Bumps the org's directive revision (taking its row lock until commit) and returns the new one. */
-export async function bumpDirectiveRevision(client: SqlClient, orgId: string): Promise<number> {
-  const rows = await sqlRows<{ revision: number }>(
-    client,
-    `INSERT INTO directive_revisions (org_id, revision, updated_at) VALUES ($1::uuid, 1, now())
-     ON CONFLICT (org_id) DO UPDATE SET revision = directive_revisions.revision + 1, updated_at = now()
-     RETURNING revision`,
-    [orgId],
-  );
-  const revision = rows[0]?.revision;
-  if (revision === undefined) throw new Error("bumpDirectiveRevision: no revision returned");
-  return revision;
-}
 
 export interface ResolvedTarget {
   /** What is stored: agent id, team id, model name, tag, or "" for the org. */
@@ -89,7 +82,7 @@ export interface KillSwitchRecord {
   revision: number;
 }
 
-interface RecordRow {
+export interface RecordRow {
   id: string;
   scope: KillSwitchScope;
   target: string;
@@ -103,10 +96,10 @@ interface RecordRow {
   revision: number;
 }
 
-const RECORD_COLUMNS =
+export const RECORD_COLUMNS =
   "id::text, scope::text AS scope, target, team_id::text, reason, reason_code, engaged_by, engaged_at, released_by, released_at, revision";
 
-function toRecord(row: RecordRow): KillSwitchRecord {
+export function toRecord(row: RecordRow): KillSwitchRecord {
   return {
     id: row.id,
     scope: row.scope,
@@ -149,7 +142,7 @@ export interface EngageInput {
   reason: string;
   reasonCode: string;
   engagedBy: string;
-  audit: (entry: NewAuditEntry) => Promise<void>;
+  audit: AuditWriter;
 }
 
 /**
@@ -208,7 +201,7 @@ export interface ReleaseInput {
   releasedBy: string;
   /** Checked before anything changes (e.g. the caller's team reach); throw to refuse. */
   authorize: (existing: KillSwitchRecord) => void;
-  audit: (entry: NewAuditEntry) => Promise<void>;
+  audit: AuditWriter;
 }
 
 /** Releases a switch: null when there is no such switch; the record (releasedAt set) otherwise. */
@@ -285,161 +278,58 @@ export async function engageSystemSwitch(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Acknowledgements and the streaming instances.
+// A person, in the console.
 
-/** Instances seen (heartbeat or stream) within this window count as connected. */
-export const CONNECTED_WINDOW_SEC = 60;
+/** Refuses (FORBIDDEN) a scope the caller's role may never switch: model, tag and org switches are owners' and admins'. */
+export function assertScopeAllowed(access: AuthorizedOrg, scope: KillSwitchScope): void {
+  if (!can(access.membership.role, permissionForScope(scope))) refuse("FORBIDDEN", `Only owners and admins may use a ${scope} kill switch.`);
+}
 
-function affectedAgentsPredicate(scope: KillSwitchScope): string {
-  switch (scope) {
-    case "org":
-      // Every scope names $2, so PostgreSQL can type the parameter.
-      return "$2::text IS NOT NULL";
-    case "team":
-      return "a.team_id::text = $2::text";
-    case "agent":
-      return "a.id::text = $2::text";
-    case "tag":
-      return "$2::text = ANY (a.tags)";
-    case "model":
-      return "$2::text = ANY (a.models)";
+/** FORBIDDEN unless the caller may switch this scope, on this target's team. */
+function assertMayAct(access: AuthorizedOrg, scope: KillSwitchScope, teamId: string | null): void {
+  assertScopeAllowed(access, scope);
+  if (isTeamScoped(scope)) assertTeamInReach(access, teamId);
+}
+
+/**
+ * Engages a switch for a person: the target must exist and be theirs to switch, and the typed
+ * confirmation must be its name. This process drops its facts on commit (the others on the NOTIFY).
+ */
+export async function engageKillSwitchByHand(
+  tx: Tx,
+  audit: AuditWriter,
+  access: AuthorizedOrg,
+  input: { scope: KillSwitchScope; target: string; reason: string; confirmation: string },
+): Promise<{ id: string; revision: number }> {
+  // Refuse what the role can never do before touching anything, whatever the target.
+  assertScopeAllowed(access, input.scope);
+  const target = await resolveTarget(tx, access.orgId, input.scope, input.target);
+  if (!target) refuse("NOT_FOUND", `No such ${input.scope}.`);
+  assertMayAct(access, input.scope, target.teamId);
+  if (!confirmationMatches(input.confirmation, target.displayName)) refuse("BAD_REQUEST", `Type "${target.displayName}" exactly to confirm.`);
+  let record: KillSwitchRecord;
+  try {
+    record = await engageKillSwitch(tx, { orgId: access.orgId, scope: input.scope, target, reason: input.reason, reasonCode: "kill_switch", engagedBy: access.membership.userEmail, audit });
+  } catch (error) {
+    if (error instanceof KillSwitchConflict) refuse("CONFLICT", "That switch is already engaged.");
+    throw error;
   }
+  afterCommit(tx, () => forgetFacts(access.orgId));
+  return { id: record.id, revision: record.revision };
 }
 
-export interface AffectedAgent {
-  id: string;
-  name: string;
-}
-
-export async function affectedAgents(db: Db, orgId: string, sw: { scope: KillSwitchScope; target: string }, limit = 50): Promise<{ total: number; agents: AffectedAgent[] }> {
-  const rows = await db.$queryRawUnsafe<{ id: string; name: string; total: number }[]>(
-    `SELECT a.id::text, a.name, (count(*) OVER ())::int AS total FROM agents a
-      WHERE a.org_id = $1::uuid AND a.status <> 'archived' AND ${affectedAgentsPredicate(sw.scope)}
-      ORDER BY a.name LIMIT ${Math.max(1, Math.min(500, Math.floor(limit)))}`,
-    orgId,
-    sw.target,
-  );
-  return { total: rows[0]?.total ?? 0, agents: rows.map((row) => ({ id: row.id, name: row.name })) };
-}
-
-/** For an engaged switch: the connected instances it affects, how many acknowledged it, and how fast. */
-export async function switchAckStats(db: Db, orgId: string, sw: { scope: KillSwitchScope; target: string; revision: number; engagedAt: Date }): Promise<AckStats> {
-  const rows = await db.$queryRawUnsafe<{ directive_version: number | null; acked_at: Date | null }[]>(
-    `SELECT i.directive_version,
-            (SELECT min(d.acked_at) FROM directive_acks d
-              WHERE d.agent_id = i.agent_id AND d.instance_id = i.instance_id AND d.revision >= $3::int) AS acked_at
-       FROM agent_instances i
-       JOIN agents a ON a.id = i.agent_id
-      WHERE i.org_id = $1::uuid AND a.status <> 'archived' AND ${affectedAgentsPredicate(sw.scope)}
-        AND GREATEST(i.last_heartbeat_at, COALESCE(i.stream_seen_at, i.last_heartbeat_at)) >= now() - interval '${CONNECTED_WINDOW_SEC} seconds'`,
-    orgId,
-    sw.target,
-    sw.revision,
-  );
-  return ackStats(
-    sw.engagedAt,
-    sw.revision,
-    rows.map((row) => ({ directiveVersion: row.directive_version, ackedAt: row.acked_at === null ? null : new Date(row.acked_at) })),
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// The console's reads.
-
-export interface KillSwitchView extends KillSwitchRecord {
-  targetName: string;
-  affected: { total: number; agents: AffectedAgent[] };
-  acks: AckStats | null;
-}
-
-/** Who sees a switch: org-wide switches everyone with the page; agent/team switches within reach. */
-function visible(reach: Reach, record: KillSwitchRecord): boolean {
-  return !isTeamScoped(record.scope) || reachIncludesTeam(reach, record.teamId);
-}
-
-export async function listKillSwitches(db: Db, orgId: string, reach: Reach, historyLimit = 50): Promise<{ active: KillSwitchView[]; history: KillSwitchView[] }> {
-  const [activeRows, historyRows] = await Promise.all([
-    db.$queryRawUnsafe<RecordRow[]>(`SELECT ${RECORD_COLUMNS} FROM kill_switches WHERE org_id = $1::uuid AND released_at IS NULL ORDER BY engaged_at DESC`, orgId),
-    db.$queryRawUnsafe<RecordRow[]>(
-      `SELECT ${RECORD_COLUMNS} FROM kill_switches WHERE org_id = $1::uuid AND released_at IS NOT NULL ORDER BY released_at DESC LIMIT ${Math.max(1, Math.min(500, historyLimit))}`,
-      orgId,
-    ),
-  ]);
-  const names = await targetNames(db, orgId);
-  const nameOf = (record: KillSwitchRecord) => (record.scope === "org" ? names.org : record.scope === "agent" ? names.agents.get(record.target) : record.scope === "team" ? names.teams.get(record.target) : record.target) ?? record.target;
-  const active = await Promise.all(
-    activeRows
-      .map(toRecord)
-      .filter((record) => visible(reach, record))
-      .map(async (record) => ({
-        ...record,
-        targetName: nameOf(record),
-        affected: await affectedAgents(db, orgId, record, 20),
-        acks: await switchAckStats(db, orgId, record),
-      })),
-  );
-  const history = historyRows
-    .map(toRecord)
-    .filter((record) => visible(reach, record))
-    .map((record) => ({ ...record, targetName: nameOf(record), affected: { total: 0, agents: [] }, acks: null }));
-  return { active, history };
-}
-
-async function targetNames(db: Db, orgId: string): Promise<{ org: string; agents: Map<string, string>; teams: Map<string, string> }> {
-  const [org, agents, teams] = await Promise.all([
-    db.org.findUnique({ where: { id: orgId }, select: { name: true } }),
-    db.agent.findMany({ where: { orgId }, select: { id: true, name: true } }),
-    db.team.findMany({ where: { orgId }, select: { id: true, name: true } }),
-  ]);
-  return { org: org?.name ?? "", agents: new Map(agents.map((a) => [a.id, a.name])), teams: new Map(teams.map((t) => [t.id, t.name])) };
-}
-
-export interface TargetOption {
-  value: string;
-  label: string;
-  teamId: string | null;
-}
-
-/** What the caller may switch off in a scope (agents and teams within reach; the rest org-wide). */
-export async function listTargets(db: Db, orgId: string, scope: KillSwitchScope, reach: Reach): Promise<TargetOption[]> {
-  const teamFilter = reach.kind === "org" ? {} : { teamId: { in: [...reach.teamIds] } };
-  switch (scope) {
-    case "org": {
-      const org = await db.org.findUnique({ where: { id: orgId }, select: { name: true } });
-      return org ? [{ value: "", label: org.name, teamId: null }] : [];
-    }
-    case "agent": {
-      const agents = await db.agent.findMany({ where: { orgId, status: { not: "archived" }, ...teamFilter }, select: { id: true, name: true, teamId: true }, orderBy: { name: "asc" } });
-      return agents.map((a) => ({ value: a.id, label: a.name, teamId: a.teamId }));
-    }
-    case "team": {
-      const teams = await db.team.findMany({ where: { orgId, ...(reach.kind === "org" ? {} : { id: { in: [...reach.teamIds] } }) }, select: { id: true, name: true }, orderBy: { name: "asc" } });
-      return teams.map((t) => ({ value: t.id, label: t.name, teamId: t.id }));
-    }
-    case "model": {
-      const models = await db.model.findMany({ where: { orgId }, select: { name: true }, orderBy: { name: "asc" } });
-      return models.map((m) => ({ value: m.name, label: m.name, teamId: null }));
-    }
-    case "tag": {
-      const rows = await db.$queryRawUnsafe<{ tag: string }[]>(
-        "SELECT DISTINCT unnest(tags) AS tag FROM agents WHERE org_id = $1::uuid AND status <> 'archived' ORDER BY 1",
-        orgId,
-      );
-      return rows.map((row) => ({ value: row.tag, label: row.tag, teamId: null }));
-    }
-  }
-}
-
-/** The switch that halts one agent now, for its page's banner (null when it runs). */
-export async function haltingSwitchForAgent(db: Db, orgId: string, agent: { id: string; teamId: string | null; tags: string[] }): Promise<(KillSwitchRecord & { targetName: string }) | null> {
-  const rows = await db.$queryRawUnsafe<RecordRow[]>(`SELECT ${RECORD_COLUMNS} FROM kill_switches WHERE org_id = $1::uuid AND released_at IS NULL`, orgId);
-  const records = rows.map(toRecord);
-  const covering = switchFor(
-    records.map((r) => ({ id: r.id, scope: r.scope, target: r.target, reasonCode: r.reasonCode, reason: r.reason, revision: r.revision })),
-    { agentId: agent.id, teamId: agent.teamId, tags: agent.tags },
-  );
-  const record = covering ? records.find((r) => r.id === covering.id) : undefined;
-  if (!record) return null;
-  const resolved = await resolveTarget(db, orgId, record.scope, record.target);
-  return { ...record, targetName: resolved?.displayName ?? record.target };
+/** Releases a switch for a person who may switch its scope and team. */
+export async function releaseKillSwitchByHand(tx: Tx, audit: AuditWriter, access: AuthorizedOrg, input: { id: string; reason: string }): Promise<{ id: string }> {
+  const released = await releaseKillSwitch(tx, {
+    orgId: access.orgId,
+    id: input.id,
+    reason: input.reason,
+    releasedBy: access.membership.userEmail,
+    authorize: (existing) => assertMayAct(access, existing.scope, existing.teamId),
+    audit,
+  });
+  if (!released) refuse("NOT_FOUND", "No such kill switch.");
+  if (released.alreadyReleased) refuse("BAD_REQUEST", "This switch was already released.");
+  afterCommit(tx, () => forgetFacts(access.orgId));
+  return { id: released.record.id };
 }

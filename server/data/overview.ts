@@ -20,10 +20,12 @@ import {
   type ActivityTotals,
   type AgentStatus,
 } from "../domain/overview/summary";
-import { TEST_ALERT_KIND, listAlerts, sqlRows } from "./alerts";
+import { TEST_ALERT_KIND } from "../domain/alerts/kinds";
+import { listAlerts } from "./alerts";
+import { sqlRows } from "../db/sql";
 import { listApprovals, pendingApprovalCount } from "./approvals";
 import { listBudgetViews } from "./budgets";
-import { listKillSwitches } from "./killswitches";
+import { listKillSwitches } from "./killswitch-views";
 import { listAnomalies } from "./anomalies";
 import { coverageMatrix } from "./compliance";
 import { listIncidents } from "./incidents";
@@ -138,7 +140,7 @@ export async function overviewSummary(db: Db, access: AuthorizedOrg, now: Date =
     listKillSwitches(db, orgId, access.reach, 1),
     listAlerts(db, orgId, access.reach, { status: "open", limit: LISTED }),
     openAlertsBySeverity(db, orgId, access),
-    deciders ? listApprovals(db, orgId, deciders.reach, { view: "pending", limit: LISTED }, now) : null,
+    deciders ? listApprovals(db, deciders, { view: "pending", limit: LISTED }, now) : null,
     pendingApprovalCount(db, orgId, access.reach, now),
     compliancePosture(db, access, now),
   ]);
@@ -235,7 +237,7 @@ async function compliancePosture(db: Db, access: AuthorizedOrg, now: Date) {
   const [matrix, incidents, anomalies, anomalyCounts] = await Promise.all([
     coverageMatrix(db, access),
     listIncidents(db, access.orgId, access.reach, { status: "open" }, now),
-    listAnomalies(db, access.orgId, access.reach, { since, limit: LISTED }),
+    listAnomalies(db, access, { since, limit: LISTED }),
     sqlRows<{ metric: string; n: number }>(
       db,
       `SELECT metric, count(*)::int AS n FROM anomalies WHERE org_id = $1::uuid AND detected_at >= $2::timestamptz AND ($3::uuid[] IS NULL OR team_id = ANY($3::uuid[])) GROUP BY metric`,

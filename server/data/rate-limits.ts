@@ -10,6 +10,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { getPool } from "../db/pool";
+import { rateLimitEnv } from "../env";
 import { rateLimitConfig, SharedRateLimiter, type PeerWindowCount, type TakeResult, type WindowCount } from "../domain/telemetry/rate-limit";
 import { logInfo, logWarning } from "../runtime/log";
 
@@ -159,11 +160,11 @@ const globalForRateLimits = globalThis as unknown as { agentryRateLimits?: RateL
 /** This process's limiter, configured from AGENTRY_RATE_LIMIT_RPS / _BURST / _SYNC_MS on first use. */
 export function rateLimits(): RateLimitSync {
   if (!globalForRateLimits.agentryRateLimits) {
-    const syncMs = Number(process.env.AGENTRY_RATE_LIMIT_SYNC_MS);
+    const settings = rateLimitEnv();
     globalForRateLimits.agentryRateLimits = new RateLimitSync({
-      limiter: new SharedRateLimiter(rateLimitConfig(process.env.AGENTRY_RATE_LIMIT_RPS, process.env.AGENTRY_RATE_LIMIT_BURST)),
+      limiter: new SharedRateLimiter(rateLimitConfig(settings.AGENTRY_RATE_LIMIT_RPS, settings.AGENTRY_RATE_LIMIT_BURST)),
       pool: getPool,
-      intervalMs: Number.isFinite(syncMs) && syncMs >= 10 ? syncMs : DEFAULT_SYNC_MS,
+      intervalMs: settings.AGENTRY_RATE_LIMIT_SYNC_MS,
     });
   }
   return globalForRateLimits.agentryRateLimits;

@@ -2,8 +2,9 @@
 // an agent's versions, with who, when, why, from and to. Written in the transaction of the change
 // it records (beside the change's audit entry); append-only in the database. The agent's timeline
 // in the console reads it.
+import type { AuthorizedOrgId } from "../auth/access";
 import type { DbOrTx } from "../db";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 
 export const RELEASE_EVENT_KINDS = [
   "version_created",
@@ -85,7 +86,7 @@ export interface ReleaseEventView {
 }
 
 /** The agent's timeline, newest first. */
-export async function listReleaseEvents(db: DbOrTx, orgId: string, agentId: string, limit = 200): Promise<ReleaseEventView[]> {
+export async function listReleaseEvents(db: DbOrTx, orgId: AuthorizedOrgId, agentId: string, limit = 200): Promise<ReleaseEventView[]> {
   const [events, versions] = await Promise.all([
     db.releaseEvent.findMany({ where: { orgId, agentId }, orderBy: { seq: "desc" }, take: Math.max(1, Math.min(500, limit)) }),
     db.agentVersion.findMany({ where: { orgId, agentId }, select: { id: true, label: true, status: true } }),

@@ -8,7 +8,7 @@
 //   - units (for the sample-ratio check): distinct instances, or tasks without one, in events.
 import { mergeHistograms } from "../domain/telemetry/latency-histogram";
 import { EMPTY_ARM, type ArmMetrics } from "../domain/rollout/guards";
-import { sqlRows, type SqlClient } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
 
 export interface VersionName {
   id: string;

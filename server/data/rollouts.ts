@@ -5,10 +5,10 @@
 // transaction, and signals the org's lifecycle change (directives revision, NOTIFYs) on commit.
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import type { Db } from "../db";
+import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
+import { orgIdForSystemWork } from "../auth/org-id";
 import { getPool, inTransaction } from "../db/pool";
-import { reachIncludesTeam, type Reach } from "../domain/access/permissions";
-import { versionForUnit, type AgentVersionFacts } from "../domain/rollout/assign";
+import { found, refuse, refuseUnless } from "../domain/refusal";
 import { sampleCounts, type SampleCounts } from "../domain/rollout/guards";
 import { judgeRollout, type RolloutDecision, type RolloutJudgement, type RolloutState } from "../domain/rollout/judge";
 import {
@@ -24,24 +24,22 @@ import {
 } from "../domain/rollout/lifecycle";
 import type { BreachAction, GuardConfig, GuardMetric, Stage, StartRolloutInput } from "../domain/rollout/schemas";
 import { GUARD_LABELS } from "../domain/rollout/schemas";
-import { raiseAlert, sqlRows, type SqlClient } from "./alerts";
-import { appendAuditRaw, type AuditActor } from "./audit";
+import { raiseAlert } from "./alerts";
+import { sqlRows, type SqlClient } from "../db/sql";
+import { appendAuditRaw, type AuditActor, type AuditWriter } from "./audit";
 import { openIncident } from "./incidents";
-import { recordReleaseEvent, type LedgerActor } from "./release-ledger";
+import { recordReleaseEvent, type LedgerActor, type NewReleaseEvent } from "./release-ledger";
 import { armMetrics, unitsByVersion } from "./rollout-metrics";
 import {
   activeRolloutRef,
-  findAgentRef,
+  agentRefInReach,
+  changeByPerson,
   findVersion,
-  LifecycleRefusal,
-  loadVersionFacts,
   lockAgentLifecycle,
-  refuseUnless,
   setStableVersion,
   signalLifecycleChange,
   tryLockAgentLifecycle,
   versionsOf,
-  type AuditFn,
 } from "./versions";
 
 export interface RolloutRecord {
@@ -76,7 +74,7 @@ export interface RolloutRecord {
 /** What the console shows of the last look: the judgement, and when it was made. */
 export type StoredEvaluation = RolloutJudgement & { at: string };
 
-interface RolloutRow {
+export interface RolloutRow {
   id: string;
   org_id: string;
   agent_id: string;
@@ -111,7 +109,7 @@ const COLUMNS = `id::text, org_id::text, agent_id::text, team_id::text, from_ver
 
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
-function toRecord(row: RolloutRow): RolloutRecord {
+export function toRecord(row: RolloutRow): RolloutRecord {
   const baseline = row.stage_baseline;
   return {
     id: row.id,
@@ -149,23 +147,15 @@ export async function findRollout(client: SqlClient, orgId: string, rolloutId: s
 }
 
 function controlState(rollout: RolloutRecord): RolloutControlState {
-  return {
-    status: rollout.status,
-    stages: rollout.stages,
-    stageIndex: rollout.stageIndex,
-    requireApproval: rollout.requireApproval,
-    approvedBy: rollout.approvedBy,
-    createdBy: rollout.createdBy,
-    guards: rollout.guards,
-    skippedGuards: rollout.skippedGuards,
-  };
+  const { status, stages, stageIndex, requireApproval, approvedBy, createdBy, guards, skippedGuards } = rollout;
+  return { status, stages, stageIndex, requireApproval, approvedBy, createdBy, guards, skippedGuards };
 }
 
 function judgeState(rollout: RolloutRecord): RolloutState {
   return { ...controlState(rollout), stageStartedAt: rollout.stageStartedAt, guards: rollout.guards, onBreach: rollout.onBreach, autoAdvance: rollout.autoAdvance, stageBaseline: rollout.stageBaseline };
 }
 
-const percentOf = (rollout: RolloutRecord, index = rollout.stageIndex) => rollout.stages[index]?.percent ?? 0;
+export const percentOf = (rollout: RolloutRecord, index = rollout.stageIndex) => rollout.stages[index]?.percent ?? 0;
 
 /** The two versions of a rollout, by id and label (how events name them). */
 async function rolloutVersions(client: SqlClient, rollout: RolloutRecord) {
@@ -186,27 +176,26 @@ export async function judgeNow(client: SqlClient, rollout: RolloutRecord, now: D
 }
 
 interface ChangeContext {
-  orgId: string;
+  orgId: AuthorizedOrgId;
   actor: LedgerActor;
-  audit: AuditFn;
+  audit: AuditWriter;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Starting.
 
-export async function startRollout(client: SqlClient, input: ChangeContext & { rollout: StartRolloutInput; authorize: (teamId: string | null) => void }): Promise<RolloutRecord> {
-  const { rollout: request } = input;
-  const agent = await findAgentRef(client, input.orgId, request.agentId);
-  if (!agent) throw new LifecycleRefusal("No such agent.", "NOT_FOUND");
-  input.authorize(agent.teamId);
+/** Starts a rollout of one of the agent's versions (the agent in the caller's reach) from its stable one. */
+export async function startRollout(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, request: StartRolloutInput): Promise<RolloutRecord> {
+  const input = changeByPerson(access, audit);
+  const agent = await agentRefInReach(client, access, request.agentId);
   await lockAgentLifecycle(client, agent.id);
   const versions = await versionsOf(client, input.orgId, agent.id);
   const candidate = versions.find((version) => version.id === request.candidateId);
-  if (!candidate) throw new LifecycleRefusal("That version does not belong to this agent.", "NOT_FOUND");
+  if (!candidate) refuse("NOT_FOUND", "That version does not belong to this agent.");
   const stable = versions.find((version) => version.stable) ?? null;
   const active = await activeRolloutRef(client, input.orgId, agent.id);
   refuseUnless(checkStartRollout({ stable, candidate, active }), active ? "CONFLICT" : "BAD_REQUEST");
-  if (!stable) throw new LifecycleRefusal("The agent has no stable version.");
+  if (!stable) refuse("BAD_REQUEST", "The agent has no stable version.");
   const salt = randomBytes(12).toString("base64url");
   const rows = await sqlRows<RolloutRow>(
     client,
@@ -413,103 +402,101 @@ async function pause(client: SqlClient, rollout: RolloutRecord, context: ChangeC
 // ---------------------------------------------------------------------------------------------
 // People's controls.
 
-/** The rollout, locked for a change, after `authorize` has seen its team. */
-async function loadForControl(client: SqlClient, orgId: string, rolloutId: string, authorize: (teamId: string | null) => void): Promise<RolloutRecord> {
-  const found = await findRollout(client, orgId, rolloutId);
-  if (!found) throw new LifecycleRefusal("No such rollout.", "NOT_FOUND");
-  authorize(found.teamId);
-  await lockAgentLifecycle(client, found.agentId);
-  const locked = await findRollout(client, orgId, rolloutId, { lock: true });
-  if (!locked) throw new LifecycleRefusal("No such rollout.", "NOT_FOUND");
-  return locked;
+/** The rollout, locked for a change, once the caller's reach covers its team. */
+async function loadForControl(client: SqlClient, access: Pick<AuthorizedOrg, "orgId" | "reach">, rolloutId: string): Promise<RolloutRecord> {
+  const unlocked = found(await findRollout(client, access.orgId, rolloutId), "rollout");
+  assertTeamInReach(access, unlocked.teamId);
+  await lockAgentLifecycle(client, unlocked.agentId);
+  return found(await findRollout(client, access.orgId, rolloutId, { lock: true }), "rollout");
 }
 
-type ControlInput = ChangeContext & { rolloutId: string; reason: string; authorize: (teamId: string | null) => void };
+/** What a person asks of a rollout, and why. */
+export interface RolloutControl {
+  rolloutId: string;
+  reason: string;
+}
 
-export async function promoteRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
-  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+/** A control's audit entry and ledger line, then the lifecycle signal. */
+async function recordControl(
+  client: SqlClient,
+  rollout: RolloutRecord,
+  change: ChangeContext & { reason: string },
+  entry: { action: string; before?: object; after: object },
+  ledger: Omit<NewReleaseEvent, "orgId" | "agentId" | "rolloutId" | "actor" | "reason">,
+): Promise<void> {
+  await change.audit({ ...entry, targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, reason: change.reason });
+  await recordReleaseEvent(client, { orgId: change.orgId, agentId: rollout.agentId, rolloutId: rollout.id, actor: change.actor, reason: change.reason, ...ledger });
+  await signalLifecycleChange(client, change.orgId);
+}
+
+/** Moves to the next stage now (reaching 100 % completes the rollout). */
+export async function promoteRollout(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, control: RolloutControl): Promise<RolloutRecord> {
+  const change = { ...changeByPerson(access, audit), reason: control.reason };
+  const rollout = await loadForControl(client, access, control.rolloutId);
   refuseUnless(checkPromote(controlState(rollout)));
   const toIndex = rollout.stageIndex + 1;
-  if (percentOf(rollout, toIndex) >= 100) return completeRollout(client, rollout, { ...input, reason: input.reason });
+  if (percentOf(rollout, toIndex) >= 100) return completeRollout(client, rollout, change);
   const { counts } = await judgeNow(client, rollout, new Date());
   const advanced = await advanceStage(client, rollout, toIndex, counts);
-  await input.audit({ action: "rollout.promoted", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, before: { percent: percentOf(rollout) }, after: { percent: percentOf(advanced) }, reason: input.reason });
-  await recordReleaseEvent(client, {
-    orgId: input.orgId,
-    agentId: rollout.agentId,
-    rolloutId: rollout.id,
-    kind: "stage_advanced",
-    actor: input.actor,
-    reason: input.reason,
-    fromVersionId: rollout.fromVersionId,
-    toVersionId: rollout.toVersionId,
-    fromPercent: percentOf(rollout),
-    toPercent: percentOf(advanced),
-  });
-  await signalLifecycleChange(client, input.orgId);
+  const versions = { fromVersionId: rollout.fromVersionId, toVersionId: rollout.toVersionId };
+  await recordControl(
+    client,
+    rollout,
+    change,
+    { action: "rollout.promoted", before: { percent: percentOf(rollout) }, after: { percent: percentOf(advanced) } },
+    { kind: "stage_advanced", ...versions, fromPercent: percentOf(rollout), toPercent: percentOf(advanced) },
+  );
   return advanced;
 }
 
-export async function holdRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
-  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+export async function holdRollout(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, control: RolloutControl): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, access, control.rolloutId);
   refuseUnless(checkHold(controlState(rollout)));
-  return pause(client, rollout, { ...input, kind: "held" });
+  return pause(client, rollout, { ...changeByPerson(access, audit), reason: control.reason, kind: "held" });
 }
 
-export async function resumeRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
-  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+export async function resumeRollout(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, control: RolloutControl): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, access, control.rolloutId);
   refuseUnless(checkResume(controlState(rollout)));
   const resumed = await updateRollout(client, rollout, "status = 'running', paused_reason = NULL", []);
-  await input.audit({ action: "rollout.resumed", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, before: { status: "paused", pausedReason: rollout.pausedReason }, after: { status: "running" }, reason: input.reason });
-  await recordReleaseEvent(client, {
-    orgId: input.orgId,
-    agentId: rollout.agentId,
-    rolloutId: rollout.id,
-    kind: "resumed",
-    actor: input.actor,
-    reason: input.reason,
-    fromVersionId: rollout.fromVersionId,
-    toVersionId: rollout.toVersionId,
-    fromPercent: percentOf(rollout),
-    toPercent: percentOf(rollout),
-  });
-  await signalLifecycleChange(client, input.orgId);
+  await recordControl(
+    client,
+    rollout,
+    { ...changeByPerson(access, audit), reason: control.reason },
+    { action: "rollout.resumed", before: { status: "paused", pausedReason: rollout.pausedReason }, after: { status: "running" } },
+    { kind: "resumed", fromVersionId: rollout.fromVersionId, toVersionId: rollout.toVersionId, fromPercent: percentOf(rollout), toPercent: percentOf(rollout) },
+  );
   return resumed;
 }
 
-export async function rollBackRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
-  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
+export async function rollBackRollout(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, control: RolloutControl): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, access, control.rolloutId);
   refuseUnless(checkRollback(controlState(rollout)));
-  return rollBack(client, rollout, input);
+  return rollBack(client, rollout, { ...changeByPerson(access, audit), reason: control.reason });
 }
 
-export async function skipGuard(client: SqlClient, input: ControlInput & { metric: GuardMetric }): Promise<RolloutRecord> {
-  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
-  refuseUnless(checkSkipGuard(controlState(rollout), input.metric));
-  const updated = await updateRollout(client, rollout, "skipped_guards = array_append(skipped_guards, $2)", [input.metric]);
-  await input.audit({ action: "rollout.guard_skipped", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, after: { guard: input.metric, percent: percentOf(rollout) }, reason: input.reason });
-  await recordReleaseEvent(client, {
-    orgId: input.orgId,
-    agentId: rollout.agentId,
-    rolloutId: rollout.id,
-    kind: "guard_skipped",
-    actor: input.actor,
-    reason: input.reason,
-    fromPercent: percentOf(rollout),
-    toPercent: percentOf(rollout),
-    details: { guard: input.metric },
-  });
-  await signalLifecycleChange(client, input.orgId);
+/** Skips one guard for the current stage. */
+export async function skipGuard(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, control: RolloutControl & { metric: GuardMetric }): Promise<RolloutRecord> {
+  const rollout = await loadForControl(client, access, control.rolloutId);
+  refuseUnless(checkSkipGuard(controlState(rollout), control.metric));
+  const updated = await updateRollout(client, rollout, "skipped_guards = array_append(skipped_guards, $2)", [control.metric]);
+  await recordControl(
+    client,
+    rollout,
+    { ...changeByPerson(access, audit), reason: control.reason },
+    { action: "rollout.guard_skipped", after: { guard: control.metric, percent: percentOf(rollout) } },
+    { kind: "guard_skipped", fromPercent: percentOf(rollout), toPercent: percentOf(rollout), details: { guard: control.metric } },
+  );
   return updated;
 }
 
-export async function approveRollout(client: SqlClient, input: ControlInput): Promise<RolloutRecord> {
-  const rollout = await loadForControl(client, input.orgId, input.rolloutId, input.authorize);
-  refuseUnless(checkApprove(controlState(rollout), input.actor.label));
-  const approved = await updateRollout(client, rollout, "approved_by = $2, approved_at = now()", [input.actor.label]);
-  await input.audit({ action: "rollout.approved", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, after: { approvedBy: input.actor.label, for: "100 %" }, reason: input.reason });
-  await recordReleaseEvent(client, { orgId: input.orgId, agentId: rollout.agentId, rolloutId: rollout.id, kind: "approved", actor: input.actor, reason: input.reason, toPercent: 100 });
-  await signalLifecycleChange(client, input.orgId);
+/** The second person's approval before 100 %. */
+export async function approveRollout(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, control: RolloutControl): Promise<RolloutRecord> {
+  const change = { ...changeByPerson(access, audit), reason: control.reason };
+  const rollout = await loadForControl(client, access, control.rolloutId);
+  refuseUnless(checkApprove(controlState(rollout), change.actor.label));
+  const approved = await updateRollout(client, rollout, "approved_by = $2, approved_at = now()", [change.actor.label]);
+  await recordControl(client, rollout, change, { action: "rollout.approved", after: { approvedBy: change.actor.label, for: "100 %" } }, { kind: "approved", toPercent: 100 });
   return approved;
 }
 
@@ -537,10 +524,10 @@ async function evaluateOne(client: pg.PoolClient, rolloutId: string, now: Date):
   const { judgement, counts } = await judgeNow(client, rollout, now);
   const previous = rollout.lastEvaluation?.decision.kind;
   await client.query("UPDATE rollouts SET last_evaluated_at = $2, last_evaluation = $3::jsonb WHERE id = $1", [rollout.id, now, JSON.stringify({ ...judgement, at: now.toISOString() })]);
-  const audit = async (entry: Parameters<AuditFn>[0]) => {
+  const audit: AuditWriter = async (entry) => {
     await appendAuditRaw(client, rollout.orgId, GUARD_ACTOR, entry);
   };
-  const context = { orgId: rollout.orgId, actor: GUARD_LEDGER_ACTOR, audit };
+  const context = { orgId: orgIdForSystemWork(rollout.orgId), actor: GUARD_LEDGER_ACTOR, audit };
   const { decision } = judgement;
   const outcome = (action: EvaluationOutcome["action"]): EvaluationOutcome => ({ rolloutId: rollout.id, orgId: rollout.orgId, decision: decision.kind, action });
 
@@ -630,105 +617,4 @@ export async function evaluateRollouts(now: Date = new Date(), options: { pool?:
     }
   }
   return outcomes;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The console's reads.
-
-export interface RolloutView extends RolloutRecord {
-  agentName: string;
-  teamName: string | null;
-  from: { id: string; label: string; status: string };
-  to: { id: string; label: string; status: string };
-  percent: number;
-  /** Instances heard from in the last 10 minutes: where the assignment puts them and what they report running. */
-  instances: { seen: number; assignedToCandidate: number; reportingCandidate: number } | null;
-}
-
-const INSTANCE_WINDOW_MS = 10 * 60_000;
-
-/** Running and paused rollouts, then the most recent ended ones, within the caller's reach. */
-export async function listRollouts(db: Db, orgId: string, reach: Reach, options: { agentId?: string; limit?: number } = {}): Promise<{ active: RolloutView[]; past: RolloutView[] }> {
-  const teamFilter = reach.kind === "teams" ? { teamId: { in: [...reach.teamIds] } } : {};
-  const agentFilter = options.agentId ? { agentId: options.agentId } : {};
-  const [active, past] = await Promise.all([
-    db.rollout.findMany({ where: { orgId, ...teamFilter, ...agentFilter, activeFor: { not: null } }, orderBy: { createdAt: "desc" } }),
-    db.rollout.findMany({ where: { orgId, ...teamFilter, ...agentFilter, activeFor: null }, orderBy: { createdAt: "desc" }, take: Math.max(1, Math.min(200, options.limit ?? 50)) }),
-  ]);
-  const all = [...active, ...past];
-  const agentIds = [...new Set(all.map((rollout) => rollout.agentId))];
-  const versionIds = [...new Set(all.flatMap((rollout) => [rollout.fromVersionId, rollout.toVersionId]))];
-  const [agents, versions, facts, instances] = await Promise.all([
-    db.agent.findMany({ where: { orgId, id: { in: agentIds } }, select: { id: true, name: true, team: { select: { name: true } } } }),
-    db.agentVersion.findMany({ where: { orgId, id: { in: versionIds } }, select: { id: true, label: true, status: true } }),
-    active.length > 0 ? loadVersionFacts(db, orgId) : Promise.resolve(new Map<string, AgentVersionFacts>()),
-    active.length > 0
-      ? db.agentInstance.findMany({
-          where: { orgId, agentId: { in: active.map((rollout) => rollout.agentId) }, lastHeartbeatAt: { gte: new Date(Date.now() - INSTANCE_WINDOW_MS) } },
-          select: { agentId: true, instanceId: true, version: true },
-        })
-      : Promise.resolve([]),
-  ]);
-  const agentById = new Map(agents.map((agent) => [agent.id, agent]));
-  const versionById = new Map(versions.map((version) => [version.id, version]));
-  const view = (row: (typeof all)[number], withInstances: boolean): RolloutView => {
-    const record = toRecord({
-      id: row.id,
-      org_id: row.orgId,
-      agent_id: row.agentId,
-      team_id: row.teamId,
-      from_version_id: row.fromVersionId,
-      to_version_id: row.toVersionId,
-      salt: row.salt,
-      status: row.status,
-      stages: row.stages as unknown as Stage[],
-      guards: row.guards as unknown as GuardConfig[],
-      on_breach: row.onBreach,
-      auto_advance: row.autoAdvance,
-      require_approval: row.requireApproval,
-      stage_index: row.stageIndex,
-      stage_started_at: row.stageStartedAt,
-      stage_baseline: row.stageBaseline as RolloutRow["stage_baseline"],
-      skipped_guards: row.skippedGuards,
-      approved_by: row.approvedBy,
-      approved_at: row.approvedAt,
-      paused_reason: row.pausedReason,
-      created_by: row.createdBy,
-      created_at: row.createdAt,
-      ended_at: row.endedAt,
-      ended_reason: row.endedReason,
-      last_evaluated_at: row.lastEvaluatedAt,
-      last_evaluation: row.lastEvaluation as StoredEvaluation | null,
-    });
-    const agent = agentById.get(row.agentId);
-    const from = versionById.get(row.fromVersionId);
-    const to = versionById.get(row.toVersionId);
-    let instanceSummary: RolloutView["instances"] = null;
-    if (withInstances) {
-      const agentFacts = facts.get(row.agentId);
-      const mine = instances.filter((instance) => instance.agentId === row.agentId);
-      instanceSummary = {
-        seen: mine.length,
-        assignedToCandidate: mine.filter((instance) => versionForUnit(agentFacts, instance.instanceId)?.id === row.toVersionId).length,
-        reportingCandidate: mine.filter((instance) => instance.version !== null && (instance.version === row.toVersionId || instance.version === to?.label)).length,
-      };
-    }
-    return {
-      ...record,
-      // The salt stays on the server: it is what makes assignment unpredictable from outside.
-      salt: "",
-      agentName: agent?.name ?? "(unknown agent)",
-      teamName: agent?.team?.name ?? null,
-      from: { id: row.fromVersionId, label: from?.label ?? "?", status: from?.status ?? "released" },
-      to: { id: row.toVersionId, label: to?.label ?? "?", status: to?.status ?? "released" },
-      percent: record.status === "rolled_back" ? 0 : percentOf(record),
-      instances: instanceSummary,
-    };
-  };
-  return { active: active.map((row) => view(row, true)), past: past.map((row) => view(row, false)) };
-}
-
-/** Whether `reach` covers a rollout of `teamId` (team leads: their teams' agents only). */
-export function rolloutInReach(reach: Reach, teamId: string | null): boolean {
-  return reachIncludesTeam(reach, teamId);
 }

@@ -1,49 +1,28 @@
 // Agent versions' storage: drafts, releases, deprecation, retirement and the stable pointer, each
 // change with its audit entry and ledger line in the caller's transaction, and — when instances
 // must hear of it — a new directives revision and NOTIFYs (kind "rollout" for the decision path's
-// facts, kind "directives" for the directive stream), delivered on commit.
-//
-// loadVersionFacts is what the decision path's per-org snapshot loads (server/domain/rollout/assign.ts).
-import type pg from "pg";
-import type { DbOrTx } from "../db";
+// facts, kind "directives" for the directive stream), delivered on commit. The decision path's
+// view of them: server/data/version-facts.ts.
+import { assertTeamInReach, type AuthorizedOrg, type AuthorizedOrgId } from "../auth/access";
 import { notifyChange } from "../db/notify";
-import type { AgentVersionFacts, VersionRef, VersionStatus } from "../domain/rollout/assign";
-import { checkDeprecate, checkEdit, checkMakeStable, checkRelease, checkRetire, type ActiveRolloutRef, type Check } from "../domain/rollout/lifecycle";
-import type { Stage, VersionFields } from "../domain/rollout/schemas";
-import { sqlRows, type SqlClient } from "./alerts";
-import type { NewAuditEntry } from "./audit";
-import { bumpDirectiveRevision } from "./killswitches";
+import type { VersionStatus } from "../domain/rollout/assign";
+import type { Reach } from "../domain/access/permissions";
+import { found, refuse, refuseUnless } from "../domain/refusal";
+import { checkDeprecate, checkEdit, checkMakeStable, checkRelease, checkRetire, type ActiveRolloutRef } from "../domain/rollout/lifecycle";
+import type { VersionFields } from "../domain/rollout/schemas";
+import { sqlRows, type SqlClient } from "../db/sql";
+import type { AuditWriter } from "./audit";
+import { bumpDirectiveRevision } from "./directive-revisions";
 import { recordReleaseEvent, type LedgerActor } from "./release-ledger";
 
 /** The change kind whose NOTIFY tells every process to reload an org's version facts. */
 export const LIFECYCLE_CHANGE_KIND = "rollout";
 
-export type AuditFn = (entry: NewAuditEntry) => Promise<void>;
-
-/** A refusal a person should read (the router turns it into a tRPC error with this message). */
-export class LifecycleRefusal extends Error {
-  constructor(
-    message: string,
-    readonly code: "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" = "BAD_REQUEST",
-  ) {
-    super(message);
-  }
-}
-
-export function refuseUnless(check: Check, code: "BAD_REQUEST" | "CONFLICT" = "BAD_REQUEST"): void {
-  if (!check.ok) throw new LifecycleRefusal(check.message, code);
-}
-
-export interface VersionRecord {
+/** A version as stored: its content (what a person writes, VersionFields) and its lifecycle. */
+export interface VersionRecord extends VersionFields {
   id: string;
   orgId: string;
   agentId: string;
-  label: string;
-  model: string | null;
-  systemPrompt: string;
-  tools: string[];
-  config: Record<string, unknown>;
-  notes: string;
   status: VersionStatus;
   stable: boolean;
   createdBy: string;
@@ -55,50 +34,30 @@ export interface VersionRecord {
   retiredAt: Date | null;
 }
 
-interface VersionRow {
-  id: string;
-  org_id: string;
-  agent_id: string;
-  label: string;
-  model: string | null;
-  system_prompt: string;
+/** A row as the columns below name it: the record, but for what a raw query may give as null or as text. */
+type VersionRow = Omit<VersionRecord, "tools" | "config" | "createdAt" | "updatedAt" | OptionalDate> & {
   tools: string[] | null;
   config: Record<string, unknown> | null;
-  notes: string;
-  status: VersionStatus;
-  stable: boolean;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  released_at: Date | null;
-  released_by: string | null;
-  deprecated_at: Date | null;
-  retired_at: Date | null;
-}
+  createdAt: Date | string;
+  updatedAt: Date | string;
+} & Record<OptionalDate, Date | string | null>;
+type OptionalDate = "releasedAt" | "deprecatedAt" | "retiredAt";
 
-const COLUMNS = `id::text, org_id::text, agent_id::text, label, model, system_prompt, tools, config, notes, status::text AS status,
-  (stable_for IS NOT NULL) AS stable, created_by, created_at, updated_at, released_at, released_by, deprecated_at, retired_at`;
+const COLUMNS = `id::text, org_id::text AS "orgId", agent_id::text AS "agentId", label, model, system_prompt AS "systemPrompt", tools, config, notes,
+  status::text AS status, (stable_for IS NOT NULL) AS stable, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt",
+  released_at AS "releasedAt", released_by AS "releasedBy", deprecated_at AS "deprecatedAt", retired_at AS "retiredAt"`;
 
 function toRecord(row: VersionRow): VersionRecord {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
   return {
-    id: row.id,
-    orgId: row.org_id,
-    agentId: row.agent_id,
-    label: row.label,
-    model: row.model,
-    systemPrompt: row.system_prompt,
+    ...row,
     tools: row.tools ?? [],
     config: row.config ?? {},
-    notes: row.notes,
-    status: row.status,
-    stable: row.stable,
-    createdBy: row.created_by,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    releasedAt: row.released_at ? new Date(row.released_at) : null,
-    releasedBy: row.released_by,
-    deprecatedAt: row.deprecated_at ? new Date(row.deprecated_at) : null,
-    retiredAt: row.retired_at ? new Date(row.retired_at) : null,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    releasedAt: date(row.releasedAt),
+    deprecatedAt: date(row.deprecatedAt),
+    retiredAt: date(row.retiredAt),
   };
 }
 
@@ -169,7 +128,7 @@ export async function setStableVersion(client: SqlClient, orgId: string, agentId
   await sqlRows(client, "UPDATE agents SET version = $3, updated_at = now() WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id::text", [orgId, agentId, version.label]);
 }
 
-interface AgentRef {
+export interface AgentRef {
   id: string;
   teamId: string | null;
   name: string;
@@ -180,75 +139,98 @@ export async function findAgentRef(client: SqlClient, orgId: string, agentId: st
   return rows[0] ? { id: rows[0].id, teamId: rows[0].team_id, name: rows[0].name } : null;
 }
 
+/** Who changes what, for the ledger and the audit log: the authorised org, the person, their audit writer. */
 interface ChangeContext {
-  orgId: string;
+  orgId: AuthorizedOrgId;
   actor: LedgerActor;
-  audit: AuditFn;
+  audit: AuditWriter;
 }
 
-export async function createVersion(client: SqlClient, input: ChangeContext & { agent: AgentRef; fields: VersionFields }): Promise<VersionRecord> {
-  await lockAgentLifecycle(client, input.agent.id);
-  const clash = await sqlRows<{ id: string }>(client, "SELECT id::text FROM agent_versions WHERE agent_id = $1::uuid AND label = $2", [input.agent.id, input.fields.label]);
-  if (clash.length > 0) throw new LifecycleRefusal(`Version ${input.fields.label} already exists for ${input.agent.name}: pick another label.`, "CONFLICT");
+/** A person's change in the console: in their org, under their name, refused outside their reach. */
+export function changeByPerson(access: AuthorizedOrg, audit: AuditWriter): ChangeContext & { reach: Reach } {
+  return { orgId: access.orgId, actor: { type: "user", label: access.membership.userEmail }, audit, reach: access.reach };
+}
+
+/** The agent in the org (NOT_FOUND otherwise) and in the caller's reach (FORBIDDEN otherwise). */
+export async function agentRefInReach(client: SqlClient, access: Pick<AuthorizedOrg, "orgId" | "reach">, agentId: string): Promise<AgentRef> {
+  const agent = found(await findAgentRef(client, access.orgId, agentId), "agent");
+  assertTeamInReach(access, agent.teamId);
+  return agent;
+}
+
+async function refuseTakenLabel(client: SqlClient, agent: AgentRef, label: string, exceptVersionId: string | null): Promise<void> {
+  const clash = await sqlRows<{ id: string }>(client, "SELECT id::text FROM agent_versions WHERE agent_id = $1::uuid AND label = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)", [agent.id, label, exceptVersionId]);
+  if (clash.length > 0) refuse("CONFLICT", `Version ${label} already exists for ${agent.name}: pick another label.`);
+}
+
+/** A new draft version of an agent in the caller's reach. */
+export async function createVersion(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: VersionFields & { agentId: string }): Promise<VersionRecord> {
+  const change = changeByPerson(access, audit);
+  const { agentId, ...fields } = input;
+  const agent = await agentRefInReach(client, access, agentId);
+  await lockAgentLifecycle(client, agent.id);
+  await refuseTakenLabel(client, agent, fields.label, null);
   const rows = await sqlRows<VersionRow>(
     client,
     `INSERT INTO agent_versions (org_id, agent_id, label, model, system_prompt, tools, config, notes, created_by)
      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::text[], $7::jsonb, $8, $9)
      RETURNING ${COLUMNS}`,
-    [input.orgId, input.agent.id, input.fields.label, input.fields.model, input.fields.systemPrompt, input.fields.tools, JSON.stringify(input.fields.config), input.fields.notes, input.actor.label],
+    [change.orgId, agent.id, fields.label, fields.model, fields.systemPrompt, fields.tools, JSON.stringify(fields.config), fields.notes, change.actor.label],
   );
   const row = rows[0];
   if (!row) throw new Error("createVersion: nothing stored");
   const version = toRecord(row);
-  await input.audit({ action: "version.created", targetType: "agent_version", targetId: version.id, teamId: input.agent.teamId, after: { agent: input.agent.name, ...versionSnapshot(version) } });
-  await recordReleaseEvent(client, { orgId: input.orgId, agentId: input.agent.id, kind: "version_created", actor: input.actor, toVersionId: version.id });
+  await audit({ action: "version.created", targetType: "agent_version", targetId: version.id, teamId: agent.teamId, after: { agent: agent.name, ...versionSnapshot(version) } });
+  await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: "version_created", actor: change.actor, toVersionId: version.id });
   return version;
 }
 
-/** The version, its agent, and the agent's active rollout, locked for a change. */
-async function loadForChange(client: SqlClient, orgId: string, versionId: string, authorize: (agent: AgentRef) => void) {
-  const found = await findVersion(client, orgId, versionId);
-  if (!found) throw new LifecycleRefusal("No such version.", "NOT_FOUND");
-  const agent = await findAgentRef(client, orgId, found.agentId);
-  if (!agent) throw new LifecycleRefusal("No such agent.", "NOT_FOUND");
-  authorize(agent);
+/** The version, its agent (in the caller's reach), and the agent's active rollout, locked for a change. */
+async function loadForChange(client: SqlClient, access: Pick<AuthorizedOrg, "orgId" | "reach">, versionId: string) {
+  const unlocked = found(await findVersion(client, access.orgId, versionId), "version");
+  const agent = await agentRefInReach(client, access, unlocked.agentId);
   await lockAgentLifecycle(client, agent.id);
   // Read again under the lock: what was checked is what is committed.
-  const version = (await findVersion(client, orgId, versionId)) ?? found;
-  return { version, agent, active: await activeRolloutRef(client, orgId, agent.id) };
+  const version = (await findVersion(client, access.orgId, versionId)) ?? unlocked;
+  return { version, agent, active: await activeRolloutRef(client, access.orgId, agent.id) };
 }
 
-export async function updateDraft(client: SqlClient, input: ChangeContext & { versionId: string; fields: VersionFields; authorize: (agent: AgentRef) => void }): Promise<VersionRecord> {
-  const { version, agent } = await loadForChange(client, input.orgId, input.versionId, input.authorize);
+/** Edits a draft; a released version is immutable. */
+export async function updateDraft(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: { versionId: string; fields: VersionFields }): Promise<VersionRecord> {
+  const { version, agent } = await loadForChange(client, access, input.versionId);
+  const { fields } = input;
   refuseUnless(checkEdit(version));
-  if (input.fields.label !== version.label) {
-    const clash = await sqlRows<{ id: string }>(client, "SELECT id::text FROM agent_versions WHERE agent_id = $1::uuid AND label = $2 AND id <> $3::uuid", [agent.id, input.fields.label, version.id]);
-    if (clash.length > 0) throw new LifecycleRefusal(`Version ${input.fields.label} already exists for ${agent.name}: pick another label.`, "CONFLICT");
-  }
+  if (fields.label !== version.label) await refuseTakenLabel(client, agent, fields.label, version.id);
   const rows = await sqlRows<VersionRow>(
     client,
     `UPDATE agent_versions SET label = $3, model = $4, system_prompt = $5, tools = $6::text[], config = $7::jsonb, notes = $8, updated_at = now()
       WHERE org_id = $1::uuid AND id = $2::uuid RETURNING ${COLUMNS}`,
-    [input.orgId, version.id, input.fields.label, input.fields.model, input.fields.systemPrompt, input.fields.tools, JSON.stringify(input.fields.config), input.fields.notes],
+    [access.orgId, version.id, fields.label, fields.model, fields.systemPrompt, fields.tools, JSON.stringify(fields.config), fields.notes],
   );
   const updated = rows[0] ? toRecord(rows[0]) : version;
-  await input.audit({ action: "version.updated", targetType: "agent_version", targetId: version.id, teamId: agent.teamId, before: versionSnapshot(version), after: versionSnapshot(updated) });
+  await audit({ action: "version.updated", targetType: "agent_version", targetId: version.id, teamId: agent.teamId, before: versionSnapshot(version), after: versionSnapshot(updated) });
   return updated;
 }
 
-export async function releaseVersion(client: SqlClient, input: ChangeContext & { versionId: string; reason: string; authorize: (agent: AgentRef) => void }): Promise<VersionRecord & { becameStable: boolean }> {
-  const { version, agent } = await loadForChange(client, input.orgId, input.versionId, input.authorize);
+export interface VersionAction {
+  versionId: string;
+  reason: string;
+}
+
+export async function releaseVersion(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: VersionAction): Promise<VersionRecord & { becameStable: boolean }> {
+  const change = changeByPerson(access, audit);
+  const { version, agent } = await loadForChange(client, access, input.versionId);
   refuseUnless(checkRelease(version));
   await sqlRows(client, "UPDATE agent_versions SET status = 'released', released_at = now(), released_by = $3 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id::text", [
-    input.orgId,
+    change.orgId,
     version.id,
-    input.actor.label,
+    change.actor.label,
   ]);
   const stable = await sqlRows<{ id: string }>(client, "SELECT id::text FROM agent_versions WHERE stable_for = $1::uuid", [agent.id]);
   const becameStable = stable.length === 0;
   // The first release is what the agent runs: it becomes stable. Later ones wait for a rollout.
-  if (becameStable) await setStableVersion(client, input.orgId, agent.id, version);
-  await input.audit({
+  if (becameStable) await setStableVersion(client, change.orgId, agent.id, version);
+  await audit({
     action: "version.released",
     targetType: "agent_version",
     targetId: version.id,
@@ -257,42 +239,51 @@ export async function releaseVersion(client: SqlClient, input: ChangeContext & {
     after: { label: version.label, status: "released", stable: becameStable },
     reason: input.reason,
   });
-  await recordReleaseEvent(client, { orgId: input.orgId, agentId: agent.id, kind: "version_released", actor: input.actor, reason: input.reason, toVersionId: version.id });
+  await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: "version_released", actor: change.actor, reason: input.reason, toVersionId: version.id });
   if (becameStable) {
-    await recordReleaseEvent(client, { orgId: input.orgId, agentId: agent.id, kind: "stable_changed", actor: input.actor, reason: "First release of the agent", toVersionId: version.id, toPercent: 100 });
+    await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: "stable_changed", actor: change.actor, reason: "First release of the agent", toVersionId: version.id, toPercent: 100 });
   }
-  await signalLifecycleChange(client, input.orgId);
-  const released = await findVersion(client, input.orgId, version.id);
+  await signalLifecycleChange(client, change.orgId);
+  const released = await findVersion(client, change.orgId, version.id);
   return { ...(released ?? version), becameStable };
 }
 
-export async function deprecateVersion(client: SqlClient, input: ChangeContext & { versionId: string; reason: string; authorize: (agent: AgentRef) => void }): Promise<VersionRecord> {
-  const { version, agent, active } = await loadForChange(client, input.orgId, input.versionId, input.authorize);
-  refuseUnless(checkDeprecate(version, active));
-  await sqlRows(client, "UPDATE agent_versions SET status = 'deprecated', deprecated_at = now() WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id::text", [input.orgId, version.id]);
-  await input.audit({ action: "version.deprecated", targetType: "agent_version", targetId: version.id, teamId: agent.teamId, before: { status: version.status }, after: { label: version.label, status: "deprecated" }, reason: input.reason });
-  await recordReleaseEvent(client, { orgId: input.orgId, agentId: agent.id, kind: "version_deprecated", actor: input.actor, reason: input.reason, fromVersionId: version.id });
-  await signalLifecycleChange(client, input.orgId);
-  return (await findVersion(client, input.orgId, version.id)) ?? version;
+/** Deprecating and retiring end a version's life the same way: a status, its time, an entry, a ledger line. */
+const ENDINGS = {
+  deprecated: { check: checkDeprecate, column: "deprecated_at", action: "version.deprecated", ledger: "version_deprecated" },
+  retired: { check: checkRetire, column: "retired_at", action: "version.retired", ledger: "version_retired" },
+} as const;
+
+async function endVersion(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: VersionAction, status: keyof typeof ENDINGS): Promise<VersionRecord> {
+  const ending = ENDINGS[status];
+  const change = changeByPerson(access, audit);
+  const { version, agent, active } = await loadForChange(client, access, input.versionId);
+  refuseUnless(ending.check(version, active));
+  await sqlRows(client, `UPDATE agent_versions SET status = $3::"VersionStatus", ${ending.column} = now() WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id::text`, [change.orgId, version.id, status]);
+  await audit({ action: ending.action, targetType: "agent_version", targetId: version.id, teamId: agent.teamId, before: { status: version.status }, after: { label: version.label, status }, reason: input.reason });
+  await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: ending.ledger, actor: change.actor, reason: input.reason, fromVersionId: version.id });
+  await signalLifecycleChange(client, change.orgId);
+  return (await findVersion(client, change.orgId, version.id)) ?? version;
 }
 
-export async function retireVersion(client: SqlClient, input: ChangeContext & { versionId: string; reason: string; authorize: (agent: AgentRef) => void }): Promise<VersionRecord> {
-  const { version, agent, active } = await loadForChange(client, input.orgId, input.versionId, input.authorize);
-  refuseUnless(checkRetire(version, active));
-  await sqlRows(client, "UPDATE agent_versions SET status = 'retired', retired_at = now() WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id::text", [input.orgId, version.id]);
-  await input.audit({ action: "version.retired", targetType: "agent_version", targetId: version.id, teamId: agent.teamId, before: { status: version.status }, after: { label: version.label, status: "retired" }, reason: input.reason });
-  await recordReleaseEvent(client, { orgId: input.orgId, agentId: agent.id, kind: "version_retired", actor: input.actor, reason: input.reason, fromVersionId: version.id });
-  await signalLifecycleChange(client, input.orgId);
-  return (await findVersion(client, input.orgId, version.id)) ?? version;
+/** No new rollout may start from or to a deprecated version; instances running it keep running. */
+export function deprecateVersion(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: VersionAction): Promise<VersionRecord> {
+  return endVersion(client, audit, access, input, "deprecated");
+}
+
+/** A retired version is stopped: its instances' decisions are denied. */
+export function retireVersion(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: VersionAction): Promise<VersionRecord> {
+  return endVersion(client, audit, access, input, "retired");
 }
 
 /** Makes an earlier released (or deprecated) version the stable one again: a revert from the ledger. */
-export async function makeStable(client: SqlClient, input: ChangeContext & { versionId: string; reason: string; authorize: (agent: AgentRef) => void }): Promise<VersionRecord> {
-  const { version, agent, active } = await loadForChange(client, input.orgId, input.versionId, input.authorize);
+export async function makeStable(client: SqlClient, audit: AuditWriter, access: AuthorizedOrg, input: VersionAction): Promise<VersionRecord> {
+  const change = changeByPerson(access, audit);
+  const { version, agent, active } = await loadForChange(client, access, input.versionId);
   refuseUnless(checkMakeStable(version, active));
-  const previous = (await versionsOf(client, input.orgId, agent.id)).find((candidate) => candidate.stable) ?? null;
-  await setStableVersion(client, input.orgId, agent.id, version);
-  await input.audit({
+  const previous = (await versionsOf(client, change.orgId, agent.id)).find((candidate) => candidate.stable) ?? null;
+  await setStableVersion(client, change.orgId, agent.id, version);
+  await audit({
     action: "version.made_stable",
     targetType: "agent_version",
     targetId: version.id,
@@ -301,74 +292,7 @@ export async function makeStable(client: SqlClient, input: ChangeContext & { ver
     after: { stable: version.label, status: "released" },
     reason: input.reason,
   });
-  await recordReleaseEvent(client, { orgId: input.orgId, agentId: agent.id, kind: "stable_changed", actor: input.actor, reason: input.reason, fromVersionId: previous?.id ?? null, toVersionId: version.id, toPercent: 100 });
-  await signalLifecycleChange(client, input.orgId);
-  return (await findVersion(client, input.orgId, version.id)) ?? version;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The decision path's facts.
-
-/**
- * Every agent of the org that has a released version, with its stable version, its running (or
- * paused) rollout and its non-draft versions. Two queries; plain data, ready to keep in memory.
- * Reload it when a NOTIFY of kind "rollout" (LIFECYCLE_CHANGE_KIND) arrives for the org.
- */
-export async function loadVersionFacts(queryable: SqlClient | pg.Pool, orgId: string): Promise<Map<string, AgentVersionFacts>> {
-  // A pool answers the same query interface as one of its clients.
-  const client = queryable as SqlClient;
-  // In sequence: `client` may be one connection, where queries cannot overlap.
-  const versions = await sqlRows<{ agent_id: string; id: string; label: string; status: VersionRef["status"]; stable: boolean }>(
-    client,
-    "SELECT agent_id::text, id::text, label, status::text AS status, (stable_for IS NOT NULL) AS stable FROM agent_versions WHERE org_id = $1::uuid AND status <> 'draft' ORDER BY created_at",
-    [orgId],
-  );
-  const rollouts = await sqlRows<{ id: string; agent_id: string; salt: string; stages: Stage[]; stage_index: number; to_version_id: string }>(
-    client,
-    "SELECT id::text, agent_id::text, salt, stages, stage_index, to_version_id::text FROM rollouts WHERE org_id = $1::uuid AND active_for IS NOT NULL",
-    [orgId],
-  );
-  const facts = new Map<string, AgentVersionFacts>();
-  for (const row of versions) {
-    const ref: VersionRef = { id: row.id, label: row.label, status: row.status };
-    let entry = facts.get(row.agent_id);
-    if (!entry) {
-      entry = { agentId: row.agent_id, stable: null, rollout: null, versions: [] };
-      facts.set(row.agent_id, entry);
-    }
-    entry.versions.push(ref);
-    if (row.stable) entry.stable = ref;
-  }
-  for (const row of rollouts) {
-    const entry = facts.get(row.agent_id);
-    const candidate = entry?.versions.find((version) => version.id === row.to_version_id);
-    if (!entry || !candidate) continue;
-    entry.rollout = { id: row.id, salt: row.salt, percent: row.stages[row.stage_index]?.percent ?? 0, candidate };
-  }
-  return facts;
-}
-
-/** The versions tab's read: every version with who made it, newest first. */
-export async function listVersions(db: DbOrTx, orgId: string, agentId: string): Promise<VersionRecord[]> {
-  const rows = await db.agentVersion.findMany({ where: { orgId, agentId }, orderBy: [{ createdAt: "desc" }, { label: "desc" }] });
-  return rows.map((row) => ({
-    id: row.id,
-    orgId: row.orgId,
-    agentId: row.agentId,
-    label: row.label,
-    model: row.model,
-    systemPrompt: row.systemPrompt,
-    tools: row.tools,
-    config: (row.config ?? {}) as Record<string, unknown>,
-    notes: row.notes,
-    status: row.status,
-    stable: row.stableFor !== null,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    releasedAt: row.releasedAt,
-    releasedBy: row.releasedBy,
-    deprecatedAt: row.deprecatedAt,
-    retiredAt: row.retiredAt,
-  }));
+  await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: "stable_changed", actor: change.actor, reason: input.reason, fromVersionId: previous?.id ?? null, toVersionId: version.id, toPercent: 100 });
+  await signalLifecycleChange(client, change.orgId);
+  return (await findVersion(client, change.orgId, version.id)) ?? version;
 }

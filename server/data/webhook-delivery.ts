@@ -7,7 +7,7 @@
 // webhooks.sweep job picks up anything due that no job holds).
 import "server-only";
 import { getPool } from "../db/pool";
-import { env } from "../env";
+import { env, runtimeEnv } from "../env";
 import { addJobs, job } from "../jobs/queue";
 import { buildPayload, isDelivered, nextRetryDelayMs, SIGNATURE_HEADER, signPayload, webhookSecret, type AlertForPayload } from "../domain/alerts/webhook";
 
@@ -139,13 +139,18 @@ async function deliver(row: ClaimedRow, options: { timeoutMs: number; publicUrl:
   await finish(row, await send(row, options), options.random);
 }
 
+/** The options given, else the defaults: the console's public URL (for links in payloads) from the configuration. */
+function deliverySettings(options: WebhookWorkerOptions) {
+  return { timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, publicUrl: options.publicUrl ?? runtimeEnv().AGENTRY_PUBLIC_URL ?? null, random: options.random ?? Math.random };
+}
+
 /**
  * Sends every delivery due now, at most `concurrency` at a time, and returns how many were attempted.
  * The worker calls it on each tick; tests call it directly.
  */
 export async function processDueDeliveries(options: WebhookWorkerOptions = {}): Promise<number> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const settings = { timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, publicUrl: options.publicUrl ?? process.env.AGENTRY_PUBLIC_URL ?? null, random: options.random ?? Math.random };
+  const settings = deliverySettings(options);
   let attempted = 0;
   const inFlight = new Set<Promise<void>>();
   for (;;) {
@@ -166,6 +171,6 @@ export async function processDueDeliveries(options: WebhookWorkerOptions = {}): 
 export async function deliverWebhook(deliveryId: string, options: WebhookWorkerOptions = {}): Promise<boolean> {
   const [row] = await claim(1, deliveryId);
   if (!row) return false;
-  await deliver(row, { timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, publicUrl: options.publicUrl ?? process.env.AGENTRY_PUBLIC_URL ?? null, random: options.random ?? Math.random });
+  await deliver(row, deliverySettings(options));
   return true;
 }

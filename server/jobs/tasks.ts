@@ -4,7 +4,7 @@
 import "server-only";
 import type { JobHelpers, Task, TaskList } from "graphile-worker";
 import type pg from "pg";
-import { detectAnomalies } from "../data/anomalies";
+import { detectAnomalies } from "../data/anomaly-detection";
 import { sweepExpiredApprovals } from "../data/approvals";
 import { evaluateControls } from "../data/compliance-evaluate";
 import { checkBudgetAlerts } from "../data/budget-alerts";

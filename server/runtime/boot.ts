@@ -10,6 +10,7 @@ import { getDb } from "../db";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { describeError } from "../db/postgres-log";
 import { applyMigrations } from "../db/migrate";
+import { provideResolvedEnv } from "../env";
 import { DEMO_ORG, isDatabaseEmpty, seedDemoOrg } from "../../prisma/seed/demo";
 import { seedDemoHistoryAt } from "../../prisma/seed/history";
 import { seedDemoComplianceAt } from "../../prisma/seed/compliance";
@@ -55,13 +56,6 @@ function loadOrCreateSecrets(dataDir: string): z.infer<typeof secretsSchema> {
   return secrets;
 }
 
-export function parseFlag(value: string | undefined): boolean | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (/^(1|true|on|yes)$/i.test(value)) return true;
-  if (/^(0|false|off|no)$/i.test(value)) return false;
-  throw new Error(`Expected on/off, true/false or 1/0, got "${value}"`);
-}
-
 export async function boot(options: BootOptions): Promise<Booted> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -86,8 +80,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
 
   // From here on the process's configuration is complete: its one pool (server/db/pool.ts) is made
   // from it on first use, and the seed below already goes through it.
-  process.env.DATABASE_URL = databaseUrl;
-  process.env.AUTH_SECRET ||= secrets.authSecret;
+  provideResolvedEnv({ DATABASE_URL: databaseUrl, AUTH_SECRET: secrets.authSecret });
 
   try {
     const applied = await applyMigrations(databaseUrl, { log: options.log });

@@ -4,11 +4,12 @@
 // process before they are imported. (Vitest does the same with an alias; Next's bundles resolve
 // it to its empty `react-server` build.)
 import { register } from "node:module";
+import { runningUnderVitest } from "../env";
 
 let registered = false;
 
 export function allowServerModulesOutsideNext(): void {
-  if (registered || process.env.VITEST) return;
+  if (registered || runningUnderVitest()) return;
   registered = true;
   const hook = `export async function resolve(specifier, context, next) {
     return specifier === "server-only" ? { url: "data:text/javascript,export%20%7B%7D", shortCircuit: true } : next(specifier, context);

@@ -11,6 +11,7 @@ import { handleAgentApi } from "../../server/agent-api/server";
 import type { DecideRequest, DecideResponse } from "../../server/agent-api/schemas";
 import { generateApiKey } from "../../server/domain/keys/api-key";
 import { testDb } from "./helpers";
+import type { AuthorizedOrgId } from "../../server/auth/org-id";
 
 let server: Server | null = null;
 let baseUrl: string | null = null;
@@ -61,7 +62,7 @@ export async function api<T = Record<string, unknown>>(method: "GET" | "POST" | 
  * through the same judgement and commit as POST /api/v1/decide. A test that changed the org's facts
  * after they were first read calls forgetFacts (this process hears the change's NOTIFY a moment later).
  */
-export async function decideAt(orgId: string, agentId: string, request: DecideRequest, at: Date): Promise<DecideResponse> {
+export async function decideAt(orgId: AuthorizedOrgId, agentId: string, request: DecideRequest, at: Date): Promise<DecideResponse> {
   const facts = await orgFacts(orgId);
   const agent = facts.agents.get(agentId);
   if (!agent) throw new Error(`no agent ${agentId} in org ${orgId}`);

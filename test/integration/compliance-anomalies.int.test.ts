@@ -3,7 +3,7 @@
 // events' hour, and can open an incident; the Overview counts it.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
-import { detectAnomalies } from "../../server/data/anomalies";
+import { detectAnomalies } from "../../server/data/anomaly-detection";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
 let org: TestOrg;

@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { afterAll, inject } from "vitest";
 import { createCaller } from "../../server/api/root";
+import { orgIdForSystemWork, type AuthorizedOrgId } from "../../server/auth/org-id";
 import { createDb, type Db } from "../../server/db";
 import { closeSharedConnections } from "../../server/db/pool";
 import type { Role } from "../../server/domain/access/permissions";
@@ -38,7 +39,8 @@ export interface TestUser {
 }
 
 export interface TestOrg {
-  id: string;
+  /** Tests act as the system does: the org they made is theirs to read and change. */
+  id: AuthorizedOrgId;
   slug: string;
   teams: { id: string; name: string }[];
   /** The team the team lead leads (the first team). */
@@ -78,7 +80,7 @@ export async function createTestOrg(db: Db = testDb()): Promise<TestOrg> {
     });
     users[role] = { ...user, membershipId: membership.id, role };
   }
-  return { id: org.id, slug: org.slug, teams, leadTeamId: lead.id, otherTeamId: other.id, users };
+  return { id: orgIdForSystemWork(org.id), slug: org.slug, teams, leadTeamId: lead.id, otherTeamId: other.id, users };
 }
 
 /** A user with no membership anywhere (no password: they sign in only in tests, through callers). */

@@ -28,6 +28,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.end();
+  // pg's pool.end() resolves once its clients are asked to close, not once they have: dropping the
+  // database under one still closing kills it, and its error surfaces as unhandled. Wait for them.
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+    if (rows[0]?.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
 });

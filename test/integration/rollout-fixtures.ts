@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import type { AgentEvent } from "../../server/agent-api/schemas";
 import { storeEvents } from "../../server/data/event-store";
 import { forgetFacts, orgFacts } from "../../server/data/facts";
-import { loadVersionFacts } from "../../server/data/versions";
+import { loadVersionFacts } from "../../server/data/version-facts";
 import { getPool } from "../../server/db/pool";
 import { versionForUnit } from "../../server/domain/rollout/assign";
 import type { GuardConfig, Stage } from "../../server/domain/rollout/schemas";

@@ -4,7 +4,7 @@
 // evaluator run by two processes at once acting once.
 import { beforeAll, describe, expect, test } from "vitest";
 import { evaluateRollouts } from "../../server/data/rollouts";
-import { loadVersionFacts } from "../../server/data/versions";
+import { loadVersionFacts } from "../../server/data/version-facts";
 import { getPool } from "../../server/db/pool";
 import { versionForUnit } from "../../server/domain/rollout/assign";
 import type { GuardConfig } from "../../server/domain/rollout/schemas";

@@ -2,7 +2,7 @@
 // becomes stable), immutability (the router refuses, and so does the database), deprecation,
 // retirement, reverting from the ledger, and the facts the decision path loads.
 import { beforeAll, describe, expect, test } from "vitest";
-import { loadVersionFacts } from "../../server/data/versions";
+import { loadVersionFacts } from "../../server/data/version-facts";
 import { getPool } from "../../server/db/pool";
 import { versionForUnit } from "../../server/domain/rollout/assign";
 import { versionVerdict } from "../../server/domain/rollout/verdict";

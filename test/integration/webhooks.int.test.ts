@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { queueTestDelivery, raiseAlert } from "../../server/data/alerts";
+import { raiseAlert } from "../../server/data/alerts";
+import { queueTestDelivery } from "../../server/data/webhooks";
 import { processDueDeliveries } from "../../server/data/webhook-delivery";
 import { startJobWorker, stopJobWorker } from "../../server/jobs/worker";
 import { getPool, inTransaction } from "../../server/db/pool";

@@ -1,34 +1,20 @@
 // Observability: anomalies (cost and error-rate spikes, tool-mix drift) and per-agent metrics from
 // the hourly rollups. dashboard:read; team leads see their teams' agents.
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { agentMetrics } from "../../data/agent-metrics";
-import { findAgent } from "../../data/agents";
 import { listAnomalies } from "../../data/anomalies";
 import { METRIC_WINDOWS } from "../../domain/compliance/schemas";
-import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
+import { createTRPCRouter, orgProcedure } from "../trpc";
 
 const DAY_MS = 86_400_000;
 
 export const anomaliesRouter = createTRPCRouter({
   list: orgProcedure("dashboard:read")
     .input(z.object({ days: z.number().int().min(1).max(90).default(7), agentId: z.uuid().optional() }))
-    .query(async ({ ctx, input }) => {
-      if (input.agentId) {
-        const agent = await findAgent(ctx.db, ctx.access.orgId, input.agentId);
-        if (!agent) throw new TRPCError({ code: "NOT_FOUND", message: "No such agent." });
-        assertTeamInReach(ctx.access, agent.teamId);
-      }
-      return listAnomalies(ctx.db, ctx.access.orgId, ctx.access.reach, { since: new Date(Date.now() - input.days * DAY_MS), ...(input.agentId ? { agentId: input.agentId } : {}) });
-    }),
+    .query(({ ctx, input }) => listAnomalies(ctx.db, ctx.access, { since: new Date(Date.now() - input.days * DAY_MS), ...(input.agentId ? { agentId: input.agentId } : {}) })),
 
   /** Calls, tokens, cost, error rate, latency p50/p95 and cost per task of one agent over a window. */
   metrics: orgProcedure("dashboard:read")
     .input(z.object({ agentId: z.uuid(), window: z.enum(METRIC_WINDOWS).default("7d") }))
-    .query(async ({ ctx, input }) => {
-      const agent = await findAgent(ctx.db, ctx.access.orgId, input.agentId);
-      if (!agent) throw new TRPCError({ code: "NOT_FOUND", message: "No such agent." });
-      assertTeamInReach(ctx.access, agent.teamId);
-      return agentMetrics(ctx.db, ctx.access.orgId, input.agentId, input.window, new Date());
-    }),
+    .query(({ ctx, input }) => agentMetrics(ctx.db, ctx.access, input.agentId, input.window, new Date())),
 });

@@ -1,38 +1,14 @@
 // Kill switches in the console. Who may (the role table, docs/concepts.md): agent and team switches, owners/admins
 // everywhere and team leads on their own teams (killswitch:team); model, tag and org switches,
 // owners/admins only (killswitch:org; a tag may span teams, so it is treated like a model).
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import {
-  haltingSwitchForAgent,
-  KillSwitchConflict,
-  listKillSwitches,
-  listTargets,
-  releaseKillSwitch,
-  resolveTarget,
-  engageKillSwitch,
-} from "../../data/killswitches";
-import { can } from "../../domain/access/permissions";
+import { engageKillSwitchByHand, releaseKillSwitchByHand } from "../../data/killswitches";
+import { haltingSwitchForAgent, listKillSwitches, listTargets } from "../../data/killswitch-views";
 import { KILL_SWITCH_SCOPES } from "../../domain/killswitch/match";
-import { confirmationMatches, isTeamScoped, permissionForScope } from "../../domain/killswitch/rules";
-import type { AuthorizedOrg } from "../../auth/access";
-import { forgetFacts } from "../../data/facts";
-import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
+import { createTRPCRouter, orgProcedure } from "../trpc";
 
 const scope = z.enum(KILL_SWITCH_SCOPES);
 const reason = z.string().trim().min(3, "Say why (at least 3 characters)").max(500);
-
-function assertScopeAllowed(access: AuthorizedOrg, switchScope: z.infer<typeof scope>): void {
-  if (!can(access.membership.role, permissionForScope(switchScope))) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Only owners and admins may use a ${switchScope} kill switch.` });
-  }
-}
-
-/** FORBIDDEN unless the caller may switch this scope, on this target's team. */
-function assertMayAct(access: AuthorizedOrg, switchScope: z.infer<typeof scope>, teamId: string | null): void {
-  assertScopeAllowed(access, switchScope);
-  if (isTeamScoped(switchScope)) assertTeamInReach(access, teamId);
-}
 
 export const killSwitchesRouter = createTRPCRouter({
   /** Engaged switches (with who/when/why, affected agents, acknowledgements) and the released history. */
@@ -41,20 +17,12 @@ export const killSwitchesRouter = createTRPCRouter({
   /** What the caller may switch off in a scope: empty for scopes their role does not allow. */
   targets: orgProcedure("killswitch:team")
     .input(z.object({ scope }))
-    .query(async ({ ctx, input }) => {
-      if (!can(ctx.access.membership.role, permissionForScope(input.scope))) return [];
-      return listTargets(ctx.db, ctx.access.orgId, input.scope, ctx.access.reach);
-    }),
+    .query(({ ctx, input }) => listTargets(ctx.db, ctx.access, input.scope)),
 
   /** The switch halting one agent, for the banner on its page (null when it runs). */
   forAgent: orgProcedure("dashboard:read")
     .input(z.object({ agentId: z.string().uuid() }))
-    .query(async ({ ctx, input }) => {
-      const agent = await ctx.db.agent.findFirst({ where: { orgId: ctx.access.orgId, id: input.agentId }, select: { id: true, teamId: true, tags: true } });
-      if (!agent) throw new TRPCError({ code: "NOT_FOUND", message: "No such agent." });
-      assertTeamInReach(ctx.access, agent.teamId);
-      return haltingSwitchForAgent(ctx.db, ctx.access.orgId, agent);
-    }),
+    .query(({ ctx, input }) => haltingSwitchForAgent(ctx.db, ctx.access, input.agentId)),
 
   engage: orgProcedure("killswitch:team")
     .input(
@@ -67,55 +35,9 @@ export const killSwitchesRouter = createTRPCRouter({
         confirmation: z.string().max(200),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
-      const orgId = ctx.access.orgId;
-      // Refuse what the role can never do before touching anything, whatever the target.
-      assertScopeAllowed(ctx.access, input.scope);
-      const record = await ctx.audited(async (tx, audit) => {
-        const target = await resolveTarget(tx, orgId, input.scope, input.target);
-        if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `No such ${input.scope}.` });
-        assertMayAct(ctx.access, input.scope, target.teamId);
-        if (!confirmationMatches(input.confirmation, target.displayName)) {
-          throw new TRPCError({ code: "BAD_REQUEST", message: `Type "${target.displayName}" exactly to confirm.` });
-        }
-        try {
-          return await engageKillSwitch(tx, {
-            orgId,
-            scope: input.scope,
-            target,
-            reason: input.reason,
-            reasonCode: "kill_switch",
-            engagedBy: ctx.access.membership.userEmail,
-            audit,
-          });
-        } catch (error) {
-          if (error instanceof KillSwitchConflict) throw new TRPCError({ code: "CONFLICT", message: "That switch is already engaged." });
-          throw error;
-        }
-      });
-      // This process reads its own write at once; the others drop their copy on the NOTIFY.
-      forgetFacts(orgId);
-      return { id: record.id, revision: record.revision };
-    }),
+    .mutation(({ ctx, input }) => ctx.audited((tx, audit) => engageKillSwitchByHand(tx, audit, ctx.access, input))),
 
   release: orgProcedure("killswitch:team")
     .input(z.object({ id: z.string().uuid(), reason }))
-    .mutation(async ({ ctx, input }) => {
-      const orgId = ctx.access.orgId;
-      const result = await ctx.audited(async (tx, audit) => {
-        const released = await releaseKillSwitch(tx, {
-          orgId,
-          id: input.id,
-          reason: input.reason,
-          releasedBy: ctx.access.membership.userEmail,
-          authorize: (existing) => assertMayAct(ctx.access, existing.scope, existing.teamId),
-          audit,
-        });
-        if (!released) throw new TRPCError({ code: "NOT_FOUND", message: "No such kill switch." });
-        if (released.alreadyReleased) throw new TRPCError({ code: "BAD_REQUEST", message: "This switch was already released." });
-        return released.record;
-      });
-      forgetFacts(orgId);
-      return { id: result.id };
-    }),
+    .mutation(({ ctx, input }) => ctx.audited((tx, audit) => releaseKillSwitchByHand(tx, audit, ctx.access, input))),
 });

@@ -2,42 +2,16 @@
 // controls (start, promote, hold, resume, roll back, skip a guard, approve 100 %), each audited
 // with its reason. Owners, admins and the agent's team leads act (agents:write, team-scoped).
 import { z } from "zod";
-import type { AuthorizedOrg } from "../../auth/access";
-import {
-  approveRollout,
-  holdRollout,
-  listRollouts,
-  promoteRollout,
-  resumeRollout,
-  rollBackRollout,
-  skipGuard,
-  startRollout,
-} from "../../data/rollouts";
+import { listRollouts } from "../../data/rollout-views";
+import { approveRollout, holdRollout, promoteRollout, resumeRollout, rollBackRollout, skipGuard, startRollout } from "../../data/rollouts";
 import { rolloutActionSchema, skipGuardSchema, startRolloutSchema } from "../../domain/rollout/schemas";
-import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
-import { lifecycleError } from "./versions";
+import { createTRPCRouter, orgProcedure } from "../trpc";
 
-function context(access: AuthorizedOrg) {
-  return {
-    orgId: access.orgId,
-    actor: { type: "user" as const, label: access.membership.userEmail },
-    authorize: (teamId: string | null) => assertTeamInReach(access, teamId),
-  };
-}
-
-type Control = typeof promoteRollout;
-
-function control(run: Control) {
+/** The controls that take a rollout and a reason, and answer its new state. */
+function control(run: typeof promoteRollout) {
   return orgProcedure("agents:write")
     .input(rolloutActionSchema)
-    .mutation(({ ctx, input }) =>
-      ctx
-        .audited(async (tx, audit) => {
-          const rollout = await run(tx, { ...context(ctx.access), audit, rolloutId: input.rolloutId, reason: input.reason });
-          return { id: rollout.id, status: rollout.status, stageIndex: rollout.stageIndex };
-        })
-        .catch(lifecycleError),
-    );
+    .mutation(({ ctx, input }) => ctx.audited((tx, audit) => run(tx, audit, ctx.access, input)).then(({ id, status, stageIndex }) => ({ id, status, stageIndex })));
 }
 
 export const rolloutsRouter = createTRPCRouter({
@@ -48,15 +22,7 @@ export const rolloutsRouter = createTRPCRouter({
 
   start: orgProcedure("agents:write")
     .input(startRolloutSchema)
-    .mutation(({ ctx, input }) =>
-      ctx
-        .audited(async (tx, audit) => {
-          const { orgId: _orgId, ...rollout } = input;
-          const started = await startRollout(tx, { ...context(ctx.access), audit, rollout });
-          return { id: started.id, status: started.status };
-        })
-        .catch(lifecycleError),
-    ),
+    .mutation(({ ctx, input }) => ctx.audited((tx, audit) => startRollout(tx, audit, ctx.access, input)).then(({ id, status }) => ({ id, status }))),
 
   /** Moves to the next stage now (reaching 100 % completes the rollout). */
   promote: control(promoteRollout),
@@ -69,12 +35,5 @@ export const rolloutsRouter = createTRPCRouter({
   /** Skips one guard for the current stage. */
   skipGuard: orgProcedure("agents:write")
     .input(skipGuardSchema)
-    .mutation(({ ctx, input }) =>
-      ctx
-        .audited(async (tx, audit) => {
-          const rollout = await skipGuard(tx, { ...context(ctx.access), audit, rolloutId: input.rolloutId, reason: input.reason, metric: input.metric });
-          return { id: rollout.id, skippedGuards: rollout.skippedGuards };
-        })
-        .catch(lifecycleError),
-    ),
+    .mutation(({ ctx, input }) => ctx.audited((tx, audit) => skipGuard(tx, audit, ctx.access, input)).then(({ id, skippedGuards }) => ({ id, skippedGuards }))),
 });

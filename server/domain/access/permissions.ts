@@ -76,9 +76,20 @@ export function permissionsOf(role: Role): Permission[] {
   return PERMISSIONS.filter((permission) => can(role, permission));
 }
 
+/** Whether `reach` covers a thing of team `teamId` (a team lead's reach covers nothing team-less). */
 export function reachIncludesTeam(reach: Reach, teamId: string | null): boolean {
   if (reach.kind === "org") return true;
   return teamId !== null && reach.teamIds.includes(teamId);
+}
+
+/** The teams a reach is limited to, or null for the whole org (a SQL filter's `team_id = ANY(...)` or none). */
+export function reachTeamIds(reach: Reach): string[] | null {
+  return reach.kind === "teams" ? [...reach.teamIds] : null;
+}
+
+/** For records everyone in the org may see when they belong to no team (alerts, incidents): team-less, or in reach. */
+export function orgWideOrInReach(reach: Reach, teamId: string | null): boolean {
+  return teamId === null || reachIncludesTeam(reach, teamId);
 }
 
 /** Roles a member with `actorRole` may hand out: only owners make (or unmake) owners. */
@@ -89,6 +100,13 @@ export function assignableRoles(actorRole: Role): Role[] {
 }
 
 export type RoleChangeRefusal = "not_allowed_to_assign" | "not_allowed_to_change_owner" | "last_owner";
+
+/** What a refused role change tells the person. */
+export const ROLE_CHANGE_REFUSALS: Record<RoleChangeRefusal, string> = {
+  not_allowed_to_assign: "Your role may not hand out that role.",
+  not_allowed_to_change_owner: "Only an owner may change or remove another owner.",
+  last_owner: "The organisation needs at least one owner: make someone else owner first.",
+};
 
 /**
  * Whether `actorRole` may move a member from `fromRole` to `toRole` (null: remove them).

@@ -6,3 +6,6 @@ export type AlertSeverity = "info" | "warning" | "critical";
 export function isAlertKind(value: string): value is AlertKind {
   return (ALERT_KINDS as readonly string[]).includes(value);
 }
+
+/** The kind of the alert a "send test" creates: delivered to the one webhook, never listed as an alert. */
+export const TEST_ALERT_KIND = "webhook_test";

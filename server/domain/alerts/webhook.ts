@@ -61,13 +61,7 @@ export interface WebhookPayload {
   text: string;
   type: "alert";
   deliveryId: string;
-  alert: {
-    id: string;
-    orgId: string;
-    kind: string;
-    severity: string;
-    title: string;
-    details: unknown;
+  alert: Pick<AlertForPayload, "id" | "orgId" | "kind" | "severity" | "title" | "details"> & {
     agent: { id: string; name: string | null } | null;
     team: { id: string; name: string | null } | null;
     createdAt: string;

@@ -131,6 +131,11 @@ export interface Control {
   appliesFrom?: string | "annex";
 }
 
+/** What a page or a pack shows of a control beside its status. */
+export function controlHeading(control: Control): Pick<Control, "id" | "framework" | "ref" | "title" | "description" | "check"> {
+  return { id: control.id, framework: control.framework, ref: control.ref, title: control.title, description: control.description, check: control.check };
+}
+
 const PERSONAL: readonly DataCategory[] = ["PII", "PHI", "biometric", "minors", "financial"];
 const HIGH = [{ riskClasses: ["high"] }] as const satisfies readonly ApplicabilityRule[];
 const ALL: readonly ApplicabilityRule[] = [];

@@ -3,7 +3,7 @@
 // SHA-256. Pure (hashing included), so the files an auditor receives can be rebuilt and checked.
 import { createHash } from "node:crypto";
 import { canonicalJson, type JsonValue } from "../audit/canonical-json";
-import { CONTROLS, frameworkLabel, RISK_CLASS_LABELS, isRiskClass } from "./catalogue";
+import { CONTROLS, controlHeading, frameworkLabel, RISK_CLASS_LABELS, isRiskClass } from "./catalogue";
 import { rollUpStatus, STATUS_LABELS, STATUS_ORDER, type ControlStatus } from "./status";
 
 export const EVIDENCE_FORMAT = "agentry-evidence-pack/1";
@@ -56,12 +56,7 @@ export function packControls(input: PackInput): PackControl[] {
     const refs = new Map<number, PackAuditRef>();
     for (const row of applicable) for (const ref of refsIn(row.evidence)) refs.set(ref.seq, ref);
     return {
-      id: control.id,
-      framework: control.framework,
-      ref: control.ref,
-      title: control.title,
-      description: control.description,
-      check: control.check,
+      ...controlHeading(control),
       status: rollUpStatus(rows.map((row) => row.status)),
       agents: applicable.map((row) => ({ agentId: row.agentId, agentName: row.agentName, status: row.status, summary: typeof row.evidence.summary === "string" ? row.evidence.summary : "", evidence: row.evidence })),
       auditEntries: [...refs.values()].sort((a, b) => a.seq - b.seq),

@@ -56,13 +56,11 @@ function refilled(bucket: Bucket | undefined, now: number, config: RateLimitConf
   return Math.min(config.burst, bucket.tokens + (elapsedMs * config.ratePerSecond) / 1000);
 }
 
-/** Reads AGENTRY_RATE_LIMIT_RPS / AGENTRY_RATE_LIMIT_BURST; anything unparsable keeps the default. */
-export function rateLimitConfig(rps: string | undefined, burst: string | undefined): RateLimitConfig {
-  const parsedRps = rps === undefined || rps.trim() === "" ? Number.NaN : Number(rps);
-  const ratePerSecond = Number.isFinite(parsedRps) && parsedRps >= 0 ? parsedRps : DEFAULT_RATE_LIMIT.ratePerSecond;
-  const parsedBurst = burst === undefined || burst.trim() === "" ? Number.NaN : Number(burst);
-  const defaultBurst = ratePerSecond === DEFAULT_RATE_LIMIT.ratePerSecond ? DEFAULT_RATE_LIMIT.burst : Math.max(1, Math.ceil(ratePerSecond * 4));
-  return { ratePerSecond, burst: Number.isFinite(parsedBurst) && parsedBurst >= 1 ? Math.floor(parsedBurst) : defaultBurst };
+/** The limit from its settings (validated by server/env.ts): the burst defaults to 4 × a non-default rate. */
+export function rateLimitConfig(ratePerSecond: number | undefined, burst: number | undefined): RateLimitConfig {
+  const rate = ratePerSecond ?? DEFAULT_RATE_LIMIT.ratePerSecond;
+  const defaultBurst = rate === DEFAULT_RATE_LIMIT.ratePerSecond ? DEFAULT_RATE_LIMIT.burst : Math.max(1, Math.ceil(rate * 4));
+  return { ratePerSecond: rate, burst: burst ?? defaultBurst };
 }
 
 /** One bucket per key, in memory. Full buckets are forgotten when the map grows, so idle keys cost nothing. */
