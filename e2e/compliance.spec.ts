@@ -1,4 +1,4 @@
-// Issue 10's "Done when", in Chromium against the built app: a compliance officer tags
+// The compliance officer's and the CIO's day (docs/compliance.md), in Chromium against the built app: a compliance officer tags
 // reconciliation-agent high risk with PCI data, sees the controls it now needs and which are gaps,
 // adds the approval policy that closes one and sees it turn met, opens an incident and sees its
 // clock, and downloads an evidence pack whose hashes match an audit export that `npm run

@@ -164,7 +164,7 @@ export async function engageKillSwitch(client: SqlClient, input: EngageInput): P
   const row = rows[0];
   if (!row) throw new Error("engageKillSwitch: the switch was not stored");
   const record = toRecord(row);
-  // Every stop is an incident to follow up (issue 10): one per switch, audited in this transaction.
+  // Every stop is an incident to follow up (docs/compliance.md): one per switch, audited in this transaction.
   await openIncident(client, {
     orgId: input.orgId,
     agentId: record.scope === "agent" ? record.target : null,

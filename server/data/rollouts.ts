@@ -328,7 +328,7 @@ async function rollBack(client: SqlClient, rollout: RolloutRecord, context: Chan
     ...(context.breach ? { details: { breached: context.breach } } : {}),
   });
   // A rollback is something that went wrong with a version in front of users: an incident to follow
-  // up (issue 10), one per rollout, audited in this transaction with the rollback itself.
+  // up (docs/compliance.md), one per rollout, audited in this transaction with the rollback itself.
   await openIncident(client, {
     orgId: rollout.orgId,
     agentId: rollout.agentId,

@@ -1,5 +1,5 @@
-// Property-based fuzzing of every /api/v1 endpoint over real HTTP (issue 11, "and beyond the
-// fixes"): decide, events, heartbeat, approvals/:id, directives/stream, otlp/v1/traces (JSON and
+// Property-based fuzzing of every /api/v1 endpoint over real HTTP (docs/security.md):
+// decide, events, heartbeat, approvals/:id, directives/stream, otlp/v1/traces (JSON and
 // protobuf, plain and gzip), mcp, openapi.json, and paths and methods the API does not have. Each
 // request is what a broken or hostile client sends: malformed JSON, wrong types, huge strings,
 // nesting 10,000 levels deep, lone surrogates, NUL, bidirectional overrides, prototype keys, wrong

@@ -1,4 +1,4 @@
-// The agent API's side of the tenancy matrix (issue 11, "and beyond the fixes"); the console's side
+// The agent API's side of the tenancy matrix (docs/security.md); the console's side
 // is tenancy-matrix.int.test.ts. Two organisations: B, with one of everything an agent can name
 // (agents, an approved and a pending approval, an instance, events, a kill switch on the whole
 // org), and A, whose keys try to reach it. Every endpoint is tried over HTTP with every key type

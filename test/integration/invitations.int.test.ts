@@ -1,4 +1,4 @@
-// Invitations and password resets (issue 11, finding 1). Users are global, so an invitation must
+// Invitations and password resets (docs/security.md). Users are global, so an invitation must
 // never hand the inviting org a credential that opens another org, nor tell it whether an address
 // has an account anywhere. The first test is the takeover the issue describes, tried with
 // everything org A's owner is ever shown; the rest pin down how invitations behave.
@@ -31,7 +31,7 @@ function stringsIn(value: unknown): string[] {
 const email = () => `person-${randomUUID()}@test.invalid`;
 const PASSWORD = "a long enough password";
 
-describe("the cross-organisation takeover of issue 11 is closed", () => {
+describe("the cross-organisation takeover through invitations is closed", () => {
   test("nothing org A's owner is shown when inviting an address opens org B, where the same address was invited as admin", async () => {
     const [orgA, orgB] = await Promise.all([createTestOrg(), createTestOrg()]);
     const address = email();

@@ -54,7 +54,7 @@ describe("engaging and releasing an org switch", () => {
 
     expect(engaged.revision).toBe(revisionBefore + 1);
     expect(await revisionOf(org.id)).toBe(revisionBefore + 1);
-    // The switch's entry, and the incident it opened (issue 10) just before it.
+    // The switch's entry, and the incident it opened (docs/compliance.md) just before it.
     expect(await auditCount(org.id)).toBe(auditBefore + 2);
     const entry = await testDb().auditEntry.findFirstOrThrow({ where: { orgId: org.id }, orderBy: { seq: "desc" } });
     expect(entry).toMatchObject({ action: "killswitch.engaged", targetId: engaged.id, actorId: org.users.owner.userId, reason: "Incident 42: runaway spend" });

@@ -573,7 +573,7 @@ const FIXTURES: Record<string, Fixture> = {
     kind: "mutation",
     scope: "org",
     allowed: AGENT_SWITCHERS,
-    // Engaging a switch also opens its incident (issue 10), audited in the same transaction.
+    // Engaging a switch also opens its incident (docs/compliance.md), audited in the same transaction.
     audit: ["incident.opened", "killswitch.engaged"],
     run: async (caller, { org }) => {
       const agent = await extraNamedAgent(org);
@@ -693,7 +693,7 @@ const FIXTURES: Record<string, Fixture> = {
     kind: "mutation",
     scope: "org",
     allowed: AGENT_WRITERS,
-    // A rollback opens its incident in the same transaction (issue 10).
+    // A rollback opens its incident in the same transaction (docs/compliance.md).
     audit: ["rollout.rolled_back", "incident.opened"],
     run: async (caller, { org }) => caller.rollouts.rollback({ orgId: org.id, rolloutId: (await extraRollout(org)).rolloutId, reason: "customers complain" }),
   },

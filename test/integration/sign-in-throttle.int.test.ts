@@ -1,4 +1,4 @@
-// Sign-in throttling under concurrency (issue 11, finding 2). Sequential guesses were always slowed
+// Sign-in throttling under concurrency (docs/security.md). Sequential guesses were always slowed
 // down; these fire guesses all at once, from one app process and from two, and hold the limit to
 // what PostgreSQL counted: an answer "invalid" means the password was checked, "locked" that it
 // was not. Ten checks per address per window, whatever the concurrency.

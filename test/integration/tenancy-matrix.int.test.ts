@@ -1,4 +1,4 @@
-// The console's tenancy matrix (issue 11, "and beyond the fixes"). Two organisations, A and B, each
+// The console's tenancy matrix (docs/security.md). Two organisations, A and B, each
 // with one of everything (agents, keys, events, budgets, policies, approvals, alerts, webhooks,
 // kill switches, invitations, members). Every tRPC procedure (listed from the router itself: a new
 // procedure without a case here fails the suite) is called by every role of org A

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the console's tRPC inputs (issue 11, "and beyond the fixes"). Every
+// Property-based fuzzing of the console's tRPC inputs (docs/security.md). Every
 // procedure of the app router (listed from the router itself, so a new one is fuzzed without
 // anyone adding it here) is called over the same HTTP handler the app uses, as an org owner (who
 // may call everything), with generated inputs: wrong types, huge strings, deep nesting, lone

@@ -1,4 +1,4 @@
-// Unpaired UTF-16 surrogates and NUL at the agent API's edge (issue 11, finding 3), through the
+// Unpaired UTF-16 surrogates and NUL at the agent API's edge (docs/security.md), through the
 // real ingest path on a real database. Node writes a lone surrogate to PostgreSQL as U+FFFD, so
 // before the fix an event `agent` holding one failed the whole batch (500 on every retry), and an
 // event `id` holding one was stored but reported as a duplicate, its cost never reaching rollups,

@@ -1,5 +1,5 @@
-// Limits that must hold across app processes (issue 11: "rate limits and sign-in throttling hold
-// across both"): two app processes on one database, as two replicas behind a load balancer.
+// Limits that must hold across app processes (docs/scaling.md, "Rate limits"; sign-in throttling
+// too): two app processes on one database, as two replicas behind a load balancer.
 //   - The agent API's per-key rate limit (AGENTRY_RATE_LIMIT_RPS/BURST set low here): requests
 //     spread over both processes are refused exactly where one process alone refuses them, and a
 //     burst that reaches both at the same moment passes at most once per process (the documented
