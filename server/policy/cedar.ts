@@ -2,7 +2,7 @@
 // time: see serverExternalPackages in next.config.ts). Checking a policy text against the schema,
 // compiling a set of policies, and evaluating a request against a compiled set.
 //
-// Speed (FACTS.md): a preparsed set answers in ~0.1 ms plus ~4 µs per statement in it, so a
+// Speed (measured: docs/benchmarks.md, "Policy evaluation"): a preparsed set answers in ~0.1 ms plus ~4 µs per statement in it, so a
 // compiled set never hands Cedar all its statements: for each request it takes only those whose
 // scope can apply (this agent or any agent, its team, this action, this resource), preparses that
 // slice once and reuses it. Preparsed slices live in the wasm module's memory under a bounded
