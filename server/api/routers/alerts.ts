@@ -2,35 +2,21 @@
 // teams' alerts plus org-wide ones that belong to no team; see server/data/alerts.ts); whoever may
 // read an alert may acknowledge it. Webhooks are org settings (org:admin).
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
-import { ALERT_KINDS, alertInReach, listAlerts, listWebhooks, openAlertCount, queueTestDelivery } from "../../data/alerts";
-import { validateWebhookUrl, webhookSecret } from "../../domain/alerts/webhook";
+import { alertInReach, listAlerts, listWebhooks, openAlertCount, queueTestDelivery } from "../../data/alerts";
+import { acknowledgeAlertInput, alertListInput, createWebhookInput, setWebhookEnabledInput, webhookInput } from "../../domain/alerts/schemas";
+import { webhookSecret } from "../../domain/alerts/webhook";
 import { env } from "../../env";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 /** Enough for Slack, PagerDuty and a few internal receivers; more is a mistake, not a need. */
 const MAX_WEBHOOKS_PER_ORG = 20;
 
-const webhookUrl = z
-  .string()
-  .trim()
-  .min(1, "Enter the URL that receives the alerts")
-  .max(2000, "That URL is too long")
-  .transform((raw, context) => {
-    const checked = validateWebhookUrl(raw);
-    if (!checked.ok) {
-      context.addIssue({ code: "custom", message: checked.message });
-      return z.NEVER;
-    }
-    return checked.url;
-  });
-
 const webhooksRouter = createTRPCRouter({
   list: orgProcedure("org:admin").query(({ ctx }) => listWebhooks(ctx.db, ctx.access.orgId)),
 
   /** Returns the signing secret: the only time it is shown (it is derived, never stored). */
   create: orgProcedure("org:admin")
-    .input(z.object({ url: webhookUrl, kinds: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).default([]) }))
+    .input(createWebhookInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const existing = await tx.webhook.count({ where: { orgId: ctx.access.orgId } });
@@ -43,7 +29,7 @@ const webhooksRouter = createTRPCRouter({
     ),
 
   setEnabled: orgProcedure("org:admin")
-    .input(z.object({ webhookId: z.string().uuid(), enabled: z.boolean() }))
+    .input(setWebhookEnabledInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const hook = await tx.webhook.findFirst({ where: { orgId: ctx.access.orgId, id: input.webhookId } });
@@ -56,7 +42,7 @@ const webhooksRouter = createTRPCRouter({
 
   /** Deletes the webhook and its queued and past deliveries. To rotate the secret: delete and create again. */
   delete: orgProcedure("org:admin")
-    .input(z.object({ webhookId: z.string().uuid() }))
+    .input(webhookInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const hook = await tx.webhook.findFirst({ where: { orgId: ctx.access.orgId, id: input.webhookId } });
@@ -70,7 +56,7 @@ const webhooksRouter = createTRPCRouter({
 
   /** Queues a test delivery to this webhook; the worker sends it within seconds. */
   test: orgProcedure("org:admin")
-    .input(z.object({ webhookId: z.string().uuid() }))
+    .input(webhookInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const hook = await tx.webhook.findFirst({ where: { orgId: ctx.access.orgId, id: input.webhookId } });
@@ -85,20 +71,13 @@ const webhooksRouter = createTRPCRouter({
 
 export const alertsRouter = createTRPCRouter({
   list: orgProcedure("dashboard:read")
-    .input(
-      z.object({
-        status: z.enum(["open", "all"]).default("open"),
-        kind: z.enum(ALERT_KINDS).optional(),
-        limit: z.number().int().min(1).max(200).default(50),
-        cursor: z.string().uuid().optional(),
-      }),
-    )
+    .input(alertListInput)
     .query(({ ctx, input }) => listAlerts(ctx.db, ctx.access.orgId, ctx.access.reach, input)),
 
   openCount: orgProcedure("dashboard:read").query(({ ctx }) => openAlertCount(ctx.db, ctx.access.orgId, ctx.access.reach)),
 
   acknowledge: orgProcedure("dashboard:read")
-    .input(z.object({ alertId: z.string().uuid() }))
+    .input(acknowledgeAlertInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const alert = await tx.alert.findFirst({ where: { orgId: ctx.access.orgId, id: input.alertId } });

@@ -1,16 +1,14 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { findAgent, listKeys } from "../../data/agents";
 import { can } from "../../domain/access/permissions";
 import { generateApiKey } from "../../domain/keys/api-key";
+import { agentKeysInput, createAgentKeyInput, createIngestKeyInput, revokeKeyInput } from "../../domain/keys/schemas";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
-
-const keyName = z.string().trim().min(1, "Name the key (where it is used)").max(100);
 
 export const keysRouter = createTRPCRouter({
   /** An agent's keys (prefixes and usage only; the secrets are never stored). */
   forAgent: orgProcedure("agents:write")
-    .input(z.object({ agentId: z.string().uuid() }))
+    .input(agentKeysInput)
     .query(async ({ ctx, input }) => {
       const agent = await findAgent(ctx.db, ctx.access.orgId, input.agentId);
       if (!agent) throw new TRPCError({ code: "NOT_FOUND", message: "No such agent." });
@@ -22,7 +20,7 @@ export const keysRouter = createTRPCRouter({
   ingest: orgProcedure("org:admin").query(({ ctx }) => listKeys(ctx.db, ctx.access.orgId, { kind: "ingest" })),
 
   createAgentKey: orgProcedure("agents:write")
-    .input(z.object({ agentId: z.string().uuid(), name: keyName }))
+    .input(createAgentKeyInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const agent = await findAgent(tx, ctx.access.orgId, input.agentId);
@@ -40,7 +38,7 @@ export const keysRouter = createTRPCRouter({
     ),
 
   createIngestKey: orgProcedure("org:admin")
-    .input(z.object({ name: keyName }))
+    .input(createIngestKeyInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const secret = generateApiKey();
@@ -54,7 +52,7 @@ export const keysRouter = createTRPCRouter({
 
   /** Revoked at once: the next request with the key is refused. */
   revoke: orgProcedure("agents:write")
-    .input(z.object({ keyId: z.string().uuid() }))
+    .input(revokeKeyInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const key = await tx.apiKey.findFirst({ where: { orgId: ctx.access.orgId, id: input.keyId }, include: { agent: { select: { teamId: true, name: true } } } });

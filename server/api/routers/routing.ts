@@ -1,22 +1,10 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { forgetFacts, orgFacts } from "../../data/facts";
 import { killedModels } from "../../domain/killswitch/match";
 import { routeTask } from "../../domain/routing/route";
 import { routingSavings, type RoutedCall } from "../../domain/routing/savings";
+import { deleteRoutingRuleInput, routingRuleInput, routingSavingsInput } from "../../domain/routing/schemas";
 import { createTRPCRouter, orgProcedure } from "../trpc";
-
-const ruleInput = z.object({
-  taskType: z
-    .string()
-    .trim()
-    .min(1, "Name the task type")
-    .max(100)
-    .regex(/^[a-z0-9][a-z0-9_.-]*$/, "Lower-case letters, digits, dots, dashes and underscores"),
-  minQuality: z.number().int().min(1, "Quality tiers run from 1 to 5").max(5, "Quality tiers run from 1 to 5"),
-  allowedProviders: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
-  fallbackChain: z.array(z.string().trim().min(1).max(200)).max(10).default([]),
-});
 
 export const routingRouter = createTRPCRouter({
   /** Every rule and the model it routes to right now (kill switches and model status included). */
@@ -38,7 +26,7 @@ export const routingRouter = createTRPCRouter({
 
   /** What routed calls cost against the most expensive model their agents asked for, over the last `days`. */
   savings: orgProcedure("dashboard:read")
-    .input(z.object({ days: z.number().int().min(1).max(90).default(30) }))
+    .input(routingSavingsInput)
     .query(async ({ ctx, input }) => {
       const since = new Date(Date.now() - input.days * 86_400_000);
       const teamIds = ctx.access.reach.kind === "teams" ? [...ctx.access.reach.teamIds] : null;
@@ -79,7 +67,7 @@ export const routingRouter = createTRPCRouter({
     }),
 
   upsertRule: orgProcedure("org:admin")
-    .input(ruleInput)
+    .input(routingRuleInput)
     .mutation(async ({ ctx, input }) => {
       const models = await ctx.db.model.findMany({ where: { orgId: ctx.access.orgId }, select: { name: true, provider: true } });
       const unknownModels = input.fallbackChain.filter((name) => !models.some((model) => model.name === name));
@@ -109,7 +97,7 @@ export const routingRouter = createTRPCRouter({
     }),
 
   deleteRule: orgProcedure("org:admin")
-    .input(z.object({ taskType: z.string().trim().min(1).max(100) }))
+    .input(deleteRoutingRuleInput)
     .mutation(async ({ ctx, input }) => {
       const result = await ctx.audited(async (tx, audit) => {
         const before = await tx.routingRule.findUnique({ where: { orgId_taskType: { orgId: ctx.access.orgId, taskType: input.taskType } } });

@@ -1,10 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { listTeams } from "../../data/members";
 import { Prisma } from "../../generated/prisma/client";
-import { teamName } from "../../domain/org/schemas";
+import { renameTeamInput, teamNameInput } from "../../domain/org/schemas";
 import { createTRPCRouter, orgProcedure } from "../trpc";
-
 
 function duplicateName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -22,7 +20,7 @@ export const teamsRouter = createTRPCRouter({
   }),
 
   create: orgProcedure("org:admin")
-    .input(z.object({ name: teamName }))
+    .input(teamNameInput)
     .mutation(({ ctx, input }) =>
       ctx
         .audited(async (tx, audit) => {
@@ -34,7 +32,7 @@ export const teamsRouter = createTRPCRouter({
     ),
 
   rename: orgProcedure("org:admin")
-    .input(z.object({ teamId: z.string().uuid(), name: teamName }))
+    .input(renameTeamInput)
     .mutation(({ ctx, input }) =>
       ctx
         .audited(async (tx, audit) => {
