@@ -6,9 +6,12 @@ import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Alert, Badge, EmptyState, errorMessage, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
+import { createWebhookInput } from "@/server/domain/alerts/schemas";
 import { ALERT_KINDS, type AlertKind } from "@/server/domain/alerts/kinds";
 import { deliveryStatus, KIND_LABEL, kindLabel, kindsSummary } from "./present";
 
@@ -66,17 +69,19 @@ export function WebhooksSection() {
         </details>
       </Card>
 
-      {hooks.isPending ? (
-        <Skeleton className="h-32 w-full" />
-      ) : hooks.error ? (
-        <QueryError error={hooks.error} retry={() => void hooks.refetch()} />
-      ) : hooks.data.length === 0 ? (
-        <Card>
-          <EmptyState title="No webhooks yet">Add a URL above to receive alerts in Slack, a pager or your own service.</EmptyState>
-        </Card>
-      ) : (
-        hooks.data.map((hook) => <WebhookCard key={hook.id} hook={hook} onChanged={invalidate} />)
-      )}
+      <QueryBoundary
+        query={hooks}
+        label="webhooks"
+        loading={<LoadingCard rows={2} className="h-12" />}
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <Card>
+            <EmptyState title="No webhooks yet">Add a URL above to receive alerts in Slack, a pager or your own service.</EmptyState>
+          </Card>
+        }
+      >
+        {(data) => data.map((hook) => <WebhookCard key={hook.id} hook={hook} onChanged={invalidate} />)}
+      </QueryBoundary>
     </div>
   );
 }
@@ -88,22 +93,24 @@ function NewWebhookForm({ onCreated }: { onCreated: (created: { url: string; sec
   const [url, setUrl] = useState("");
   const [kinds, setKinds] = useState<AlertKind[]>([]);
   const create = useMutation(trpc.alerts.webhooks.create.mutationOptions({ onSuccess: (result) => onCreated({ url: result.url, secret: result.secret }) }));
+  const check = useFormCheck(createWebhookInput, { url, kinds }, create.error);
+  const urlError = check.errors.url ?? check.formError;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ orgId: org.orgId, url, kinds });
+    check.submit((input) => create.mutate({ orgId: org.orgId, ...input }));
   };
   return (
-    <form onSubmit={submit} className="space-y-3" aria-label="New webhook">
+    <form onSubmit={submit} noValidate className="space-y-3" aria-label="New webhook">
       <div className="max-w-xl">
-        <Field label="Webhook URL" htmlFor={urlId} error={create.error ? errorMessage(create.error) : null}>
+        <Field label="Webhook URL" htmlFor={urlId} error={urlError}>
           <Input
             id={urlId}
             type="url"
-            required
             placeholder="https://hooks.slack.com/services/…"
             value={url}
             onChange={(event) => setUrl(event.target.value)}
-            aria-invalid={create.error ? true : undefined}
+            aria-invalid={urlError ? true : undefined}
+            aria-describedby={urlError ? `${urlId}-error` : undefined}
           />
         </Field>
       </div>

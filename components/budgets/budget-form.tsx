@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { serverFieldErrors } from "@/components/settings/errors";
+import { serverFieldErrors } from "@/components/ui/form-check";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";

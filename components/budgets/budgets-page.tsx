@@ -7,9 +7,10 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { formatMicroUsd } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { percentUsed } from "@/server/domain/budget/arithmetic";
 import { BudgetFormDialog } from "./budget-form";
 import { CostViews } from "./cost-views";
@@ -24,7 +25,7 @@ function UsageBar({ budget, name }: { budget: BudgetRow; name: string }) {
   const reservedWidth = Math.min(100 - spentWidth, reserved);
   const tone = budget.exhausted || spent >= 100 ? "bg-red-500" : spent >= 80 ? "bg-amber-500" : "bg-brand-600";
   return (
-    <div className="w-40">
+    <div className="w-32">
       <div
         role="progressbar"
         aria-label={`${name} ${budget.period} budget used`}
@@ -76,10 +77,10 @@ export function BudgetsPage() {
       header: "Period",
       sortValue: (budget) => budget.period,
       render: (budget) => (
-        <div className="min-w-36 text-sm">
+        <div className="text-sm whitespace-nowrap">
           <p className="capitalize">{budget.period}</p>
           <p className="text-xs text-slate-500">
-            resets <LocalTime value={budget.periodEnd} />
+            resets <LocalTime value={budget.periodEnd} style="short" />
           </p>
         </div>
       ),
@@ -91,8 +92,19 @@ export function BudgetsPage() {
       render: (budget) => <span className="whitespace-nowrap">{budget.mode === "hard" ? <Badge tone="info">Hard cap</Badge> : <Badge>Soft (alerts)</Badge>}</span>,
     },
     { key: "limit", header: "Limit", className: "text-right", sortValue: (budget) => Number(budget.limitMicros), render: (budget) => <span className="tabular-nums">{money(budget.limitMicros)}</span> },
-    { key: "spent", header: "Spent", className: "text-right", sortValue: (budget) => Number(budget.spentMicros), render: (budget) => <span className="tabular-nums">{money(budget.spentMicros)}</span> },
-    { key: "reserved", header: "Reserved", className: "text-right", sortValue: (budget) => Number(budget.reservedMicros), render: (budget) => <span className="tabular-nums">{money(budget.reservedMicros)}</span> },
+    {
+      key: "spent",
+      header: "Spent",
+      className: "text-right",
+      sortValue: (budget) => Number(budget.spentMicros),
+      render: (budget) => (
+        // Reserved: held by allowed decisions whose events have not settled them yet.
+        <span className="whitespace-nowrap tabular-nums">
+          {money(budget.spentMicros)}
+          <span className="block text-xs text-slate-500">{budget.reservedMicros > 0n ? `+ ${money(budget.reservedMicros)} reserved` : "none reserved"}</span>
+        </span>
+      ),
+    },
     {
       key: "remaining",
       header: "Remaining",
@@ -106,7 +118,7 @@ export function BudgetsPage() {
       className: "text-right",
       sortValue: (budget) => Number(budget.forecastMicros),
       render: (budget) => (
-        <span title={`Linear run rate to the end of the ${budget.period === "daily" ? "day" : "month"} (UTC)`} className={budget.forecastMicros > budget.limitMicros ? "font-medium text-amber-700 tabular-nums" : "tabular-nums"}>
+        <span title={`Linear run rate to the end of the ${budget.period === "daily" ? "day" : "month"} (UTC)`} className={budget.forecastMicros > budget.limitMicros ? "font-medium whitespace-nowrap text-amber-700 tabular-nums" : "whitespace-nowrap tabular-nums"}>
           {money(budget.forecastMicros)}
           <span className="block text-xs font-normal text-slate-500">{budget.period === "daily" ? "by day end" : "by month end"}</span>
         </span>
@@ -136,10 +148,10 @@ export function BudgetsPage() {
     columns.push({
       key: "actions",
       header: "Actions",
-      className: "w-40 text-right",
+      className: "text-right",
       render: (budget) =>
         mayChange(budget) ? (
-          <div className="flex justify-end gap-1">
+          <div className="-my-1 flex justify-end gap-1">
             <Button variant="ghost" size="sm" aria-label={`Edit ${budget.period} budget of ${budgetName(budget, org.name)}`} onClick={() => setEditing(budget)}>
               Edit
             </Button>
@@ -171,32 +183,24 @@ export function BudgetsPage() {
 
       <Card>
         <CardHeader title="Budgets this period" description="Spent comes from reported events; reserved is held by allowed decisions not yet settled." />
-        {list.error ? (
-          <div className="p-5">
-            <QueryError error={list.error} retry={() => void list.refetch()} />
-          </div>
-        ) : list.data ? (
-          <DataTable
-            rows={budgets}
-            columns={columns}
-            rowKey={(budget) => budget.id}
-            caption="Budgets"
-            empty={
-              <EmptyState title="No budgets yet">
-                {canWrite ? (isLead ? "An owner or admin sets your team's budget; then split it among your agents here." : "Create one: nothing caps spending until you do.") : "Owners and admins set budgets."}
-              </EmptyState>
-            }
-          />
-        ) : (
-          <div className="space-y-3 p-5" aria-busy="true">
-            <Skeleton className="h-5 w-full" />
-            <Skeleton className="h-5 w-full" />
-            <Skeleton className="h-5 w-2/3" />
-          </div>
-        )}
+        <QueryBoundary query={list} label="budgets" inset>
+          {() => (
+            <DataTable
+              rows={budgets}
+              columns={columns}
+              rowKey={(budget) => budget.id}
+              caption="Budgets"
+              empty={
+                <EmptyState title="No budgets yet">
+                  {canWrite ? (isLead ? "An owner or admin sets your team's budget; then split it among your agents here." : "Create one: nothing caps spending until you do.") : "Owners and admins set budgets."}
+                </EmptyState>
+              }
+            />
+          )}
+        </QueryBoundary>
       </Card>
 
-      <CostViews costs={costs.data} error={costs.error} retry={() => void costs.refetch()} budgets={budgets} orgName={org.name} />
+      <CostViews costs={costs} budgets={budgets} orgName={org.name} base={`/${org.slug}`} />
 
       {editing !== null && costs.data && list.data ? (
         <BudgetFormDialog

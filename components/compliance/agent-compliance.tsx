@@ -7,8 +7,10 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { formatUtcDay } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { annexAreaLabel, frameworkLabel } from "@/server/domain/compliance/catalogue";
 import { ClassifyForm } from "./classify-form";
 import { RiskBadge } from "./coverage-matrix";
@@ -24,32 +26,37 @@ export function AgentCompliance({ agent }: { agent: { id: string; name: string }
   const trpc = useTRPC();
   const view = useQuery(trpc.compliance.agent.queryOptions({ orgId: org.orgId, agentId: agent.id }));
   const canExport = useCan("audit:read");
-  if (view.error) return <QueryError error={view.error} retry={() => void view.refetch()} />;
-  if (!view.data) {
-    return (
-      <div className="space-y-3" aria-busy="true">
-        <span className="sr-only" role="status">
-          Loading compliance…
-        </span>
-        <Skeleton className="h-32 w-full" />
-        <Skeleton className="h-64 w-full" />
-      </div>
-    );
-  }
-  const data = view.data;
   return (
-    <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
-      <div className="space-y-5 xl:col-span-2">
-        <Classification view={data} />
-        <Controls view={data} />
-        <IncidentsCard agent={agent} title={`Incidents of ${agent.name}`} />
-      </div>
-      <div className="space-y-5">
-        <DataCategories view={data} />
-        <Calendar view={data} />
-        {canExport ? <EvidenceExportCard fixedAgent={agent} compact /> : null}
-      </div>
-    </div>
+    <QueryBoundary
+      query={view}
+      label="compliance"
+      loading={
+        <div className="space-y-3">
+          <Skeleton className="h-32 w-full" />
+          <Skeleton className="h-64 w-full" />
+        </div>
+      }
+    >
+      {(data) =>
+        // Null only if the agent went away between the check and the read.
+        data === null ? (
+          <EmptyState title="No such agent">It may have been removed.</EmptyState>
+        ) : (
+          <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
+            <div className="space-y-5 xl:col-span-2">
+              <Classification view={data} />
+              <Controls view={data} />
+              <IncidentsCard agent={agent} title={`Incidents of ${agent.name}`} />
+            </div>
+            <div className="space-y-5">
+              <DataCategories view={data} />
+              <Calendar view={data} />
+              {canExport ? <EvidenceExportCard fixedAgent={agent} compact /> : null}
+            </div>
+          </div>
+        )
+      }
+    </QueryBoundary>
   );
 }
 
@@ -223,7 +230,7 @@ function Evidence({ evidence }: { evidence: Record<string, unknown> | null }) {
 }
 
 function Calendar({ view }: { view: View }) {
-  const format = (day: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  const format = (day: string) => formatUtcDay(day, "long");
   const now = view.calendar.filter((entry) => entry.inForce);
   const later = view.calendar.filter((entry) => !entry.inForce);
   return (

@@ -8,9 +8,10 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { useNow } from "@/components/ui/use-now";
 import { SERIOUS_INCIDENT_KINDS, SERIOUS_INCIDENT_LABELS, type SeriousIncidentKind } from "@/server/domain/compliance/catalogue";
 import { closeIncidentSchema, INCIDENT_SEVERITIES, openIncidentSchema, reportIncidentSchema, type IncidentSeverity } from "@/server/domain/compliance/schemas";
@@ -84,26 +85,25 @@ export function IncidentsCard({ agent, title = "Incidents" }: { agent?: { id: st
           </>
         }
       />
-      {list.error ? (
-        <div className="p-5">
-          <QueryError error={list.error} retry={() => void list.refetch()} />
-        </div>
-      ) : !list.data ? (
-        <div className="space-y-2 p-5" aria-busy="true">
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-2/3" />
-        </div>
-      ) : list.data.length === 0 ? (
-        <EmptyState title={status === "open" ? "No open incidents" : "No incidents"}>
-          {agent ? `Nothing has gone wrong with ${agent.name} that anyone recorded.` : "A kill switch, a loop halt or a person opens one; they show here with their reporting clocks."}
-        </EmptyState>
-      ) : (
-        <ul className="divide-y divide-slate-100" aria-label={`${title} list`}>
-          {list.data.map((incident) => (
-            <IncidentItem key={incident.id} incident={incident} canWrite={canWrite} showAgent={!agent} />
-          ))}
-        </ul>
-      )}
+      <QueryBoundary
+        query={list}
+        label="incidents"
+        inset
+        isEmpty={(data) => data.length === 0}
+        empty={
+          <EmptyState title={status === "open" ? "No open incidents" : "No incidents"}>
+            {agent ? `Nothing has gone wrong with ${agent.name} that anyone recorded.` : "A kill switch, a loop halt or a person opens one; they show here with their reporting clocks."}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <ul className="divide-y divide-slate-100" aria-label={`${title} list`}>
+            {data.map((incident) => (
+              <IncidentItem key={incident.id} incident={incident} canWrite={canWrite} showAgent={!agent} />
+            ))}
+          </ul>
+        )}
+      </QueryBoundary>
       <Dialog open={opening} onClose={() => setOpening(false)} title="Open an incident" description="It is audited. A serious incident starts its Art. 73 reporting clock from when you became aware of it.">
         <OpenIncidentForm agent={agent ?? null} onDone={() => setOpening(false)} />
       </Dialog>

@@ -8,12 +8,13 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
 import { KILL_SWITCH_SCOPES, type KillSwitchScope } from "@/server/domain/killswitch/match";
 import { confirmationMatches, SCOPE_LABELS } from "@/server/domain/killswitch/rules";
-import { ackSummary, allAcknowledged, effectOf, scopeTitle } from "./format";
+import { ackSummary, allAcknowledged, effectOf, firstScope, scopeTitle } from "./format";
 
 type Listing = RouterOutputs["killSwitches"]["list"];
 type ActiveSwitchView = Listing["active"][number];
@@ -36,22 +37,14 @@ export function KillSwitchesPage() {
       />
       <div className="space-y-6">
         {canTeam ? <EngageCard /> : null}
-        {list.error ? (
-          <QueryError error={list.error} retry={() => void list.refetch()} />
-        ) : !list.data ? (
-          <Card className="space-y-3 p-5">
-            <span className="sr-only" role="status">
-              Loading kill switches…
-            </span>
-            <Skeleton className="h-6 w-1/3" />
-            <Skeleton className="h-20 w-full" />
-          </Card>
-        ) : (
-          <>
-            <ActiveSwitches switches={list.data.active} />
-            <History switches={list.data.history} />
-          </>
-        )}
+        <QueryBoundary query={list} label="kill switches" loading={<LoadingCard rows={3} />}>
+          {(data) => (
+            <>
+              <ActiveSwitches switches={data.active} />
+              <History switches={data.history} />
+            </>
+          )}
+        </QueryBoundary>
       </div>
     </>
   );
@@ -63,7 +56,7 @@ function EngageCard() {
   const queryClient = useQueryClient();
   const canOrg = useCan("killswitch:org");
   const scopes = KILL_SWITCH_SCOPES.filter((scope) => canOrg || scope === "agent" || scope === "team");
-  const [scope, setScope] = useState<KillSwitchScope>(canOrg ? "org" : "agent");
+  const [scope, setScope] = useState<KillSwitchScope>(firstScope(canOrg));
   const [target, setTarget] = useState("");
   const [reason, setReason] = useState("");
   const [confirmation, setConfirmation] = useState("");

@@ -8,12 +8,13 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { assignableRoles, ROLE_LABELS, ROLES, type Role } from "@/server/domain/access/permissions";
 import { Dialog } from "@/components/ui/dialog";
-import { formLevelMessage, serverFieldErrors, validate } from "./errors";
+import { formLevelMessage, serverFieldErrors, validate } from "@/components/ui/form-check";
 import { invitationInput, memberUpdateInput } from "@/server/domain/invitations/schemas";
 
 type Member = RouterOutputs["members"]["list"][number];
@@ -149,48 +150,40 @@ export function MembersSection() {
           </p>
         ) : null}
       </div>
-      {members.error ? (
-        <div className="p-5">
-          <QueryError error={members.error} retry={() => void members.refetch()} />
-        </div>
-      ) : members.data ? (
-        <DataTable
-          rows={visible}
-          columns={columns}
-          rowKey={(member) => member.membershipId}
-          caption="Members"
-          initialSort={{ key: "member", direction: "asc" }}
-          empty={
-            filtered ? (
-              <EmptyState
-                title="No members match"
-                action={
-                  <Button
-                    variant="secondary"
-                    size="sm"
-                    onClick={() => {
-                      setSearch("");
-                      setRoleFilter("");
-                    }}
+      <QueryBoundary query={members} label="members" inset>
+        {() => (
+            <DataTable
+              rows={visible}
+              columns={columns}
+              rowKey={(member) => member.membershipId}
+              caption="Members"
+              initialSort={{ key: "member", direction: "asc" }}
+              empty={
+                filtered ? (
+                  <EmptyState
+                    title="No members match"
+                    action={
+                      <Button
+                        variant="secondary"
+                        size="sm"
+                        onClick={() => {
+                          setSearch("");
+                          setRoleFilter("");
+                        }}
+                      >
+                        Clear filters
+                      </Button>
+                    }
                   >
-                    Clear filters
-                  </Button>
-                }
-              >
-                Try another name, email or role.
-              </EmptyState>
-            ) : (
-              <EmptyState title="No members yet" />
-            )
-          }
-        />
-      ) : (
-        <div className="space-y-3 p-5" aria-busy="true">
-          <Skeleton className="h-8 w-full" />
-          <Skeleton className="h-8 w-full" />
-          <Skeleton className="h-8 w-2/3" />
-        </div>
-      )}
+                    Try another name, email or role.
+                  </EmptyState>
+                ) : (
+                  <EmptyState title="No members yet" />
+                )
+              }
+            />
+        )}
+      </QueryBoundary>
 
       <Dialog
         open={inviting}

@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { ROLE_LABELS } from "@/server/domain/access/permissions";
 import { changePasswordInput, MIN_PASSWORD_LENGTH } from "@/server/domain/account/password-change";
-import { formLevelMessage, serverFieldErrors, validate } from "./errors";
+import { formLevelMessage, serverFieldErrors, validate } from "@/components/ui/form-check";
 
 type PasswordField = "currentPassword" | "newPassword" | "confirmPassword";
 

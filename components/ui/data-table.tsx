@@ -64,7 +64,7 @@ export function DataTable<Row>({
                   key={column.key}
                   scope="col"
                   aria-sort={active ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}
-                  className={cn("px-4 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase", column.className)}
+                  className={cn("px-4 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase", column.className)}
                 >
                   {column.sortValue ? (
                     <button type="button" onClick={() => toggle(column.key)} className="inline-flex items-center gap-1 uppercase hover:text-slate-900">

@@ -51,16 +51,3 @@ export function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
   return "Something went wrong.";
 }
-
-export function QueryError({ error, retry }: { error: unknown; retry?: () => void }) {
-  return (
-    <Alert tone="bad" title="Could not load this">
-      <p>{errorMessage(error)}</p>
-      {retry ? (
-        <button type="button" onClick={retry} className="mt-2 text-sm font-medium underline">
-          Try again
-        </button>
-      ) : null}
-    </Alert>
-  );
-}

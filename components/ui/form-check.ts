@@ -1,6 +1,9 @@
-// Reading a failed tRPC call for display: the message, and per-field messages when the server's
-// input validation refused it (the errorFormatter in server/api/trpc.ts adds data.zodError).
-import { z } from "zod";
+// Forms check what they send with the very zod schema their procedure's .input() uses (imported
+// from server/domain/<area>/schemas.ts), so the form refuses what the server refuses, in the same
+// words; and they read a refused call for display: the message, and per-field messages when the
+// server's input validation refused it (the errorFormatter in server/api/trpc.ts adds data.zodError).
+import { useState } from "react";
+import type { z } from "zod";
 
 export type FieldErrors<Key extends string> = Partial<Record<Key, string>>;
 
@@ -26,13 +29,33 @@ export function validate<Schema extends z.ZodType>(
   value: unknown,
 ): { ok: true; data: z.output<Schema> } | { ok: false; errors: Record<string, string> } {
   const result = schema.safeParse(value);
-  if (result.success) return { ok: true, data: result.data };
+  return result.success ? { ok: true, data: result.data } : { ok: false, errors: issuesByField(result.error.issues) };
+}
+
+/** The first message per top-level field ("form" for issues about the whole value). */
+export function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    errors[key] ??= issue.message;
-  }
-  return { ok: false, errors };
+  for (const issue of issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  return errors;
+}
+
+/**
+ * A form's values checked against its procedure's input schema as the person types, its errors
+ * shown once they have tried to submit; a refusal from the server adds its own per-field errors.
+ * `submit(send)` sends the parsed values (trimmed, defaulted) when they pass.
+ */
+export function useFormCheck<Schema extends z.ZodType>(schema: Schema, values: z.input<Schema>, serverError?: unknown) {
+  const [submitted, setSubmitted] = useState(false);
+  const parsed = schema.safeParse(values);
+  const errors: Partial<Record<string, string>> = { ...serverFieldErrors<string>(serverError), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
+  return {
+    errors,
+    formError: formLevelMessage(serverError),
+    submit(send: (data: z.output<Schema>) => void) {
+      setSubmitted(true);
+      if (parsed.success) send(parsed.data);
+    },
+  };
 }
 
 /** The error's message unless it is only a validation failure already shown beside its fields. */

@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 const control =
@@ -39,5 +40,43 @@ export function Field({
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A form's closing row: Cancel, and the submit button that says what it does (and that it is doing it). */
+export function FormButtons({
+  onCancel,
+  submitLabel,
+  pendingLabel,
+  pending,
+  danger = false,
+  disabled = false,
+}: {
+  onCancel: () => void;
+  submitLabel: string;
+  pendingLabel?: string;
+  pending: boolean;
+  danger?: boolean;
+  disabled?: boolean;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" variant={danger ? "danger" : "primary"} disabled={pending || disabled} aria-busy={pending}>
+        {pending && pendingLabel ? pendingLabel : submitLabel}
+      </Button>
+    </div>
+  );
+}
+
+/** Why a change was refused, in a form: nothing until there is something to say. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
+      {message}
+    </p>
   );
 }
