@@ -15,14 +15,16 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { cn } from "@/components/ui/cn";
-import { Alert, Badge, EmptyState, Skeleton } from "@/components/ui/feedback";
-import { Field, Input } from "@/components/ui/form";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Input } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
 import { errorStatus, QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
 import { TabList, TabPanel } from "@/components/ui/tabs";
 import { AgentTimeline } from "@/components/rollouts/agent-timeline";
 import { AgentVersions } from "@/components/rollouts/agent-versions";
 import { agentCardSchema } from "@/server/domain/agents/a2a-card";
+import { archiveAgentInput } from "@/server/domain/agents/schemas";
 import { AgentCompliance } from "@/components/compliance/agent-compliance";
 import { AgentForm, formValuesOf } from "./agent-form";
 import { AgentKeys } from "./agent-keys";
@@ -43,13 +45,7 @@ export function AgentPage({ agentId }: { agentId: string }) {
     <QueryBoundary
       query={agent}
       label="the agent"
-      loading={
-        <div className="space-y-4">
-          <Skeleton className="h-4 w-24" />
-          <Skeleton className="h-8 w-72" />
-          <Skeleton className="h-48 w-full" />
-        </div>
-      }
+      skeleton={["h-4 w-24", "h-8 w-72", "h-48 w-full"]}
       failure={(error) => <AgentUnavailable error={error} />}
     >
       {(data) => <AgentView agent={data} />}
@@ -225,30 +221,26 @@ function ArchiveForm({ agent, onClose }: { agent: Agent; onClose: () => void }) 
       },
     }),
   );
+  const check = useFormCheck(archiveAgentInput, { agentId: agent.id, ...(reason.trim() ? { reason } : {}) }, archive.error);
   return (
-    <form
-      className="space-y-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        archive.mutate({ orgId: org.orgId, agentId: agent.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
-      }}
-    >
+    <form className="space-y-4" {...check.formProps((input) => archive.mutate({ orgId: org.orgId, ...input }))}>
       <p className="text-sm text-slate-600">
         It leaves the registry&apos;s default view and <strong>all its keys are revoked at once</strong>, so it can no longer report in as itself. Its events and
         audit history stay. You can restore it later (with new keys).
       </p>
-      <Field label="Reason (optional, kept in the audit log)" htmlFor={`${id}-reason`}>
-        <Input id={`${id}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} placeholder="e.g. replaced by v2" />
+      <Field label="Reason (optional, kept in the audit log)" htmlFor={`${id}-reason`} error={check.errors.reason}>
+        <Input
+          id={`${id}-reason`}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          maxLength={500}
+          placeholder="e.g. replaced by v2"
+          aria-invalid={check.errors.reason ? true : undefined}
+          aria-describedby={check.errors.reason ? `${id}-reason-error` : undefined}
+        />
       </Field>
-      {archive.error ? <Alert tone="bad" title="Not archived">{archive.error.message}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" disabled={archive.isPending} aria-busy={archive.isPending}>
-          {archive.isPending ? "Archiving…" : "Archive agent"}
-        </Button>
-      </div>
+      <FormError message={check.formError} />
+      <FormButtons onCancel={onClose} submitLabel="Archive agent" pendingLabel="Archiving…" pending={archive.isPending} danger />
     </form>
   );
 }
@@ -316,6 +308,25 @@ function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => v
     ["In the registry since", <LocalTime key="created" value={agent.createdAt} />],
     ["Last changed", <LocalTime key="updated" value={agent.updatedAt} />],
   ];
+  const lists: [string, ReactNode][] = [
+    ["Models", <Chips key="models" items={agent.models} empty="None listed" mono />],
+    ["Tools", <Chips key="tools" items={agent.tools} empty="None listed" mono />],
+    [
+      "Data categories",
+      agent.dataCategories.length === 0 ? (
+        <span className="text-slate-400">None declared</span>
+      ) : (
+        <span className="flex flex-wrap gap-1.5">
+          {agent.dataCategories.map((category) => (
+            <Badge key={category} tone="warn">
+              {category}
+            </Badge>
+          ))}
+        </span>
+      ),
+    ],
+    ["Tags", <Chips key="tags" items={agent.tags} empty="None" />],
+  ];
 
   return (
     <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
@@ -333,40 +344,12 @@ function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => v
               ))}
             </dl>
             <dl className="grid grid-cols-1 gap-4 text-sm sm:grid-cols-2">
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Models</dt>
-                <dd>
-                  <Chips items={agent.models} empty="None listed" mono />
-                </dd>
-              </div>
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Tools</dt>
-                <dd>
-                  <Chips items={agent.tools} empty="None listed" mono />
-                </dd>
-              </div>
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Data categories</dt>
-                <dd>
-                  {agent.dataCategories.length === 0 ? (
-                    <span className="text-slate-400">None declared</span>
-                  ) : (
-                    <span className="flex flex-wrap gap-1.5">
-                      {agent.dataCategories.map((category) => (
-                        <Badge key={category} tone="warn">
-                          {category}
-                        </Badge>
-                      ))}
-                    </span>
-                  )}
-                </dd>
-              </div>
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Tags</dt>
-                <dd>
-                  <Chips items={agent.tags} empty="None" />
-                </dd>
-              </div>
+              {lists.map(([label, value]) => (
+                <div key={label}>
+                  <dt className="mb-1 font-medium text-slate-600">{label}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
             </dl>
           </div>
         </Card>

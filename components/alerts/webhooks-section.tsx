@@ -7,10 +7,11 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert, Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
-import { Field, Input } from "@/components/ui/form";
+import { CheckboxGroup, Field, Input } from "@/components/ui/form";
 import { useFormCheck } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
 import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
+import { TableHead } from "@/components/ui/data-table";
 import { createWebhookInput } from "@/server/domain/alerts/schemas";
 import { ALERT_KINDS, type AlertKind } from "@/server/domain/alerts/kinds";
 import { deliveryStatus, KIND_LABEL, kindLabel, kindsSummary } from "./present";
@@ -73,7 +74,6 @@ export function WebhooksSection() {
         query={hooks}
         label="webhooks"
         loading={<LoadingCard rows={2} className="h-12" />}
-        isEmpty={(data) => data.length === 0}
         empty={
           <Card>
             <EmptyState title="No webhooks yet">Add a URL above to receive alerts in Slack, a pager or your own service.</EmptyState>
@@ -114,21 +114,7 @@ function NewWebhookForm({ onCreated }: { onCreated: (created: { url: string; sec
           />
         </Field>
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Alerts to send (none ticked: all of them)</legend>
-        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-          {ALERT_KINDS.map((kind) => (
-            <label key={kind} className="flex items-center gap-1.5 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                checked={kinds.includes(kind)}
-                onChange={(event) => setKinds((current) => (event.target.checked ? [...current, kind] : current.filter((k) => k !== kind)))}
-              />
-              {KIND_LABEL[kind]}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckboxGroup legend="Alerts to send (none ticked: all of them)" options={ALERT_KINDS.map((kind) => ({ value: kind, label: KIND_LABEL[kind] }))} selected={kinds} onChange={setKinds} />
       <Button type="submit" disabled={create.isPending}>
         {create.isPending ? "Adding…" : "Add webhook"}
       </Button>
@@ -238,14 +224,7 @@ function WebhookCard({ hook, onChanged }: { hook: HookView; onChanged: () => Pro
           <div className="overflow-x-auto px-5 py-3">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Recent deliveries to {hook.url}</caption>
-              <thead>
-                <tr className="text-left text-xs text-slate-500">
-                  <th scope="col" className="py-1 pr-4 font-medium">Queued</th>
-                  <th scope="col" className="py-1 pr-4 font-medium">Alert</th>
-                  <th scope="col" className="py-1 pr-4 font-medium">Status</th>
-                  <th scope="col" className="py-1 font-medium">Details</th>
-                </tr>
-              </thead>
+              <TableHead headers={["Queued", "Alert", "Status", "Details"]} />
               <tbody className="divide-y divide-slate-100">
                 {hook.deliveries.map((delivery) => {
                   const state = deliveryStatus(delivery);

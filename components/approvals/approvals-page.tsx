@@ -195,12 +195,17 @@ function ApprovalHistory() {
       <div className="flex flex-wrap items-end gap-4 border-b border-slate-200 px-5 py-3">
         <div className="w-44">
           <Field label="Outcome" htmlFor={statusId}>
-            <Select id={statusId} value={status} onChange={(event) => setStatus(event.target.value as StatusFilter)}>
-              <option value="">All</option>
-              <option value="approved">Approved</option>
-              <option value="denied">Denied</option>
-              <option value="expired">Expired</option>
-            </Select>
+            <Select
+              id={statusId}
+              value={status}
+              onChange={(event) => setStatus(event.target.value as StatusFilter)}
+              options={[
+                { value: "", label: "All" },
+                { value: "approved", label: "Approved" },
+                { value: "denied", label: "Denied" },
+                { value: "expired", label: "Expired" },
+              ]}
+            />
           </Field>
         </div>
         {(teams.data?.length ?? 0) > 1 ? (

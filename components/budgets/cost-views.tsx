@@ -77,11 +77,16 @@ function SpendOverTime({ costs }: { costs: Costs }) {
       actions={
         <div className="w-44">
           <Field label="Stack by" htmlFor="spend-stack-by">
-            <Select id="spend-stack-by" value={by} onChange={(event) => setBy(event.target.value as StackBy)}>
-              <option value="team">Team</option>
-              <option value="agent">Agent</option>
-              <option value="model">Model</option>
-            </Select>
+            <Select
+              id="spend-stack-by"
+              value={by}
+              onChange={(event) => setBy(event.target.value as StackBy)}
+              options={[
+                { value: "team", label: "Team" },
+                { value: "agent", label: "Agent" },
+                { value: "model", label: "Model" },
+              ]}
+            />
           </Field>
         </div>
       }

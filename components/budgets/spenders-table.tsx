@@ -2,6 +2,13 @@ import Link from "next/link";
 import { formatMicroUsd } from "@/components/ui/format";
 import type { Spender } from "./chart-data";
 
+const HEADERS = [
+  { label: "Agent", className: "py-2 pr-2 pl-5" },
+  { label: "Team", className: "px-2 py-2" },
+  { label: "Spent", className: "px-2 py-2 text-right" },
+  { label: "Share", className: "py-2 pr-5 pl-2 text-right" },
+];
+
 /** The biggest spenders of a period: each agent, its team, its spend and its share, with a bar against the biggest. */
 export function SpendersTable({ rows, base, caption }: { rows: readonly Spender[]; base: string; caption: string }) {
   const top = rows[0]?.costMicros ?? 0n;
@@ -10,18 +17,11 @@ export function SpendersTable({ rows, base, caption }: { rows: readonly Spender[
       <caption className="sr-only">{caption}</caption>
       <thead>
         <tr className="border-b border-slate-200 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
-          <th scope="col" className="py-2 pr-2 pl-5">
-            Agent
-          </th>
-          <th scope="col" className="px-2 py-2">
-            Team
-          </th>
-          <th scope="col" className="px-2 py-2 text-right">
-            Spent
-          </th>
-          <th scope="col" className="py-2 pr-5 pl-2 text-right">
-            Share
-          </th>
+          {HEADERS.map((header) => (
+            <th key={header.label} scope="col" className={header.className}>
+              {header.label}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>

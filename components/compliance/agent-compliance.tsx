@@ -1,19 +1,20 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Badge, EmptyState, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
 import { formatUtcDay } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
 import { QueryBoundary } from "@/components/ui/query-boundary";
 import { annexAreaLabel, frameworkLabel } from "@/server/domain/compliance/catalogue";
 import { ClassifyForm } from "./classify-form";
 import { RiskBadge } from "./coverage-matrix";
+import { useEvaluation } from "./evaluation";
 import { EvidenceExportCard } from "./evidence-export";
 import { IncidentsCard } from "./incidents";
 import { STATUS_TONE, statusLabel } from "./present";
@@ -30,12 +31,7 @@ export function AgentCompliance({ agent }: { agent: { id: string; name: string }
     <QueryBoundary
       query={view}
       label="compliance"
-      loading={
-        <div className="space-y-3">
-          <Skeleton className="h-32 w-full" />
-          <Skeleton className="h-64 w-full" />
-        </div>
-      }
+      skeleton={["h-32 w-full", "h-64 w-full"]}
     >
       {(data) =>
         // Null only if the agent went away between the check and the read.
@@ -136,30 +132,16 @@ function DataCategories({ view }: { view: View }) {
 }
 
 function Controls({ view }: { view: View }) {
-  const org = useOrg();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const canWrite = useCan("compliance:write");
-  const evaluate = useMutation(trpc.compliance.evaluate.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.compliance.pathKey() }) }));
+  const evaluation = useEvaluation("Re-evaluate now", view.agent.id);
   const gaps = view.controls.filter((control) => control.status === "gap").length;
   return (
     <Card>
       <CardHeader
         title="Controls it needs"
         description={`${view.controls.length} controls apply to ${view.agent.name}; ${gaps} ${gaps === 1 ? "is a gap" : "are gaps"}. Each is evidenced from Agentry's own state; a control never evaluated is never met.`}
-        actions={
-          canWrite ? (
-            <Button variant="secondary" onClick={() => evaluate.mutate({ orgId: org.orgId, agentId: view.agent.id })} disabled={evaluate.isPending} aria-busy={evaluate.isPending}>
-              {evaluate.isPending ? "Evaluating…" : "Re-evaluate now"}
-            </Button>
-          ) : null
-        }
+        actions={evaluation.action}
       />
-      {evaluate.error ? (
-        <div className="px-5 pt-4">
-          <Alert tone="bad" title="Not evaluated">{errorMessage(evaluate.error)}</Alert>
-        </div>
-      ) : null}
+      {evaluation.failure}
       {view.controls.length === 0 ? (
         <EmptyState title="No control applies yet">Classify the agent and declare its data: the controls of its class and data then apply.</EmptyState>
       ) : (

@@ -50,7 +50,6 @@ export function AnomaliesCard({ agent }: { agent?: { id: string; name: string } 
         query={list}
         label="anomalies"
         inset
-        isEmpty={(data) => data.length === 0}
         empty={
           <EmptyState title="No anomalies">
             {agent ? `${agent.name}'s cost, error rate and tool mix stayed within its usual range.` : "Every agent's cost, error rate and tool mix stayed within its usual range."}

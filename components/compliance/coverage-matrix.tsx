@@ -1,19 +1,19 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useMemo, useState } from "react";
-import { useCan, useOrg } from "@/components/shell/org-context";
+import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Alert, Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
-import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { FRAMEWORKS, RISK_CLASSES, RISK_CLASS_LABELS, frameworkLabel } from "@/server/domain/compliance/catalogue";
 import type { ControlStatus } from "@/server/domain/compliance/status";
+import { useEvaluation } from "./evaluation";
 import { filterMatrix, NO_FILTERS, STATUS_MARK, statusLabel, type MatrixFilters } from "./present";
 
 type Matrix = RouterOutputs["compliance"]["matrix"];
@@ -35,16 +35,10 @@ export function RiskBadge({ riskClass }: { riskClass: string | null }) {
 export function CoverageMatrixCard() {
   const org = useOrg();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const canWrite = useCan("compliance:write");
   const id = useId();
   const matrix = useQuery(trpc.compliance.matrix.queryOptions({ orgId: org.orgId }));
   const [filters, setFilters] = useState<MatrixFilters>(NO_FILTERS);
-  const evaluate = useMutation(
-    trpc.compliance.evaluate.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.compliance.pathKey() }),
-    }),
-  );
+  const evaluation = useEvaluation("Re-evaluate all");
 
   return (
     <Card>
@@ -62,19 +56,9 @@ export function CoverageMatrixCard() {
             )}
           </>
         }
-        actions={
-          canWrite ? (
-            <Button variant="secondary" onClick={() => evaluate.mutate({ orgId: org.orgId })} disabled={evaluate.isPending} aria-busy={evaluate.isPending}>
-              {evaluate.isPending ? "Evaluating…" : "Re-evaluate all"}
-            </Button>
-          ) : null
-        }
+        actions={evaluation.action}
       />
-      {evaluate.error ? (
-        <div className="px-5 pt-4">
-          <Alert tone="bad" title="Not evaluated">{errorMessage(evaluate.error)}</Alert>
-        </div>
-      ) : null}
+      {evaluation.failure}
       <form className="grid grid-cols-1 gap-4 border-b border-slate-200 px-5 py-4 sm:grid-cols-2 lg:grid-cols-5" aria-label="Filter the coverage matrix" onSubmit={(event) => event.preventDefault()}>
         <Field label="Framework" htmlFor={`${id}-framework`}>
           <Select id={`${id}-framework`} value={filters.framework} onChange={(event) => setFilters({ ...filters, framework: event.target.value })}>
@@ -118,7 +102,6 @@ export function CoverageMatrixCard() {
         query={matrix}
         label="the coverage matrix"
         inset
-        loading={<SkeletonRows rows={4} className="h-6" />}
         isEmpty={(data) => data.agents.length === 0}
         empty={<EmptyState title="No agents yet">Agents appear here once they are registered or report in.</EmptyState>}
       >

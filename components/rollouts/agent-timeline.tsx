@@ -65,7 +65,6 @@ export function AgentTimeline({ agentId }: { agentId: string }) {
         label="the release ledger"
         inset
         loading={<SkeletonRows rows={4} className="h-10" />}
-        isEmpty={(events) => events.length === 0}
         empty={<EmptyState title="Nothing released yet">Versions, releases and rollouts of this agent appear here as they happen.</EmptyState>}
       >
         {(events) => {

@@ -6,9 +6,10 @@ import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Badge, Skeleton } from "@/components/ui/feedback";
+import { Badge } from "@/components/ui/feedback";
 import { Field, Select } from "@/components/ui/form";
 import { QueryBoundary } from "@/components/ui/query-boundary";
+import { TableHead } from "@/components/ui/data-table";
 import { formatComparisonValue } from "@/server/domain/rollout/comparison-format";
 import { diffVersions, type PromptRow } from "@/server/domain/rollout/version-diff";
 import { formatPValue } from "./present";
@@ -176,12 +177,7 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
         <QueryBoundary
           query={comparison}
           label="the comparison"
-          loading={
-            <div className="space-y-2">
-              <Skeleton className="h-5 w-2/3" />
-              <Skeleton className="h-32 w-full" />
-            </div>
-          }
+          skeleton={["h-5 w-2/3", "h-32 w-full"]}
         >
           {(data) => (
             <>
@@ -193,15 +189,7 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
                   <caption className="sr-only">
                     Metrics of {a.label} and {b.label}
                   </caption>
-                  <thead className="bg-slate-50">
-                    <tr>
-                      {["Metric", a.label, b.label, "Difference (95 % CI)", "Test", "p", "Significant"].map((header) => (
-                        <th key={header} scope="col" className="px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                          {header}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
+                  <TableHead headers={["Metric", a.label, b.label, "Difference (95 % CI)", "Test", "p", "Significant"]} />
                   <tbody className="divide-y divide-slate-100">
                     {data.rows.map((row) => (
                       <tr key={row.metric} className="align-top">

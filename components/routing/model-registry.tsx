@@ -1,12 +1,12 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { DataTable } from "@/components/ui/data-table";
+import { DataTable, editColumn } from "@/components/ui/data-table";
 import { Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
 import { useFormCheck } from "@/components/ui/form-check";
@@ -14,6 +14,7 @@ import { formatMicroUsd, formatNumber } from "@/components/ui/format";
 import { QueryBoundary } from "@/components/ui/query-boundary";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { MODEL_STATUSES, modelInput } from "@/server/domain/routing/schemas";
+import { useRefreshRouting } from "./use-refresh-routing";
 
 type Model = RouterOutputs["models"]["list"][number];
 
@@ -43,35 +44,23 @@ export function ModelRegistry() {
       />
       <QueryBoundary query={models} label="the model registry" inset>
         {(data) => (
-            <DataTable
-              caption="Model registry"
-              rows={data}
-              rowKey={(model) => model.name}
-              initialSort={{ key: "provider", direction: "asc" }}
-              empty={<EmptyState title="No models yet" />}
-              columns={[
-                { key: "provider", header: "Provider", sortValue: (model) => `${model.provider} ${model.name}`, render: (model) => model.provider },
-                { key: "name", header: "Model", sortValue: (model) => model.name, render: (model) => <span className="font-medium text-slate-900">{model.name}</span> },
-                { key: "input", header: "Input / 1M", sortValue: (model) => Number(model.inputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.inputMicrosPerMTok) },
-                { key: "output", header: "Output / 1M", sortValue: (model) => Number(model.outputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.outputMicrosPerMTok) },
-                { key: "quality", header: "Quality", sortValue: (model) => model.qualityTier, render: (model) => `${model.qualityTier} / 5` },
-                { key: "context", header: "Context", sortValue: (model) => model.contextWindow ?? 0, className: "text-right tabular-nums", render: (model) => (model.contextWindow ? `${formatNumber(model.contextWindow)} tokens` : "—") },
-                { key: "status", header: "Status", sortValue: (model) => model.status, render: (model) => <Badge tone={STATUS_TONE[model.status]}>{model.status}</Badge> },
-                ...(canAdmin
-                  ? [
-                      {
-                        key: "actions",
-                        header: "",
-                        render: (model: Model) => (
-                          <Button variant="ghost" size="sm" aria-label={`Edit model ${model.name}`} onClick={() => setEditing(model)}>
-                            Edit
-                          </Button>
-                        ),
-                      },
-                    ]
-                  : []),
-              ]}
-            />
+          <DataTable
+            caption="Model registry"
+            rows={data}
+            rowKey={(model) => model.name}
+            initialSort={{ key: "provider", direction: "asc" }}
+            empty={<EmptyState title="No models yet" />}
+            columns={[
+              { key: "provider", header: "Provider", sortValue: (model) => `${model.provider} ${model.name}`, render: (model) => model.provider },
+              { key: "name", header: "Model", sortValue: (model) => model.name, render: (model) => <span className="font-medium text-slate-900">{model.name}</span> },
+              { key: "input", header: "Input / 1M", sortValue: (model) => Number(model.inputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.inputMicrosPerMTok) },
+              { key: "output", header: "Output / 1M", sortValue: (model) => Number(model.outputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.outputMicrosPerMTok) },
+              { key: "quality", header: "Quality", sortValue: (model) => model.qualityTier, render: (model) => `${model.qualityTier} / 5` },
+              { key: "context", header: "Context", sortValue: (model) => model.contextWindow ?? 0, className: "text-right tabular-nums", render: (model) => (model.contextWindow ? `${formatNumber(model.contextWindow)} tokens` : "—") },
+              { key: "status", header: "Status", sortValue: (model) => model.status, render: (model) => <Badge tone={STATUS_TONE[model.status]}>{model.status}</Badge> },
+              ...editColumn<Model>(canAdmin, (model) => `Edit model ${model.name}`, setEditing),
+            ]}
+          />
         )}
       </QueryBoundary>
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? "Add model" : "Edit model"}>
@@ -82,9 +71,9 @@ export function ModelRegistry() {
 }
 
 function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void }) {
+  const refresh = useRefreshRouting();
   const org = useOrg();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [form, setForm] = useState({
     provider: model?.provider ?? "",
     name: model?.name ?? "",
@@ -97,7 +86,7 @@ function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void 
   const save = useMutation(
     trpc.models.upsert.mutationOptions({
       onSuccess: async () => {
-        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.routing.pathKey() })]);
+        await refresh();
         onDone();
       },
     }),
@@ -117,14 +106,7 @@ function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void 
   });
 
   return (
-    <form
-      className="space-y-4"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        check.submit((input) => save.mutate({ orgId: org.orgId, ...input }));
-      }}
-    >
+    <form className="space-y-4" {...check.formProps((input) => save.mutate({ orgId: org.orgId, ...input }))}>
       <div className="grid grid-cols-2 gap-4">
         <Field label="Provider" htmlFor="model-provider" error={check.errors.provider}>
           <Input {...field("provider", "model-provider")} disabled={model !== null} />

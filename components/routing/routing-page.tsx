@@ -1,20 +1,21 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
-import { DataTable } from "@/components/ui/data-table";
+import { DataTable, editColumn } from "@/components/ui/data-table";
 import { Badge, EmptyState, errorMessage, Skeleton } from "@/components/ui/feedback";
-import { Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
+import { CheckboxGroup, Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
 import { useFormCheck } from "@/components/ui/form-check";
 import { formatMicroUsd, formatNumber } from "@/components/ui/format";
 import { QueryBoundary, type QueryView } from "@/components/ui/query-boundary";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { routingRuleInput } from "@/server/domain/routing/schemas";
 import { ModelRegistry } from "./model-registry";
+import { useRefreshRouting } from "./use-refresh-routing";
 
 type Rule = RouterOutputs["routing"]["overview"][number];
 
@@ -61,19 +62,7 @@ export function RoutingPage() {
                 },
                 { key: "fallbacks", header: "Then", render: (rule) => (rule.fallbacks.length ? rule.fallbacks.map((model) => model.name).join(" → ") : "—") },
                 { key: "providers", header: "Providers", render: (rule) => (rule.allowedProviders.length ? rule.allowedProviders.join(", ") : "Any") },
-                ...(canAdmin
-                  ? [
-                      {
-                        key: "actions",
-                        header: "",
-                        render: (rule: Rule) => (
-                          <Button variant="ghost" size="sm" aria-label={`Edit rule ${rule.taskType}`} onClick={() => setEditing(rule)}>
-                            Edit
-                          </Button>
-                        ),
-                      },
-                    ]
-                  : []),
+                ...editColumn<Rule>(canAdmin, (rule) => `Edit rule ${rule.taskType}`, setEditing),
               ]}
             />
           )}
@@ -119,16 +108,19 @@ function Savings({ savings }: { savings: RouterOutputs["routing"]["savings"] }) 
 function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
   const org = useOrg();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshRouting();
   const models = useQuery(trpc.models.list.queryOptions({ orgId: org.orgId }));
   const [taskType, setTaskType] = useState(rule?.taskType ?? "");
   const [minQuality, setMinQuality] = useState(rule?.minQuality ?? 3);
   const [providers, setProviders] = useState<string[]>(rule ? [...rule.allowedProviders] : []);
   const [chain, setChain] = useState<string[]>(rule ? [...rule.fallbackChain] : []);
   const [adding, setAdding] = useState("");
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.routing.pathKey() });
-  const save = useMutation(trpc.routing.upsertRule.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const remove = useMutation(trpc.routing.deleteRule.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const done = async () => {
+    await refresh();
+    onDone();
+  };
+  const save = useMutation(trpc.routing.upsertRule.mutationOptions({ onSuccess: done }));
+  const remove = useMutation(trpc.routing.deleteRule.mutationOptions({ onSuccess: done }));
   const allProviders = [...new Set((models.data ?? []).map((model) => model.provider))].sort();
   const check = useFormCheck(routingRuleInput, { taskType, minQuality, allowedProviders: providers, fallbackChain: chain }, save.error);
 
@@ -141,14 +133,7 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
     });
 
   return (
-    <form
-      className="space-y-4"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        check.submit((input) => save.mutate({ orgId: org.orgId, ...input }));
-      }}
-    >
+    <form className="space-y-4" {...check.formProps((input) => save.mutate({ orgId: org.orgId, ...input }))}>
       <Field label="Task type" htmlFor="rule-task-type" hint="What agents send as taskType, e.g. classification" error={check.errors.taskType}>
         <Input
           id="rule-task-type"
@@ -168,22 +153,7 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
           ))}
         </Select>
       </Field>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Allowed providers (none checked: any)</legend>
-        <div className="mt-2 flex flex-wrap gap-3">
-          {allProviders.map((provider) => (
-            <label key={provider} className="flex items-center gap-2 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                className="h-4 w-4 accent-brand-600"
-                checked={providers.includes(provider)}
-                onChange={(event) => setProviders((current) => (event.target.checked ? [...current, provider] : current.filter((item) => item !== provider)))}
-              />
-              {provider}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckboxGroup legend="Allowed providers (none checked: any)" options={allProviders.map((provider) => ({ value: provider, label: provider }))} selected={providers} onChange={setProviders} />
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Fallback chain, in order</legend>
         <ol className="mt-2 space-y-1">

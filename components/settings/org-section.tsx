@@ -7,7 +7,6 @@ import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { QueryBoundary } from "@/components/ui/query-boundary";
@@ -39,12 +38,7 @@ export function OrgSection() {
         <QueryBoundary
           query={details}
           label="the organisation"
-          loading={
-            <div className="space-y-3">
-              <Skeleton className="h-4 w-32" />
-              <Skeleton className="h-9 w-full max-w-md" />
-            </div>
-          }
+          skeleton={["h-4 w-32", "h-9 w-full max-w-md"]}
         >
           {(data) => (
             <div className="space-y-6">

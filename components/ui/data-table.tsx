@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState, type ReactNode } from "react";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 export interface Column<Row> {
@@ -100,5 +101,37 @@ export function DataTable<Row>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The Actions column with one "Edit" button a row, for those who may edit (nothing for the rest). */
+export function editColumn<Row>(canEdit: boolean, label: (row: Row) => string, onEdit: (row: Row) => void): Column<Row>[] {
+  if (!canEdit) return [];
+  return [
+    {
+      key: "actions",
+      header: "Actions",
+      className: "text-right",
+      render: (row) => (
+        <Button variant="ghost" size="sm" className="-my-1" aria-label={label(row)} onClick={() => onEdit(row)}>
+          Edit
+        </Button>
+      ),
+    },
+  ];
+}
+
+/** The header row of a small table that is read, not sorted (a comparison, a diff). */
+export function TableHead({ headers, className }: { headers: readonly ReactNode[]; className?: string }) {
+  return (
+    <thead className={cn("bg-slate-50", className)}>
+      <tr>
+        {headers.map((header, index) => (
+          <th key={index} scope="col" className="px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+            {header}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }

@@ -2,7 +2,7 @@
 // from server/domain/<area>/schemas.ts), so the form refuses what the server refuses, in the same
 // words; and they read a refused call for display: the message, and per-field messages when the
 // server's input validation refused it (the errorFormatter in server/api/trpc.ts adds data.zodError).
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import type { z } from "zod";
 
 export type FieldErrors<Key extends string> = Partial<Record<Key, string>>;
@@ -23,19 +23,26 @@ export function serverFieldErrors<Key extends string>(error: unknown): FieldErro
   return out as FieldErrors<Key>;
 }
 
-/** Validate with the same schema the server uses; the first message per field, or null if valid. */
+/**
+ * Validate with the same schema the server uses: the data, or the first message per field. With
+ * `under`, the fields are those of that part of the input (an update's `fields`).
+ */
 export function validate<Schema extends z.ZodType>(
   schema: Schema,
   value: unknown,
+  options: { under?: string } = {},
 ): { ok: true; data: z.output<Schema> } | { ok: false; errors: Record<string, string> } {
   const result = schema.safeParse(value);
-  return result.success ? { ok: true, data: result.data } : { ok: false, errors: issuesByField(result.error.issues) };
+  return result.success ? { ok: true, data: result.data } : { ok: false, errors: issuesByField(result.error.issues, options.under) };
 }
 
-/** The first message per top-level field ("form" for issues about the whole value). */
-export function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+/** The first message per top-level field (or per field of the part `under`); "form" for issues about the whole value. */
+export function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[], under?: string): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const issue of issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  for (const issue of issues) {
+    const path = under !== undefined && issue.path[0] === under ? issue.path.slice(1) : issue.path;
+    errors[String(path[0] ?? "form")] ??= issue.message;
+  }
   return errors;
 }
 
@@ -48,13 +55,22 @@ export function useFormCheck<Schema extends z.ZodType>(schema: Schema, values: z
   const [submitted, setSubmitted] = useState(false);
   const parsed = schema.safeParse(values);
   const errors: Partial<Record<string, string>> = { ...serverFieldErrors<string>(serverError), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
+  const submit = (send: (data: z.output<Schema>) => void) => {
+    setSubmitted(true);
+    if (parsed.success) send(parsed.data);
+  };
   return {
     errors,
     formError: formLevelMessage(serverError),
-    submit(send: (data: z.output<Schema>) => void) {
-      setSubmitted(true);
-      if (parsed.success) send(parsed.data);
-    },
+    submit,
+    /** Props for the <form>: the browser's own checks off (the schema's apply), and `send` on a valid submit. */
+    formProps: (send: (data: z.output<Schema>) => void) => ({
+      noValidate: true,
+      onSubmit: (event: FormEvent) => {
+        event.preventDefault();
+        submit(send);
+      },
+    }),
   };
 }
 

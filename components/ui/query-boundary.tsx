@@ -35,6 +35,16 @@ export function SkeletonRows({ rows = 3, className = "h-5" }: { rows?: number; c
   );
 }
 
+function SkeletonStack({ blocks }: { blocks: readonly string[] }) {
+  return (
+    <div className="space-y-3">
+      {blocks.map((block, index) => (
+        <Skeleton key={index} className={block} />
+      ))}
+    </div>
+  );
+}
+
 /** A card of skeleton rows, for a boundary whose content is a card of its own. */
 export function LoadingCard({ rows = 3, className = "h-6" }: { rows?: number; className?: string }) {
   return (
@@ -68,6 +78,7 @@ export function QueryBoundary<Data>({
   query,
   label,
   loading,
+  skeleton,
   isEmpty,
   empty,
   inset = false,
@@ -80,6 +91,9 @@ export function QueryBoundary<Data>({
   label: string;
   /** The skeleton shaped like the content; a few rows when not given. */
   loading?: ReactNode;
+  /** Or, for a simple one, the classes (height, width) of grey blocks stacked where the content will be. */
+  skeleton?: readonly string[];
+  /** Whether the answer holds nothing (shown as `empty`); by default, an empty list. */
   isEmpty?: (data: Data) => boolean;
   empty?: ReactNode;
   /** Pad the loading and error states, for a boundary that fills a card's body. */
@@ -99,12 +113,14 @@ export function QueryBoundary<Data>({
         <span role="status" className="sr-only">
           Loading {label}…
         </span>
-        {loading ?? <SkeletonRows />}
+        {loading ?? (skeleton ? <SkeletonStack blocks={skeleton} /> : <SkeletonRows />)}
       </div>
     );
   }
   const stale = staleNotice && query.error && !query.isFetching ? <QueryFailure error={query.error} retry={retry} title={`Could not refresh ${label}: showing the last answer`} /> : null;
-  const content = isEmpty?.(query.data) ? empty : children(query.data);
+  // With an empty state to show, an empty list is empty unless told otherwise.
+  const blank = isEmpty ? isEmpty(query.data) : empty !== undefined && Array.isArray(query.data) && query.data.length === 0;
+  const content = blank ? empty : children(query.data);
   if (!stale) return <>{content}</>;
   return (
     <>

@@ -1,23 +1,13 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { agentDetail, agentSnapshot, findAgent, listAgents } from "../../data/agents";
 import { unknownTeamIds } from "../../data/members";
 import { fetchAgentCard } from "../../data/agent-card-fetch";
 import { Prisma } from "../../generated/prisma/client";
 import { agentCardSchema, fieldsFromCard } from "../../domain/agents/a2a-card";
-import { agentFieldsSchema } from "../../domain/agents/agent-fields";
+import { agentListInput, agentRef, archiveAgentInput, createAgentInput, parseCardInput, updateAgentInput } from "../../domain/agents/schemas";
 import type { AuthorizedOrg } from "../../auth/access";
 import type { Tx } from "../../db";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
-
-const agentId = z.object({ agentId: z.string().uuid() });
-
-/** What parseCard returned as `card`, sent back with create when the agent was imported from its card. */
-const importedCard = z.object({
-  url: z.string().max(2000).nullable(),
-  provider: agentCardSchema.shape.provider.unwrap().nullish(),
-  skills: agentCardSchema.shape.skills.unwrap(),
-});
 
 function duplicateName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -44,15 +34,7 @@ async function agentInReach(tx: Tx, access: AuthorizedOrg, id: string) {
 
 export const agentsRouter = createTRPCRouter({
   list: orgProcedure("dashboard:read")
-    .input(
-      z.object({
-        search: z.string().trim().max(100).optional(),
-        teamId: z.string().uuid().optional(),
-        status: z.enum(["active", "discovered", "archived"]).optional(),
-        framework: z.string().trim().max(60).optional(),
-        includeArchived: z.boolean().optional(),
-      }),
-    )
+    .input(agentListInput)
     .query(({ ctx, input }) => {
       const { orgId: _orgId, ...filter } = input;
       if (filter.teamId) assertTeamInReach(ctx.access, filter.teamId);
@@ -60,7 +42,7 @@ export const agentsRouter = createTRPCRouter({
     }),
 
   get: orgProcedure("dashboard:read")
-    .input(agentId)
+    .input(agentRef)
     .query(async ({ ctx, input }) => {
       const agent = await agentDetail(ctx.db, ctx.access.orgId, input.agentId);
       if (!agent) throw new TRPCError({ code: "NOT_FOUND", message: "No such agent." });
@@ -69,7 +51,7 @@ export const agentsRouter = createTRPCRouter({
     }),
 
   create: orgProcedure("agents:write")
-    .input(agentFieldsSchema.extend({ card: importedCard.optional() }))
+    .input(createAgentInput)
     .mutation(({ ctx, input }) =>
       ctx
         .audited(async (tx, audit) => {
@@ -85,7 +67,7 @@ export const agentsRouter = createTRPCRouter({
 
   /** Edits an agent; a discovered agent becomes registered (active) when someone completes its record. */
   update: orgProcedure("agents:write")
-    .input(agentId.extend({ fields: agentFieldsSchema }))
+    .input(updateAgentInput)
     .mutation(({ ctx, input }) =>
       ctx
         .audited(async (tx, audit) => {
@@ -107,7 +89,7 @@ export const agentsRouter = createTRPCRouter({
     ),
 
   archive: orgProcedure("agents:write")
-    .input(agentId.extend({ reason: z.string().trim().max(500).optional() }))
+    .input(archiveAgentInput)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const before = await agentInReach(tx, ctx.access, input.agentId);
@@ -129,7 +111,7 @@ export const agentsRouter = createTRPCRouter({
     ),
 
   restore: orgProcedure("agents:write")
-    .input(agentId)
+    .input(agentRef)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const before = await agentInReach(tx, ctx.access, input.agentId);
@@ -145,7 +127,7 @@ export const agentsRouter = createTRPCRouter({
    * for the form to show; nothing is stored until the person saves.
    */
   parseCard: orgProcedure("agents:write")
-    .input(z.union([z.object({ json: z.string().min(2).max(256 * 1024) }), z.object({ url: z.string().url().max(2000) })]))
+    .input(parseCardInput)
     .mutation(async ({ input }) => {
       let raw: unknown;
       if ("json" in input) {

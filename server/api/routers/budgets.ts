@@ -2,7 +2,6 @@
 // budget among its agents (agent budgets only, within what the team has). Every change is
 // audited with before and after, and tells every process (directives, caches) through NOTIFY.
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import type { AuthorizedOrg } from "../../auth/access";
 import type { Tx } from "../../db";
 import { notifyChange } from "../../db/notify";
@@ -11,11 +10,9 @@ import { costViews } from "../../data/cost-views";
 import { Prisma } from "../../generated/prisma/client";
 import { forecastAtPeriodEnd, isExhausted, remainingMicros, scopeKey, thresholdsReached, type BudgetScope } from "../../domain/budget/arithmetic";
 import { periodBounds, type BudgetPeriod } from "../../domain/budget/period";
-import { budgetCreateSchema, budgetFieldsSchema, checkLimitAgainstSpent, checkTeamAllocation, parseLimitUsd } from "../../domain/budget/validation";
+import { budgetCreateSchema, budgetRef, budgetUpdateSchema, checkLimitAgainstSpent, checkTeamAllocation, parseLimitUsd } from "../../domain/budget/validation";
 import { microsToUsdString } from "../../domain/cost/money";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
-
-const budgetId = z.object({ budgetId: z.string().uuid() });
 
 function teamScope(access: AuthorizedOrg): readonly string[] | null {
   return access.reach.kind === "teams" ? access.reach.teamIds : null;
@@ -172,7 +169,7 @@ export const budgetsRouter = createTRPCRouter({
     ),
 
   update: orgProcedure("budgets:write")
-    .input(budgetId.extend({ fields: budgetFieldsSchema }))
+    .input(budgetUpdateSchema)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const orgId = ctx.access.orgId;
@@ -198,7 +195,7 @@ export const budgetsRouter = createTRPCRouter({
     ),
 
   delete: orgProcedure("budgets:write")
-    .input(budgetId)
+    .input(budgetRef)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const orgId = ctx.access.orgId;

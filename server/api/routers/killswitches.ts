@@ -2,7 +2,6 @@
 // everywhere and team leads on their own teams (killswitch:team); model, tag and org switches,
 // owners/admins only (killswitch:org; a tag may span teams, so it is treated like a model).
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import {
   haltingSwitchForAgent,
   KillSwitchConflict,
@@ -13,23 +12,21 @@ import {
   engageKillSwitch,
 } from "../../data/killswitches";
 import { can } from "../../domain/access/permissions";
-import { KILL_SWITCH_SCOPES } from "../../domain/killswitch/match";
 import { confirmationMatches, isTeamScoped, permissionForScope } from "../../domain/killswitch/rules";
+import { agentSwitchInput, engageKillSwitchInput, killSwitchTargetsInput, releaseKillSwitchInput } from "../../domain/killswitch/schemas";
+import type { KillSwitchScope } from "../../domain/killswitch/match";
 import type { AuthorizedOrg } from "../../auth/access";
 import { forgetFacts } from "../../data/facts";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
 
-const scope = z.enum(KILL_SWITCH_SCOPES);
-const reason = z.string().trim().min(3, "Say why (at least 3 characters)").max(500);
-
-function assertScopeAllowed(access: AuthorizedOrg, switchScope: z.infer<typeof scope>): void {
+function assertScopeAllowed(access: AuthorizedOrg, switchScope: KillSwitchScope): void {
   if (!can(access.membership.role, permissionForScope(switchScope))) {
     throw new TRPCError({ code: "FORBIDDEN", message: `Only owners and admins may use a ${switchScope} kill switch.` });
   }
 }
 
 /** FORBIDDEN unless the caller may switch this scope, on this target's team. */
-function assertMayAct(access: AuthorizedOrg, switchScope: z.infer<typeof scope>, teamId: string | null): void {
+function assertMayAct(access: AuthorizedOrg, switchScope: KillSwitchScope, teamId: string | null): void {
   assertScopeAllowed(access, switchScope);
   if (isTeamScoped(switchScope)) assertTeamInReach(access, teamId);
 }
@@ -40,7 +37,7 @@ export const killSwitchesRouter = createTRPCRouter({
 
   /** What the caller may switch off in a scope: empty for scopes their role does not allow. */
   targets: orgProcedure("killswitch:team")
-    .input(z.object({ scope }))
+    .input(killSwitchTargetsInput)
     .query(async ({ ctx, input }) => {
       if (!can(ctx.access.membership.role, permissionForScope(input.scope))) return [];
       return listTargets(ctx.db, ctx.access.orgId, input.scope, ctx.access.reach);
@@ -48,7 +45,7 @@ export const killSwitchesRouter = createTRPCRouter({
 
   /** The switch halting one agent, for the banner on its page (null when it runs). */
   forAgent: orgProcedure("dashboard:read")
-    .input(z.object({ agentId: z.string().uuid() }))
+    .input(agentSwitchInput)
     .query(async ({ ctx, input }) => {
       const agent = await ctx.db.agent.findFirst({ where: { orgId: ctx.access.orgId, id: input.agentId }, select: { id: true, teamId: true, tags: true } });
       if (!agent) throw new TRPCError({ code: "NOT_FOUND", message: "No such agent." });
@@ -57,16 +54,7 @@ export const killSwitchesRouter = createTRPCRouter({
     }),
 
   engage: orgProcedure("killswitch:team")
-    .input(
-      z.object({
-        scope,
-        /** Agent id, team id, model name or tag; ignored for the org. */
-        target: z.string().trim().max(200),
-        reason,
-        /** Must equal the target's name (the org's name for an org switch). */
-        confirmation: z.string().max(200),
-      }),
-    )
+    .input(engageKillSwitchInput)
     .mutation(async ({ ctx, input }) => {
       const orgId = ctx.access.orgId;
       // Refuse what the role can never do before touching anything, whatever the target.
@@ -99,7 +87,7 @@ export const killSwitchesRouter = createTRPCRouter({
     }),
 
   release: orgProcedure("killswitch:team")
-    .input(z.object({ id: z.string().uuid(), reason }))
+    .input(releaseKillSwitchInput)
     .mutation(async ({ ctx, input }) => {
       const orgId = ctx.access.orgId;
       const result = await ctx.audited(async (tx, audit) => {

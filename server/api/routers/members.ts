@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
-import { checkRoleChange, ROLES, type RoleChangeRefusal } from "../../domain/access/permissions";
-import { invitationInput } from "../../domain/invitations/schemas";
+import { checkRoleChange, type RoleChangeRefusal } from "../../domain/access/permissions";
+import { invitationInput, invitationRef, memberRef, memberUpdateInput } from "../../domain/invitations/schemas";
 import { issueInvitation, listPendingInvitations, revokeInvitation } from "../../data/invitations";
 import { countOwners, findMember, isMemberByEmail, listMembers, setMembershipTeams, unknownTeamIds } from "../../data/members";
 import { createTRPCRouter, orgProcedure } from "../trpc";
@@ -11,8 +10,6 @@ const REFUSALS: Record<RoleChangeRefusal, string> = {
   not_allowed_to_change_owner: "Only an owner may change or remove another owner.",
   last_owner: "The organisation needs at least one owner: make someone else owner first.",
 };
-
-const teamIdsInput = z.array(z.string().uuid()).max(100);
 
 export const membersRouter = createTRPCRouter({
   list: orgProcedure("org:admin").query(({ ctx }) => listMembers(ctx.db, ctx.access.orgId)),
@@ -49,7 +46,7 @@ export const membersRouter = createTRPCRouter({
   invitations: orgProcedure("org:admin").query(({ ctx }) => listPendingInvitations(ctx.db, ctx.access.orgId)),
 
   revokeInvitation: orgProcedure("org:admin")
-    .input(z.object({ invitationId: z.string().uuid() }))
+    .input(invitationRef)
     .mutation(({ ctx, input }) =>
       ctx.audited(async (tx, audit) => {
         const revoked = await revokeInvitation(tx, ctx.access.orgId, input.invitationId);
@@ -60,7 +57,7 @@ export const membersRouter = createTRPCRouter({
     ),
 
   update: orgProcedure("org:admin")
-    .input(z.object({ membershipId: z.string().uuid(), role: z.enum(ROLES), teamIds: teamIdsInput }))
+    .input(memberUpdateInput)
     .mutation(async ({ ctx, input }) => {
       return ctx.audited(async (tx, audit) => {
         const member = await findMember(tx, ctx.access.orgId, input.membershipId);
@@ -89,7 +86,7 @@ export const membersRouter = createTRPCRouter({
     }),
 
   remove: orgProcedure("org:admin")
-    .input(z.object({ membershipId: z.string().uuid() }))
+    .input(memberRef)
     .mutation(async ({ ctx, input }) => {
       return ctx.audited(async (tx, audit) => {
         const member = await findMember(tx, ctx.access.orgId, input.membershipId);

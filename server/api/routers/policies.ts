@@ -4,7 +4,6 @@
 // refused with its line and message; the enforced set is then untouched. Every change is audited
 // with the Cedar text before and after, kept as a PolicyVersion, and NOTIFYed after commit.
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import type { AuthorizedOrg } from "../../auth/access";
 import { agentsForPolicies, findPolicy, knownNames, listPolicies, orgSettings, policyVersions, recentDecisions } from "../../data/policies";
 import type { Tx } from "../../db";
@@ -16,44 +15,32 @@ import { DRAFT_POLICY_ID, finalDecision, impactOf, type DraftChange } from "../.
 import { formToCedar, ruleFormSchema, whatSummary, whoSummary, type RuleForm } from "../../domain/policy/form";
 import { unknownNames } from "../../domain/policy/names";
 import { toCedarRequest, type AgentFacts, type PolicyRequest } from "../../domain/policy/request";
+import {
+  createPolicyInput,
+  defaultDecisionInput,
+  policyImpactInput,
+  policyRef,
+  simulatePolicyInput,
+  updatePolicyInput,
+  validatePolicyInput,
+  type PolicyDraft,
+  type PolicySource,
+} from "../../domain/policy/schemas";
 import { describeProblems } from "../../domain/policy/source";
 import { ACTION_TYPES, type ActionType } from "../../domain/policy/vocabulary";
 import { checkPolicyText, summarisePolicyText, type CompiledPolicySet } from "../../policy/cedar";
 import { defaultDecisionOf, delegateFacts, draftPolicySet, enforcedPolicySet, evaluateAgainst, invalidatePolicies, orgDefaultDecision } from "../../policy/engine";
 import { assertTeamInReach, createTRPCRouter, orgProcedure } from "../trpc";
 
-const policyId = z.object({ policyId: z.string().uuid() });
-const policyName = z.string().trim().min(1, "Enter a name").max(120, "At most 120 characters");
-const cedarText = z.string().max(100_000, "At most 100,000 characters");
-
-const sourceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("form"), form: ruleFormSchema }),
-  z.object({ kind: z.literal("cedar"), cedar: cedarText }),
-]);
-type Source = z.infer<typeof sourceSchema>;
-
-const draftSchema = z.object({
-  policyId: z.string().uuid().nullable().optional(),
-  name: z.string().trim().max(120).default("Draft"),
-  source: sourceSchema,
-  remove: z.boolean().optional(),
-});
-
-const actionSchema = z.object({
-  type: z.enum(ACTION_TYPES),
-  name: z.string().trim().min(1, "Name the tool, model, data class, agent or budget").max(200),
-  arguments: z.record(z.string(), z.unknown()).default({}),
-});
-
 /** The Cedar text of a source (the server writes it from the form itself), checked against the schema. */
-function checkedSource(source: Source): { cedar: string; form: RuleForm | null } {
+function checkedSource(source: PolicySource): { cedar: string; form: RuleForm | null } {
   const cedar = source.kind === "form" ? formToCedar(source.form) : source.cedar;
   const checked = checkPolicyText(cedar);
   if (!checked.ok) throw new TRPCError({ code: "BAD_REQUEST", message: `The policy is not valid Cedar for this schema:\n${describeProblems(checked.errors)}` });
   return { cedar, form: source.kind === "form" ? source.form : null };
 }
 
-function draftOf(draft: z.infer<typeof draftSchema>): DraftChange {
+function draftOf(draft: PolicyDraft): DraftChange {
   if (draft.remove) return { policyId: draft.policyId ?? null, name: draft.name, cedar: "", remove: true };
   return { policyId: draft.policyId ?? null, name: draft.name || "Draft", cedar: checkedSource(draft.source).cedar };
 }
@@ -107,7 +94,7 @@ function agentFactsOf(agent: { name: string; team: { name: string } | null; tags
   return { name: agent.name, teamName: agent.team?.name ?? null, tags: agent.tags, riskClass: agent.riskClass, tools: agent.tools, models: agent.models, dataCategories: agent.dataCategories };
 }
 
-async function simulationSet(orgId: string, draft: z.infer<typeof draftSchema> | undefined): Promise<{ set: CompiledPolicySet; draftName: string | null }> {
+async function simulationSet(orgId: string, draft: PolicyDraft | undefined): Promise<{ set: CompiledPolicySet; draftName: string | null }> {
   if (!draft) return { set: await enforcedPolicySet(orgId), draftName: null };
   const change = draftOf(draft);
   return { set: await draftPolicySet(orgId, change), draftName: change.name };
@@ -145,7 +132,7 @@ export const policiesRouter = createTRPCRouter({
   }),
 
   get: orgProcedure("dashboard:read")
-    .input(policyId)
+    .input(policyRef)
     .query(async ({ ctx, input }) => {
       const policy = await findPolicy(ctx.db, ctx.access.orgId, input.policyId);
       if (!policy) throw new TRPCError({ code: "NOT_FOUND", message: "No such policy." });
@@ -166,7 +153,7 @@ export const policiesRouter = createTRPCRouter({
 
   /** Parses and validates Cedar text (or a form's text) against the schema; changes nothing. */
   validate: orgProcedure("dashboard:read")
-    .input(z.object({ source: sourceSchema }))
+    .input(validatePolicyInput)
     .query(({ input }) => {
       const cedar = input.source.kind === "form" ? formToCedar(input.source.form) : input.source.cedar;
       const checked = checkPolicyText(cedar);
@@ -180,7 +167,7 @@ export const policiesRouter = createTRPCRouter({
     }),
 
   create: orgProcedure("policies:write")
-    .input(z.object({ name: policyName, description: z.string().trim().max(500).default(""), source: sourceSchema, enforce: z.boolean().default(false) }))
+    .input(createPolicyInput)
     .mutation(async ({ ctx, input }) => {
       const { cedar, form } = checkedSource(input.source);
       const created = await ctx
@@ -207,7 +194,7 @@ export const policiesRouter = createTRPCRouter({
     }),
 
   update: orgProcedure("policies:write")
-    .input(policyId.extend({ name: policyName, description: z.string().trim().max(500).default(""), source: sourceSchema }))
+    .input(updatePolicyInput)
     .mutation(async ({ ctx, input }) => {
       const { cedar, form } = checkedSource(input.source);
       const updated = await ctx
@@ -228,7 +215,7 @@ export const policiesRouter = createTRPCRouter({
     }),
 
   enforce: orgProcedure("policies:write")
-    .input(policyId)
+    .input(policyRef)
     .mutation(async ({ ctx, input }) => {
       const result = await ctx.audited(async (tx, audit) => {
         const before = await policyInOrg(tx, ctx.access.orgId, input.policyId);
@@ -247,7 +234,7 @@ export const policiesRouter = createTRPCRouter({
     }),
 
   disable: orgProcedure("policies:write")
-    .input(policyId)
+    .input(policyRef)
     .mutation(async ({ ctx, input }) => {
       const result = await ctx.audited(async (tx, audit) => {
         const before = await policyInOrg(tx, ctx.access.orgId, input.policyId);
@@ -263,7 +250,7 @@ export const policiesRouter = createTRPCRouter({
     }),
 
   delete: orgProcedure("policies:write")
-    .input(policyId)
+    .input(policyRef)
     .mutation(async ({ ctx, input }) => {
       const result = await ctx.audited(async (tx, audit) => {
         const before = await policyInOrg(tx, ctx.access.orgId, input.policyId);
@@ -278,7 +265,7 @@ export const policiesRouter = createTRPCRouter({
 
   /** The org's answer when no policy matches (deny unless set to allow): an org setting. */
   setDefault: orgProcedure("org:admin")
-    .input(z.object({ decision: z.enum(["allow", "deny"]) }))
+    .input(defaultDecisionInput)
     .mutation(async ({ ctx, input }) => {
       const result = await ctx.audited(async (tx, audit) => {
         const settings = ((await orgSettings(tx, ctx.access.orgId)) ?? {}) as Record<string, unknown>;
@@ -294,17 +281,7 @@ export const policiesRouter = createTRPCRouter({
 
   /** What would this agent doing this get, and which policy decided: against the enforced set or a draft. */
   simulate: orgProcedure("dashboard:read")
-    .input(
-      z.object({
-        agentId: z.string().uuid(),
-        action: actionSchema,
-        dataClasses: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
-        estimatedCostUsd: z.string().trim().regex(/^\d{1,9}(\.\d{1,6})?$/, "An amount in USD, e.g. 0.25").nullable().default(null),
-        /** UTC hour of day to simulate; now when absent. */
-        hour: z.number().int().min(0).max(23).nullable().default(null),
-        draft: draftSchema.optional(),
-      }),
-    )
+    .input(simulatePolicyInput)
     .query(async ({ ctx, input }) => {
       const orgId = ctx.access.orgId;
       const agent = (await agentsForPolicies(ctx.db, orgId, [input.agentId])).get(input.agentId);
@@ -340,7 +317,7 @@ export const policiesRouter = createTRPCRouter({
 
   /** Replays the last N recorded decisions against the enforced set and the draft; lists what would change. */
   impact: orgProcedure("dashboard:read")
-    .input(z.object({ draft: draftSchema, limit: z.number().int().min(1).max(5_000).default(500) }))
+    .input(policyImpactInput)
     .query(async ({ ctx, input }) => {
       const orgId = ctx.access.orgId;
       const change = draftOf(input.draft);
