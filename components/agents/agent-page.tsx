@@ -398,7 +398,7 @@ type Instance = Agent["instances"][number];
 const dash = <span className="text-slate-400">—</span>;
 
 const INSTANCE_COLUMNS: Column<Instance>[] = [
-  { key: "instance", header: "Instance", sortValue: (instance) => instance.instanceId, render: (instance) => <span className="font-mono text-xs text-slate-800">{instance.instanceId}</span> },
+  { key: "instance", header: "Instance", sortValue: (instance) => instance.instanceId, render: (instance) => <span className="font-mono text-xs whitespace-nowrap text-slate-800">{instance.instanceId}</span> },
   { key: "version", header: "Version", sortValue: (instance) => instance.version, render: (instance) => instance.version ?? dash },
   { key: "status", header: "Status", sortValue: (instance) => instance.status, render: (instance) => instance.status ?? dash },
   {
@@ -406,16 +406,23 @@ const INSTANCE_COLUMNS: Column<Instance>[] = [
     header: "Last heartbeat",
     className: "whitespace-nowrap",
     sortValue: (instance) => new Date(instance.lastHeartbeatAt).getTime(),
-    render: (instance) => <LocalTime value={instance.lastHeartbeatAt} style="relative" />,
+    // Whether it still beats is judged from its last heartbeat: both in one cell.
+    render: (instance) => (
+      <>
+        {instance.stale ? <Badge tone="warn">Stale</Badge> : <Badge tone="good">Beating</Badge>}
+        <span className="mt-0.5 block text-xs text-slate-500">
+          <LocalTime value={instance.lastHeartbeatAt} style="relative" />
+        </span>
+      </>
+    ),
   },
   {
     key: "firstSeen",
     header: "First seen",
     className: "whitespace-nowrap",
     sortValue: (instance) => new Date(instance.firstSeenAt).getTime(),
-    render: (instance) => <LocalTime value={instance.firstSeenAt} />,
+    render: (instance) => <LocalTime value={instance.firstSeenAt} style="short" />,
   },
-  { key: "health", header: "Health", sortValue: (instance) => (instance.stale ? 1 : 0), render: (instance) => (instance.stale ? <Badge tone="warn">Stale</Badge> : <Badge tone="good">Beating</Badge>) },
 ];
 
 function Instances({ agent }: { agent: Agent }) {

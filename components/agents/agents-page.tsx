@@ -56,7 +56,7 @@ export function AgentsPage() {
       header: "Agent",
       sortValue: (agent) => agent.name,
       render: (agent) => (
-        <div className="max-w-60">
+        <div className="max-w-52">
           <Link href={`${base}/${agent.id}`} className="font-medium text-brand-700 hover:underline">
             {agent.name}
           </Link>
@@ -82,13 +82,17 @@ export function AgentsPage() {
       render: (agent) => (agent.owner ? <span className="block max-w-32 truncate" title={agent.owner}>{agent.owner}</span> : <span className="text-slate-400">—</span>),
     },
     { key: "status", header: "Status", sortValue: (agent) => STATUS_ORDER[agent.status], render: (agent) => <StatusBadge status={agent.status} compact /> },
-    { key: "health", header: "Health", sortValue: (agent) => HEALTH_ORDER[agent.health], render: (agent) => <HealthBadge health={agent.health} /> },
     {
-      key: "lastSeen",
-      header: "Last seen",
-      sortValue: (agent) => (agent.lastSeenAt ? new Date(agent.lastSeenAt).getTime() : null),
-      render: (agent) => (agent.lastSeenAt ? <LocalTime value={agent.lastSeenAt} style="relative" /> : <span className="text-slate-400">Never</span>),
-      className: "whitespace-nowrap",
+      key: "health",
+      header: "Health",
+      sortValue: (agent) => HEALTH_ORDER[agent.health],
+      // Health comes from when it was last heard from: both in one cell.
+      render: (agent) => (
+        <div className="whitespace-nowrap">
+          <HealthBadge health={agent.health} />
+          <span className="mt-0.5 block text-xs text-slate-500">{agent.lastSeenAt ? <LocalTime value={agent.lastSeenAt} style="relative" /> : "never seen"}</span>
+        </div>
+      ),
     },
     {
       key: "last24h",

@@ -15,7 +15,8 @@ import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
 import { EntryDetail } from "./entry-detail";
 import { AUDIT_PAGE_SIZE, hasFilters, toListFilter, type AuditSearch } from "./filters";
 
-const COLUMNS = ["", "Time", "Actor", "Action", "Target", "Team", "Reason", "Hash"] as const;
+// An entry's hash and the one before it are in its details (the row expands).
+const COLUMNS = ["", "Time", "Actor", "Action", "Target", "Team", "Reason"] as const;
 
 /** The entries matching the filters, newest first, a page at a time; a row expands to its diff and hashes. */
 export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear: () => void }) {
@@ -110,9 +111,9 @@ export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear
                               </button>
                             </td>
                             <td className="px-3 py-2.5 align-top whitespace-nowrap text-slate-700">
-                              <LocalTime value={entry.at} />
+                              <LocalTime value={entry.at} style="short" />
                             </td>
-                            <td className="max-w-44 truncate px-3 py-2.5 align-top text-slate-700" title={entry.actorLabel}>
+                            <td className="max-w-40 truncate px-3 py-2.5 align-top text-slate-700" title={entry.actorLabel}>
                               {entry.actorLabel}
                             </td>
                             <td className="px-3 py-2.5 align-top whitespace-nowrap">
@@ -129,13 +130,8 @@ export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear
                             <td className="px-3 py-2.5 align-top text-slate-700">
                               {team ?? (entry.teamId ? <span className="text-slate-400">Other team</span> : <span className="text-slate-400">—</span>)}
                             </td>
-                            <td className="max-w-48 truncate px-3 py-2.5 align-top text-slate-700" title={entry.reason ?? undefined}>
+                            <td className="max-w-44 truncate px-3 py-2.5 align-top text-slate-700" title={entry.reason ?? undefined}>
                               {entry.reason ?? <span className="text-slate-400">—</span>}
-                            </td>
-                            <td className="px-3 py-2.5 align-top">
-                              <code className="font-mono text-xs text-slate-500" title={entry.hash}>
-                                {entry.hash.slice(0, 8)}…
-                              </code>
                             </td>
                           </tr>
                           {open ? (

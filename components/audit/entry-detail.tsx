@@ -38,7 +38,7 @@ export function EntryDetail({ entry, teamName }: { entry: ChainedAuditRecord; te
         ) : (
           <table className="mt-2 w-full table-fixed overflow-hidden rounded-md text-sm ring-1 ring-slate-200">
             <caption className="sr-only">Before and after of entry #{entry.seq}</caption>
-            <TableHead headers={["Field", "Before", "After"]} className="bg-white" />
+            <TableHead dense headers={["Field", "Before", "After"]} className="bg-white" />
             <tbody className="divide-y divide-slate-200 bg-white">
               {rows.map((row) => (
                 <tr key={row.path} className={KIND_ROW[row.kind]} data-change={row.kind}>

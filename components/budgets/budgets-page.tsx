@@ -8,8 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
-import { formatMicroUsd } from "@/components/ui/format";
-import { LocalTime } from "@/components/ui/local-time";
+import { formatMicroUsd, formatUtcDay } from "@/components/ui/format";
 import { QueryBoundary } from "@/components/ui/query-boundary";
 import { percentUsed } from "@/server/domain/budget/arithmetic";
 import { BudgetFormDialog } from "./budget-form";
@@ -18,6 +17,9 @@ import { DialogShell, budgetName, type BudgetRow } from "./shared";
 
 const money = (micros: bigint) => formatMicroUsd(micros);
 
+/** The UTC day a period ends on ("YYYY-MM-DD"), from its exclusive end. */
+const lastDayOf = (periodEnd: Date | string) => new Date(new Date(periodEnd).getTime() - 1).toISOString().slice(0, 10);
+
 function UsageBar({ budget, name }: { budget: BudgetRow; name: string }) {
   const spent = percentUsed(budget.limitMicros, budget.spentMicros);
   const reserved = percentUsed(budget.limitMicros, budget.reservedMicros);
@@ -25,7 +27,7 @@ function UsageBar({ budget, name }: { budget: BudgetRow; name: string }) {
   const reservedWidth = Math.min(100 - spentWidth, reserved);
   const tone = budget.exhausted || spent >= 100 ? "bg-red-500" : spent >= 80 ? "bg-amber-500" : "bg-brand-600";
   return (
-    <div className="w-32">
+    <div className="w-28">
       <div
         role="progressbar"
         aria-label={`${name} ${budget.period} budget used`}
@@ -75,23 +77,31 @@ export function BudgetsPage() {
     {
       key: "period",
       header: "Period",
-      sortValue: (budget) => budget.period,
+      sortValue: (budget) => `${budget.period} ${budget.mode}`,
       render: (budget) => (
-        <div className="text-sm whitespace-nowrap">
-          <p className="capitalize">{budget.period}</p>
-          <p className="text-xs text-slate-500">
-            resets <LocalTime value={budget.periodEnd} style="short" />
+        // Periods are UTC days and months: the last day they count, not a time in the viewer's zone.
+        <div className="space-y-1 text-sm whitespace-nowrap">
+          <p>
+            <span className="capitalize">{budget.period}</span>
+            <span className="text-xs text-slate-500"> · {budget.period === "daily" ? "" : "to "}{formatUtcDay(lastDayOf(budget.periodEnd))}</span>
           </p>
+          {budget.mode === "hard" ? <Badge tone="info">Hard cap</Badge> : <Badge>Soft (alerts)</Badge>}
+          {budget.thresholds.length > 0 ? <p className="text-xs text-slate-500">alerts at {budget.thresholds.join(", ")} %</p> : null}
         </div>
       ),
     },
     {
-      key: "mode",
-      header: "Mode",
-      sortValue: (budget) => budget.mode,
-      render: (budget) => <span className="whitespace-nowrap">{budget.mode === "hard" ? <Badge tone="info">Hard cap</Badge> : <Badge>Soft (alerts)</Badge>}</span>,
+      key: "limit",
+      header: "Limit",
+      className: "text-right",
+      sortValue: (budget) => Number(budget.limitMicros),
+      render: (budget) => (
+        <span className="whitespace-nowrap tabular-nums">
+          {money(budget.limitMicros)}
+          <span className={budget.remainingMicros === 0n ? "block text-xs font-medium text-red-700" : "block text-xs text-slate-500"}>{money(budget.remainingMicros)} left</span>
+        </span>
+      ),
     },
-    { key: "limit", header: "Limit", className: "text-right", sortValue: (budget) => Number(budget.limitMicros), render: (budget) => <span className="tabular-nums">{money(budget.limitMicros)}</span> },
     {
       key: "spent",
       header: "Spent",
@@ -101,16 +111,9 @@ export function BudgetsPage() {
         // Reserved: held by allowed decisions whose events have not settled them yet.
         <span className="whitespace-nowrap tabular-nums">
           {money(budget.spentMicros)}
-          <span className="block text-xs text-slate-500">{budget.reservedMicros > 0n ? `+ ${money(budget.reservedMicros)} reserved` : "none reserved"}</span>
+          {budget.reservedMicros > 0n ? <span className="block text-xs text-slate-500">+ {money(budget.reservedMicros)} reserved</span> : null}
         </span>
       ),
-    },
-    {
-      key: "remaining",
-      header: "Remaining",
-      className: "text-right",
-      sortValue: (budget) => Number(budget.remainingMicros),
-      render: (budget) => <span className={budget.remainingMicros === 0n ? "font-medium text-red-700 tabular-nums" : "tabular-nums"}>{money(budget.remainingMicros)}</span>,
     },
     {
       key: "forecast",
@@ -129,7 +132,7 @@ export function BudgetsPage() {
       header: "Used",
       sortValue: (budget) => percentUsed(budget.limitMicros, budget.spentMicros),
       render: (budget) => (
-        <div className="space-y-1">
+        <div className="space-y-1 whitespace-nowrap">
           <UsageBar budget={budget} name={budgetName(budget, org.name)} />
           <div className="flex flex-wrap gap-1">
             {budget.exhausted ? <Badge tone="bad">Exhausted: agents halted</Badge> : null}
@@ -138,7 +141,6 @@ export function BudgetsPage() {
                 {percent} % crossed
               </Badge>
             ))}
-            {budget.thresholdsReached.length === 0 && budget.thresholds.length > 0 ? <span className="text-xs text-slate-500">alerts at {budget.thresholds.join(", ")} %</span> : null}
           </div>
         </div>
       ),

@@ -25,7 +25,7 @@ export function CostViews({ costs, budgets, orgName, base }: { costs: QueryView<
     <div className="mt-6">
       <QueryBoundary query={costs} label="the cost charts" loading={<LoadingCharts />}>
         {(data) => (
-          <div className="grid gap-6 xl:grid-cols-2">
+          <div className="grid items-start gap-6 xl:grid-cols-2">
             <SpendOverTime costs={data} />
             <MonthToDate costs={data} budgets={budgets} orgName={orgName} />
             <TopSpenders costs={data} base={base} />

@@ -119,7 +119,7 @@ function EventFilters({ value, onApply, fixedAgent }: { value: EventSearch; onAp
   return (
     <Card className="mb-5 px-5 py-4">
       <form onSubmit={submit} aria-label="Filter events" noValidate>
-        <div className={cn("grid grid-cols-1 gap-4 sm:grid-cols-2", fixedAgent ? "lg:grid-cols-5" : "lg:grid-cols-6")}>
+        <div className={cn("grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3", fixedAgent ? "2xl:grid-cols-5" : "2xl:grid-cols-6")}>
           {fixedAgent ? null : (
             <Field label="Agent" htmlFor={`${id}-agent`}>
               <Select id={`${id}-agent`} value={draft.agentId} onChange={set("agentId")} disabled={agents.isPending && !value.agentId}>
@@ -226,7 +226,7 @@ function EventTable({
   const list = useInfiniteQuery(
     trpc.events.list.infiniteQueryOptions({ orgId: org.orgId, ...input, limit: EVENT_PAGE_SIZE }, byNextCursor),
   );
-  const headers = ["Time", ...(showAgent ? ["Agent"] : []), "Type", "Model", "Tokens in / out", "Cost", "Latency", "Tool", "Status"];
+  const headers = ["Time", ...(showAgent ? ["Agent"] : []), "Type", "Model or tool", "Tokens in / out", "Cost", "Latency", "Status"];
   const base = `/${org.slug}/agents`;
 
   return (
@@ -311,11 +311,13 @@ function EventTableRow({ event, showAgent, agentHref, open, onOpen }: { event: E
       <td className="px-2.5 py-2">
         <EventTypeBadge type={event.type} />
       </td>
-      <td className="px-2.5 py-2 font-mono text-xs whitespace-nowrap text-slate-700">{event.model ?? dash}</td>
+      {/* A model call names its model, a tool call its tool: one column says which was used. */}
+      <td className="max-w-44 truncate px-2.5 py-2 font-mono text-xs whitespace-nowrap text-slate-700" title={event.model ?? event.tool ?? undefined}>
+        {event.model ?? event.tool ?? dash}
+      </td>
       <td className="px-2.5 py-2 text-right whitespace-nowrap tabular-nums">{tokens ?? dash}</td>
       <td className="px-2.5 py-2 text-right whitespace-nowrap tabular-nums">{formatCost(event.costMicros, event.costSource) ?? dash}</td>
       <td className="px-2.5 py-2 text-right whitespace-nowrap tabular-nums">{event.latencyMs === null ? dash : formatLatency(event.latencyMs)}</td>
-      <td className="px-2.5 py-2 font-mono text-xs whitespace-nowrap text-slate-700">{event.tool ?? dash}</td>
       <td className="px-2.5 py-2 whitespace-nowrap">{event.status ? <StatusText status={event.status} /> : dash}</td>
     </tr>
   );

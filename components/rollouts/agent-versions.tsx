@@ -96,12 +96,12 @@ function VersionsView({ agent, data }: { agent: VersionsAgent; data: RouterOutpu
       sortValue: (row) => new Date(row.createdAt).getTime(),
       render: (row) => (
         <span className="text-xs">
-          <LocalTime value={row.createdAt} />
+          <LocalTime value={row.createdAt} style="short" />
           <span className="block text-slate-500">by {row.createdBy}</span>
         </span>
       ),
     },
-    { key: "released", header: "Released", sortValue: (row) => (row.releasedAt ? new Date(row.releasedAt).getTime() : null), render: (row) => (row.releasedAt ? <LocalTime value={row.releasedAt} /> : "—") },
+    { key: "released", header: "Released", sortValue: (row) => (row.releasedAt ? new Date(row.releasedAt).getTime() : null), render: (row) => (row.releasedAt ? <LocalTime value={row.releasedAt} style="short" /> : "—") },
     ...(canWrite
       ? [
           {

@@ -61,7 +61,7 @@ function GuardsTable({ rollout }: { rollout: RolloutView }) {
             const state = GUARD_STATE[guard.state];
             return (
               <tr key={guard.metric} className="align-top">
-                <th scope="row" className="px-4 py-2.5 text-left font-medium text-slate-900">
+                <th scope="row" className="min-w-56 px-4 py-2.5 text-left font-medium text-slate-900">
                   {guard.label}
                   <p className="mt-1 max-w-xs text-xs font-normal text-slate-500">{guard.explanation}</p>
                 </th>

@@ -189,7 +189,7 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
                   <caption className="sr-only">
                     Metrics of {a.label} and {b.label}
                   </caption>
-                  <TableHead headers={["Metric", a.label, b.label, "Difference (95 % CI)", "Test", "p", "Significant"]} />
+                  <TableHead dense headers={["Metric", a.label, b.label, "Difference (95 % CI)", "Test", "p", "Significant"]} />
                   <tbody className="divide-y divide-slate-100">
                     {data.rows.map((row) => (
                       <tr key={row.metric} className="align-top">

@@ -11,7 +11,7 @@ const BADGE: Record<Tone, string> = {
 };
 
 export function Badge({ tone = "neutral", children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", BADGE[tone])}>{children}</span>;
+  return <span className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", BADGE[tone])}>{children}</span>;
 }
 
 export function Alert({ tone = "info", title, children }: { tone?: Tone; title: string; children?: ReactNode }) {
