@@ -10,6 +10,7 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { formatMicroUsd, formatUtcDay } from "@/components/ui/format";
 import { QueryBoundary } from "@/components/ui/query-boundary";
+import { FormError } from "@/components/ui/form";
 import { percentUsed } from "@/server/domain/budget/arithmetic";
 import { BudgetFormDialog } from "./budget-form";
 import { CostViews } from "./cost-views";
@@ -236,7 +237,9 @@ function DeleteBudgetDialog({ budget, onClose }: { budget: BudgetRow; onClose: (
       <p className="text-sm text-slate-600">
         Nothing will cap {name}&apos;s {budget.period} spending any more. This is recorded in the audit log.
       </p>
-      {remove.error ? <p role="alert" className="mt-3 text-sm font-medium text-red-600">{errorMessage(remove.error)}</p> : null}
+      <div className="mt-3">
+        <FormError message={remove.error ? errorMessage(remove.error) : null} />
+      </div>
       <div className="mt-5 flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel

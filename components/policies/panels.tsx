@@ -7,7 +7,7 @@ import { useTRPC, type RouterInputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/feedback";
-import { Field, Input, NamedSelect, Select } from "@/components/ui/form";
+import { Field, FormError, Input, NamedSelect, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
 import { simulatePolicyInput } from "@/server/domain/policy/schemas";
@@ -103,7 +103,7 @@ export function SimulatePanel({ draft }: { draft: DraftInput | null }) {
         </div>
       </form>
       <div className="space-y-2 px-5 pb-5" aria-live="polite">
-        {formError ? <p role="alert" className="text-sm font-medium text-red-600">{formError}</p> : null}
+        <FormError message={formError} />
         {submitted ? (
           <QueryBoundary query={result} label="the simulation" loading={<SkeletonRows rows={2} />}>
             {(data) => (

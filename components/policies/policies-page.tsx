@@ -11,6 +11,7 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
 import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
+import { FormError } from "@/components/ui/form";
 import { EFFECT_LABEL, EFFECT_TONE, STATUS_TONE } from "./editor-model";
 import { PolicyEditor } from "./policy-editor";
 
@@ -158,7 +159,9 @@ function DefaultDecision({ value }: { value: "allow" | "deny" }) {
         <p className="text-sm text-slate-600">
           {next === "allow" ? "Every action no policy speaks to will be allowed, for every agent." : "Every action no policy permits will be denied, for every agent."} This is recorded in the audit log.
         </p>
-        {set.error ? <p role="alert" className="mt-3 text-sm font-medium text-red-600">{errorMessage(set.error)}</p> : null}
+        <div className="mt-3">
+          <FormError message={set.error ? errorMessage(set.error) : null} />
+        </div>
         <div className="mt-5 flex justify-end gap-2">
           <Button variant="secondary" onClick={() => setConfirm(false)}>
             Cancel

@@ -13,6 +13,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { QueryBoundary } from "@/components/ui/query-boundary";
 import { ROLE_LABELS, ROLES } from "@/server/domain/access/permissions";
 import { formLevelMessage } from "@/components/ui/form-check";
+import { FormError } from "@/components/ui/form";
 
 type Invitation = RouterOutputs["members"]["invitations"][number];
 
@@ -92,11 +93,7 @@ function RevokeInvitation({ invitation, onClose }: { invitation: Invitation; onC
       <p className="text-sm text-slate-700">
         Revoke the invitation of <span className="font-medium text-slate-900">{invitation.email}</span>? Its link stops working at once. You can invite them again later.
       </p>
-      {error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel

@@ -33,15 +33,6 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-export function Spinner({ label = "Loading" }: { label?: string }) {
-  return (
-    <span role="status" className="inline-flex items-center gap-2 text-sm text-slate-500">
-      <span aria-hidden className="h-4 w-4 animate-spin rounded-full border-2 border-slate-300 border-t-brand-600" />
-      {label}…
-    </span>
-  );
-}
-
 export function Skeleton({ className }: { className?: string }) {
   return <div aria-hidden className={cn("animate-pulse rounded bg-slate-200", className)} />;
 }
