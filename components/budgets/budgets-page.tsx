@@ -203,7 +203,7 @@ export function BudgetsPage() {
         </QueryBoundary>
       </Card>
 
-      <CostViews costs={costs} budgets={budgets} orgName={org.name} base={`/${org.slug}`} />
+      <CostViews costs={costs} budgets={budgets} now={list.data?.now} orgName={org.name} base={`/${org.slug}`} />
 
       {editing !== null && costs.data && list.data ? (
         <BudgetFormDialog

@@ -19,15 +19,19 @@ type Costs = RouterOutputs["budgets"]["costs"];
 
 const DAY_MS = 86_400_000;
 
-/** The cost charts: spend over time, month to date against a budget, top spenders, cost per task. */
-export function CostViews({ costs, budgets, orgName, base }: { costs: QueryView<Costs>; budgets: readonly BudgetRow[]; orgName: string; base: string }) {
+/**
+ * The cost charts: spend over time, month to date against a budget, top spenders, cost per task.
+ * `now` is the moment the budgets were read (from the server), so the server's render and the
+ * browser's agree on the forecast to the micro-dollar.
+ */
+export function CostViews({ costs, budgets, now, orgName, base }: { costs: QueryView<Costs>; budgets: readonly BudgetRow[]; now: Date | undefined; orgName: string; base: string }) {
   return (
     <div className="mt-6">
       <QueryBoundary query={costs} label="the cost charts" loading={<LoadingCharts />}>
         {(data) => (
           <div className="grid items-start gap-6 xl:grid-cols-2">
             <SpendOverTime costs={data} />
-            <MonthToDate costs={data} budgets={budgets} orgName={orgName} />
+            <MonthToDate costs={data} budgets={budgets} now={now} orgName={orgName} />
             <TopSpenders costs={data} base={base} />
             <CostPerTask costs={data} />
           </div>
@@ -102,11 +106,11 @@ function SpendOverTime({ costs }: { costs: Costs }) {
   );
 }
 
-function MonthToDate({ costs, budgets, orgName }: { costs: Costs; budgets: readonly BudgetRow[]; orgName: string }) {
+function MonthToDate({ costs, budgets, now, orgName }: { costs: Costs; budgets: readonly BudgetRow[]; now: Date | undefined; orgName: string }) {
   const monthly = budgets.filter((budget) => budget.period === "monthly");
   const [chosen, setChosen] = useState<string | null>(null);
   const budget = monthly.find((entry) => entry.id === chosen) ?? monthly[0] ?? null;
-  const series = budget ? monthToDate(costs.daily, budget, costs.agents, new Date()) : null;
+  const series = budget && now ? monthToDate(costs.daily, budget, costs.agents, new Date(now)) : null;
   return (
     <ChartCard
       title="Month to date against budget"
@@ -144,8 +148,9 @@ function MonthToDate({ costs, budgets, orgName }: { costs: Costs; budgets: reado
 
 function TopSpenders({ costs, base }: { costs: Costs; base: string }) {
   const rows = useMemo(() => {
-    const now = new Date();
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
+    // The month of the last day the figures cover (`until` is the day after it), in UTC like every period.
+    const lastDay = new Date(Date.parse(`${costs.until}T00:00:00Z`) - DAY_MS);
+    const monthStart = new Date(Date.UTC(lastDay.getUTCFullYear(), lastDay.getUTCMonth(), 1)).toISOString().slice(0, 10);
     return topSpenders(costs.daily, costs.agents, costs.teams, monthStart, 10);
   }, [costs]);
   return (
