@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/auth/public-page";
 import { Field, Input } from "@/components/ui/form";
 import { requestReset, type ResetRequestState } from "./actions";
 
@@ -26,9 +26,7 @@ export function ForgotPasswordForm() {
       <Field label="Email" htmlFor="forgot-email" error={state.error}>
         <Input id="forgot-email" name="email" type="email" autoComplete="username" required aria-invalid={Boolean(state.error)} aria-describedby={state.error ? "forgot-email-error" : undefined} />
       </Field>
-      <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Requesting…" : "Request a reset link"}
-      </Button>
+      <SubmitRow pending={pending} label="Request a reset link" pendingLabel="Requesting…" />
     </form>
   );
 }

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { PublicPage } from "@/components/auth/public-page";
+import { PageLink, PublicPage } from "@/components/auth/public-page";
 import { ForgotPasswordForm } from "./forgot-password-form";
 
 export const metadata: Metadata = { title: "Forgot your password?" };
@@ -12,11 +11,9 @@ export default function ForgotPasswordPage() {
       description="Request a single-use link to set a new one. No administrator ever sees your password or sets it for you."
     >
       <ForgotPasswordForm />
-      <p className="mt-6 text-center text-sm">
-        <Link href="/signin" className="font-medium text-brand-700 hover:underline">
-          Back to sign-in
-        </Link>
-      </p>
+      <PageLink href="/signin" centred>
+        Back to sign-in
+      </PageLink>
     </PublicPage>
   );
 }

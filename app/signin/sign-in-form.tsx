@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/auth/public-page";
 import { Field, Input } from "@/components/ui/form";
 import { signInWithPassword, type SignInState } from "./actions";
 
@@ -16,14 +16,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Field label="Password" htmlFor="password">
         <Input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={Boolean(state.error)} />
       </Field>
-      {state.error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
-          {state.error}
-        </p>
-      ) : null}
-      <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
-      </Button>
+      <SubmitRow error={state.error} pending={pending} label="Sign in" pendingLabel="Signing in…" />
     </form>
   );
 }

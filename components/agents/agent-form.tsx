@@ -2,13 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
-import { formLevelMessage, validate } from "@/components/settings/errors";
+import { formLevelMessage, validate } from "@/components/ui/form-check";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
-import { agentFieldsSchema, DATA_CATEGORIES, FRAMEWORKS, type AgentFields, type DataCategory } from "@/server/domain/agents/agent-fields";
+import { CheckboxGroup, Field, Input, Select } from "@/components/ui/form";
+import { DATA_CATEGORIES, FRAMEWORKS, type DataCategory } from "@/server/domain/agents/agent-fields";
+import { createAgentInput, updateAgentInput } from "@/server/domain/agents/schemas";
 import { ChipsInput } from "./chips-input";
 
 /** The form's own state: every field as the controls hold it (text boxes hold strings). */
@@ -145,7 +146,12 @@ export function AgentForm({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const checked = validate(agentFieldsSchema, toFields({ ...values, teamId }));
+    const fields = toFields({ ...values, teamId });
+    // Checked with the very input schema of the procedure it goes to.
+    const checked =
+      mode.kind === "create"
+        ? validate(createAgentInput, { ...fields, ...(mode.card ? { card: mode.card } : {}) })
+        : validate(updateAgentInput, { agentId: mode.agentId, fields }, { under: "fields" });
     if (!checked.ok) {
       const next: Partial<Record<FieldKey | "form", string>> = {};
       for (const [key, message] of Object.entries(checked.errors)) {
@@ -155,9 +161,8 @@ export function AgentForm({
       document.getElementById(`${id}-${Object.keys(next)[0] ?? "name"}`)?.focus();
       return;
     }
-    const fields: AgentFields = checked.data;
-    if (mode.kind === "create") create.mutate({ orgId: org.orgId, ...fields, ...(mode.card ? { card: mode.card } : {}) });
-    else update.mutate({ orgId: org.orgId, agentId: mode.agentId, fields });
+    if ("agentId" in checked.data) update.mutate({ orgId: org.orgId, ...checked.data });
+    else create.mutate({ orgId: org.orgId, ...checked.data });
   }
 
   const fieldProps = (key: FieldKey) => ({
@@ -253,25 +258,13 @@ export function AgentForm({
         </Field>
       </div>
 
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Data categories</legend>
-        <p className="text-xs text-slate-500">The kinds of data it touches; compliance rules use these.</p>
-        <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
-          {DATA_CATEGORIES.map((category) => (
-            <label key={category} className="flex items-center gap-2 text-sm text-slate-800">
-              <input
-                type="checkbox"
-                className="h-4 w-4 rounded border-slate-300 text-brand-600"
-                checked={values.dataCategories.includes(category)}
-                onChange={(event) =>
-                  set("dataCategories", event.target.checked ? [...values.dataCategories, category] : values.dataCategories.filter((item) => item !== category))
-                }
-              />
-              {category}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckboxGroup
+        legend="Data categories"
+        hint="The kinds of data it touches; compliance rules use these."
+        options={DATA_CATEGORIES.map((category) => ({ value: category, label: category }))}
+        selected={values.dataCategories}
+        onChange={(categories) => set("dataCategories", categories)}
+      />
 
       {serverError ? <Alert tone="bad" title="Not saved">{serverError}</Alert> : null}
       <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">

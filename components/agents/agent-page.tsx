@@ -13,34 +13,27 @@ import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { cn } from "@/components/ui/cn";
-import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
-import { Field, Input } from "@/components/ui/form";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Input } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
+import { errorStatus, QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
 import { TabList, TabPanel } from "@/components/ui/tabs";
 import { AgentTimeline } from "@/components/rollouts/agent-timeline";
 import { AgentVersions } from "@/components/rollouts/agent-versions";
 import { agentCardSchema } from "@/server/domain/agents/a2a-card";
+import { archiveAgentInput } from "@/server/domain/agents/schemas";
 import { AgentCompliance } from "@/components/compliance/agent-compliance";
 import { AgentForm, formValuesOf } from "./agent-form";
 import { AgentKeys } from "./agent-keys";
+import { agentTabOf, agentTabsFor, RECENT_EVENTS, type AgentTabId } from "./agent-tabs";
 import { AgentMetrics } from "./agent-metrics";
 import { HealthBadge, StatusBadge } from "./badges";
-import { RelativeTime } from "./relative-time";
 
 type Agent = RouterOutputs["agents"]["get"];
 
-// The agent page's tabs. Later features (versions, cost, policies) add an entry here.
-const TABS = [
-  { id: "overview", label: "Overview", needsWrite: false },
-  { id: "events", label: "Events", needsWrite: false },
-  { id: "metrics", label: "Metrics", needsWrite: false },
-  { id: "versions", label: "Versions", needsWrite: false },
-  { id: "timeline", label: "Timeline", needsWrite: false },
-  { id: "compliance", label: "Compliance", needsWrite: false },
-  { id: "keys", label: "Keys", needsWrite: true },
-] as const;
-type TabId = (typeof TABS)[number]["id"];
 const LATER_TABS = ["Policies"];
 
 export function AgentPage({ agentId }: { agentId: string }) {
@@ -48,34 +41,36 @@ export function AgentPage({ agentId }: { agentId: string }) {
   const trpc = useTRPC();
   const agent = useQuery(trpc.agents.get.queryOptions({ orgId: org.orgId, agentId }));
 
-  if (agent.error) {
-    const code = agent.error.data?.code;
-    return (
-      <>
-        <BackLink />
-        {code === "FORBIDDEN" ? (
-          <Alert tone="warn" title="This agent belongs to a team outside yours">
-            Team leads see the agents of the teams they lead. Ask an admin if you need access.
-          </Alert>
-        ) : code === "NOT_FOUND" ? (
-          <Alert tone="warn" title="No such agent">It may have been removed, or the link is wrong.</Alert>
-        ) : (
-          <QueryError error={agent.error} retry={() => void agent.refetch()} />
-        )}
-      </>
-    );
-  }
-  if (!agent.data) {
-    return (
-      <div aria-busy="true" className="space-y-4">
-        <span className="sr-only" role="status">Loading the agent…</span>
-        <Skeleton className="h-4 w-24" />
-        <Skeleton className="h-8 w-72" />
-        <Skeleton className="h-48 w-full" />
-      </div>
-    );
-  }
-  return <AgentView agent={agent.data} />;
+  return (
+    <QueryBoundary
+      query={agent}
+      label="the agent"
+      skeleton={["h-4 w-24", "h-8 w-72", "h-48 w-full"]}
+      failure={(error) => <AgentUnavailable error={error} />}
+    >
+      {(data) => <AgentView agent={data} />}
+    </QueryBoundary>
+  );
+}
+
+/** The agent page when the agent cannot be shown: out of the viewer's teams, gone, or an error (null: the generic one). */
+function AgentUnavailable({ error }: { error: unknown }) {
+  const status = errorStatus(error);
+  if (status !== 403 && status !== 404) return null;
+  return (
+    <>
+      <BackLink />
+      {status === 403 ? (
+        <Alert tone="warn" title="This agent belongs to a team outside yours">
+          Team leads see the agents of the teams they lead. Ask an admin if you need access.
+        </Alert>
+      ) : (
+        <Alert tone="warn" title="No such agent">
+          It may have been removed, or the link is wrong.
+        </Alert>
+      )}
+    </>
+  );
 }
 
 function BackLink() {
@@ -92,12 +87,11 @@ function AgentView({ agent }: { agent: Agent }) {
   const pathname = usePathname();
   const router = useRouter();
   const params = useSearchParams();
-  const tabs = TABS.filter((tab) => !tab.needsWrite || canWrite);
-  const requested = params.get("tab");
-  const current = tabs.find((tab) => tab.id === requested)?.id ?? "overview";
+  const tabs = agentTabsFor(canWrite);
+  const current = agentTabOf(params.get("tab"), canWrite);
   const [dialog, setDialog] = useState<"edit" | "review" | "archive" | "restore" | null>(null);
 
-  const select = (tab: TabId) => {
+  const select = (tab: AgentTabId) => {
     // A tab is a link; the Events tab's filters are dropped when leaving it.
     router.replace(tab === "overview" ? pathname : `${pathname}?tab=${tab}`, { scroll: false });
   };
@@ -227,30 +221,26 @@ function ArchiveForm({ agent, onClose }: { agent: Agent; onClose: () => void }) 
       },
     }),
   );
+  const check = useFormCheck(archiveAgentInput, { agentId: agent.id, ...(reason.trim() ? { reason } : {}) }, archive.error);
   return (
-    <form
-      className="space-y-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        archive.mutate({ orgId: org.orgId, agentId: agent.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
-      }}
-    >
+    <form className="space-y-4" {...check.formProps((input) => archive.mutate({ orgId: org.orgId, ...input }))}>
       <p className="text-sm text-slate-600">
         It leaves the registry&apos;s default view and <strong>all its keys are revoked at once</strong>, so it can no longer report in as itself. Its events and
         audit history stay. You can restore it later (with new keys).
       </p>
-      <Field label="Reason (optional, kept in the audit log)" htmlFor={`${id}-reason`}>
-        <Input id={`${id}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} placeholder="e.g. replaced by v2" />
+      <Field label="Reason (optional, kept in the audit log)" htmlFor={`${id}-reason`} error={check.errors.reason}>
+        <Input
+          id={`${id}-reason`}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          maxLength={500}
+          placeholder="e.g. replaced by v2"
+          aria-invalid={check.errors.reason ? true : undefined}
+          aria-describedby={check.errors.reason ? `${id}-reason-error` : undefined}
+        />
       </Field>
-      {archive.error ? <Alert tone="bad" title="Not archived">{archive.error.message}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" disabled={archive.isPending} aria-busy={archive.isPending}>
-          {archive.isPending ? "Archiving…" : "Archive agent"}
-        </Button>
-      </div>
+      <FormError message={check.formError} />
+      <FormButtons onCancel={onClose} submitLabel="Archive agent" pendingLabel="Archiving…" pending={archive.isPending} danger />
     </form>
   );
 }
@@ -314,9 +304,28 @@ function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => v
     ["Framework", agent.framework ?? <span className="text-slate-400">—</span>],
     ["Version", agent.version ?? <span className="text-slate-400">—</span>],
     ["Heartbeat interval", `${agent.heartbeatIntervalSec} s (stale after ${agent.heartbeatIntervalSec * 3} s without one)`],
-    ["Last seen", agent.lastSeenAt ? <RelativeTime value={agent.lastSeenAt} /> : <span className="text-slate-400">Never</span>],
+    ["Last seen", agent.lastSeenAt ? <LocalTime value={agent.lastSeenAt} style="relative" /> : <span className="text-slate-400">Never</span>],
     ["In the registry since", <LocalTime key="created" value={agent.createdAt} />],
     ["Last changed", <LocalTime key="updated" value={agent.updatedAt} />],
+  ];
+  const lists: [string, ReactNode][] = [
+    ["Models", <Chips key="models" items={agent.models} empty="None listed" mono />],
+    ["Tools", <Chips key="tools" items={agent.tools} empty="None listed" mono />],
+    [
+      "Data categories",
+      agent.dataCategories.length === 0 ? (
+        <span className="text-slate-400">None declared</span>
+      ) : (
+        <span className="flex flex-wrap gap-1.5">
+          {agent.dataCategories.map((category) => (
+            <Badge key={category} tone="warn">
+              {category}
+            </Badge>
+          ))}
+        </span>
+      ),
+    ],
+    ["Tags", <Chips key="tags" items={agent.tags} empty="None" />],
   ];
 
   return (
@@ -335,40 +344,12 @@ function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => v
               ))}
             </dl>
             <dl className="grid grid-cols-1 gap-4 text-sm sm:grid-cols-2">
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Models</dt>
-                <dd>
-                  <Chips items={agent.models} empty="None listed" mono />
-                </dd>
-              </div>
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Tools</dt>
-                <dd>
-                  <Chips items={agent.tools} empty="None listed" mono />
-                </dd>
-              </div>
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Data categories</dt>
-                <dd>
-                  {agent.dataCategories.length === 0 ? (
-                    <span className="text-slate-400">None declared</span>
-                  ) : (
-                    <span className="flex flex-wrap gap-1.5">
-                      {agent.dataCategories.map((category) => (
-                        <Badge key={category} tone="warn">
-                          {category}
-                        </Badge>
-                      ))}
-                    </span>
-                  )}
-                </dd>
-              </div>
-              <div>
-                <dt className="mb-1 font-medium text-slate-600">Tags</dt>
-                <dd>
-                  <Chips items={agent.tags} empty="None" />
-                </dd>
-              </div>
+              {lists.map(([label, value]) => (
+                <div key={label}>
+                  <dt className="mb-1 font-medium text-slate-600">{label}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
             </dl>
           </div>
         </Card>
@@ -412,44 +393,50 @@ function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => v
   );
 }
 
+type Instance = Agent["instances"][number];
+
+const dash = <span className="text-slate-400">—</span>;
+
+const INSTANCE_COLUMNS: Column<Instance>[] = [
+  { key: "instance", header: "Instance", sortValue: (instance) => instance.instanceId, render: (instance) => <span className="font-mono text-xs whitespace-nowrap text-slate-800">{instance.instanceId}</span> },
+  { key: "version", header: "Version", sortValue: (instance) => instance.version, render: (instance) => instance.version ?? dash },
+  { key: "status", header: "Status", sortValue: (instance) => instance.status, render: (instance) => instance.status ?? dash },
+  {
+    key: "lastHeartbeat",
+    header: "Last heartbeat",
+    className: "whitespace-nowrap",
+    sortValue: (instance) => new Date(instance.lastHeartbeatAt).getTime(),
+    // Whether it still beats is judged from its last heartbeat: both in one cell.
+    render: (instance) => (
+      <>
+        {instance.stale ? <Badge tone="warn">Stale</Badge> : <Badge tone="good">Beating</Badge>}
+        <span className="mt-0.5 block text-xs text-slate-500">
+          <LocalTime value={instance.lastHeartbeatAt} style="relative" />
+        </span>
+      </>
+    ),
+  },
+  {
+    key: "firstSeen",
+    header: "First seen",
+    className: "whitespace-nowrap",
+    sortValue: (instance) => new Date(instance.firstSeenAt).getTime(),
+    render: (instance) => <LocalTime value={instance.firstSeenAt} style="short" />,
+  },
+];
+
 function Instances({ agent }: { agent: Agent }) {
   return (
     <Card>
       <CardHeader title="Instances" description="Running copies of the agent, known from their heartbeats (POST /api/v1/heartbeat)." />
-      {agent.instances.length === 0 ? (
-        <EmptyState title="No heartbeats yet">Health is unknown until an instance sends one.</EmptyState>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Instances of {agent.name}</caption>
-            <thead className="bg-slate-50">
-              <tr>
-                {["Instance", "Version", "Status", "Last heartbeat", "First seen", "Health"].map((header) => (
-                  <th key={header} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                    {header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {agent.instances.map((instance) => (
-                <tr key={instance.instanceId}>
-                  <td className="px-4 py-2 font-mono text-xs text-slate-800">{instance.instanceId}</td>
-                  <td className="px-4 py-2 text-slate-700">{instance.version ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="px-4 py-2 text-slate-700">{instance.status ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="px-4 py-2 whitespace-nowrap text-slate-700">
-                    <RelativeTime value={instance.lastHeartbeatAt} />
-                  </td>
-                  <td className="px-4 py-2 whitespace-nowrap text-slate-700">
-                    <LocalTime value={instance.firstSeenAt} />
-                  </td>
-                  <td className="px-4 py-2">{instance.stale ? <Badge tone="warn">Stale</Badge> : <Badge tone="good">Beating</Badge>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={agent.instances}
+        columns={INSTANCE_COLUMNS}
+        rowKey={(instance) => instance.instanceId}
+        caption={`Instances of ${agent.name}`}
+        initialSort={{ key: "lastHeartbeat", direction: "desc" }}
+        empty={<EmptyState title="No heartbeats yet">Health is unknown until an instance sends one.</EmptyState>}
+      />
     </Card>
   );
 }
@@ -457,7 +444,7 @@ function Instances({ agent }: { agent: Agent }) {
 function RecentEvents({ agent, onShowAll }: { agent: Agent; onShowAll: () => void }) {
   const org = useOrg();
   const trpc = useTRPC();
-  const events = useQuery(trpc.events.list.queryOptions({ orgId: org.orgId, agentId: agent.id, limit: 8 }));
+  const events = useQuery(trpc.events.list.queryOptions({ orgId: org.orgId, agentId: agent.id, limit: RECENT_EVENTS }));
   return (
     <Card className="self-start">
       <CardHeader
@@ -468,43 +455,40 @@ function RecentEvents({ agent, onShowAll }: { agent: Agent; onShowAll: () => voi
           </Button>
         }
       />
-      {events.error ? (
-        <div className="p-5">
-          <QueryError error={events.error} retry={() => void events.refetch()} />
-        </div>
-      ) : !events.data ? (
-        <div className="space-y-2 p-5" aria-busy="true">
-          {Array.from({ length: 5 }, (_, index) => (
-            <Skeleton key={index} className="h-5 w-full" />
-          ))}
-        </div>
-      ) : events.data.events.length === 0 ? (
-        <EmptyState title="No events yet">They appear as the agent reports in.</EmptyState>
-      ) : (
-        <ul className="divide-y divide-slate-100">
-          {events.data.events.map((event) => (
-            <li key={event.id}>
-              <Link
-                href={`/${org.slug}/agents/${agent.id}?tab=events&event=${event.id}`}
-                scroll={false}
-                aria-label={`${event.type} event ${event.eventId}: details`}
-                className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm hover:bg-slate-50"
-              >
-                <span className="flex min-w-0 items-center gap-2">
-                  <EventTypeBadge type={event.type} />
-                  <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
-                </span>
-                <span className="shrink-0 text-right text-xs text-slate-500">
-                  {formatCost(event.costMicros, event.costSource)}
-                  <span className="block">
-                    <RelativeTime value={event.ts} />
-                  </span>
-                </span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryBoundary
+        query={events}
+        label="recent events"
+        inset
+        loading={<SkeletonRows rows={5} />}
+        isEmpty={(data) => data.events.length === 0}
+        empty={<EmptyState title="No events yet">They appear as the agent reports in.</EmptyState>}
+      >
+        {(data) => (
+            <ul className="divide-y divide-slate-100">
+              {data.events.map((event) => (
+                <li key={event.id}>
+                  <Link
+                    href={`/${org.slug}/agents/${agent.id}?tab=events&event=${event.id}`}
+                    scroll={false}
+                    aria-label={`${event.type} event ${event.eventId}: details`}
+                    className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm hover:bg-slate-50"
+                  >
+                    <span className="flex min-w-0 items-center gap-2">
+                      <EventTypeBadge type={event.type} />
+                      <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
+                    </span>
+                    <span className="shrink-0 text-right text-xs text-slate-500">
+                      {formatCost(event.costMicros, event.costSource)}
+                      <span className="block">
+                        <LocalTime value={event.ts} style="relative" />
+                      </span>
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+        )}
+      </QueryBoundary>
     </Card>
   );
 }

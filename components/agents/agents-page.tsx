@@ -5,16 +5,17 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
+import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Alert, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Alert, EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { formatMicroUsd, formatNumber } from "@/components/ui/format";
 import { FRAMEWORKS } from "@/server/domain/agents/agent-fields";
 import { HealthBadge, HealthLegend, StatusBadge } from "./badges";
-import { RelativeTime } from "./relative-time";
 import { RegisterAgentDialog } from "./register-agent";
 import { EMPTY_REGISTRY_SEARCH, hasRegistryFilters, readRegistrySearch, toAgentListInput, writeRegistrySearch, type RegistrySearch } from "./registry-search";
 
@@ -55,7 +56,7 @@ export function AgentsPage() {
       header: "Agent",
       sortValue: (agent) => agent.name,
       render: (agent) => (
-        <div className="max-w-60">
+        <div className="max-w-52">
           <Link href={`${base}/${agent.id}`} className="font-medium text-brand-700 hover:underline">
             {agent.name}
           </Link>
@@ -81,13 +82,17 @@ export function AgentsPage() {
       render: (agent) => (agent.owner ? <span className="block max-w-32 truncate" title={agent.owner}>{agent.owner}</span> : <span className="text-slate-400">—</span>),
     },
     { key: "status", header: "Status", sortValue: (agent) => STATUS_ORDER[agent.status], render: (agent) => <StatusBadge status={agent.status} compact /> },
-    { key: "health", header: "Health", sortValue: (agent) => HEALTH_ORDER[agent.health], render: (agent) => <HealthBadge health={agent.health} /> },
     {
-      key: "lastSeen",
-      header: "Last seen",
-      sortValue: (agent) => (agent.lastSeenAt ? new Date(agent.lastSeenAt).getTime() : null),
-      render: (agent) => (agent.lastSeenAt ? <RelativeTime value={agent.lastSeenAt} /> : <span className="text-slate-400">Never</span>),
-      className: "whitespace-nowrap",
+      key: "health",
+      header: "Health",
+      sortValue: (agent) => HEALTH_ORDER[agent.health],
+      // Health comes from when it was last heard from: both in one cell.
+      render: (agent) => (
+        <div className="whitespace-nowrap">
+          <HealthBadge health={agent.health} />
+          <span className="mt-0.5 block text-xs text-slate-500">{agent.lastSeenAt ? <LocalTime value={agent.lastSeenAt} style="relative" /> : "never seen"}</span>
+        </div>
+      ),
     },
     {
       key: "last24h",
@@ -135,49 +140,40 @@ export function AgentsPage() {
       <RegistryFilters search={search} onApply={apply} teams={teams.data ?? []} frameworks={frameworkOptions} teamLead={org.role === "team_lead"} />
 
       <Card>
-        {agents.error ? (
-          <div className="p-5">
-            <QueryError error={agents.error} retry={() => void agents.refetch()} />
-          </div>
-        ) : agents.data ? (
-          <div aria-busy={agents.isFetching} className={agents.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
-            <DataTable
-              rows={agents.data}
-              columns={columns}
-              rowKey={(agent) => agent.id}
-              caption="Agents in the registry"
-              initialSort={search.status === "" ? { key: "status", direction: "asc" } : { key: "name", direction: "asc" }}
-              empty={
-                hasRegistryFilters(search) ? (
-                  <EmptyState
-                    title="No agents match"
-                    action={
-                      <Button variant="secondary" onClick={() => apply(EMPTY_REGISTRY_SEARCH)}>
-                        Clear filters
-                      </Button>
-                    }
-                  >
-                    Try another search or clear a filter.
-                  </EmptyState>
-                ) : (
-                  <EmptyState
-                    title="No agents yet"
-                    action={canWrite ? <Button onClick={() => setRegistering(true)}>Register agent</Button> : null}
-                  >
-                    Register an agent, or let agents report in with an org ingest key: unknown ones appear here as discovered.
-                  </EmptyState>
-                )
-              }
-            />
-          </div>
-        ) : (
-          <div className="space-y-3 p-5" aria-busy="true">
-            <span className="sr-only" role="status">Loading agents…</span>
-            {Array.from({ length: 6 }, (_, index) => (
-              <Skeleton key={index} className="h-6 w-full" />
-            ))}
-          </div>
-        )}
+        <QueryBoundary query={agents} label="agents" inset loading={<SkeletonRows rows={6} className="h-6" />}>
+          {(data) => (
+            <div aria-busy={agents.isFetching} className={agents.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
+              <DataTable
+                rows={data}
+                columns={columns}
+                rowKey={(agent) => agent.id}
+                caption="Agents in the registry"
+                initialSort={search.status === "" ? { key: "status", direction: "asc" } : { key: "name", direction: "asc" }}
+                empty={
+                  hasRegistryFilters(search) ? (
+                    <EmptyState
+                      title="No agents match"
+                      action={
+                        <Button variant="secondary" onClick={() => apply(EMPTY_REGISTRY_SEARCH)}>
+                          Clear filters
+                        </Button>
+                      }
+                    >
+                      Try another search or clear a filter.
+                    </EmptyState>
+                  ) : (
+                    <EmptyState
+                      title="No agents yet"
+                      action={canWrite ? <Button onClick={() => setRegistering(true)}>Register agent</Button> : null}
+                    >
+                      Register an agent, or let agents report in with an org ingest key: unknown ones appear here as discovered.
+                    </EmptyState>
+                  )
+                }
+              />
+            </div>
+          )}
+        </QueryBoundary>
         {agents.data && agents.data.length > 0 ? (
           <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-5 py-3">
             <HealthLegend />

@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
+import { formLevelMessage, serverFieldErrors } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
-import { RelativeTime } from "./relative-time";
 
 // The pieces both kinds of API key share: the agent page's agent keys and Settings' org ingest keys.
 
@@ -33,7 +33,7 @@ export function ApiKeyTable({ keys, caption, onRevoke, empty }: { keys: ApiKeyRo
       key: "used",
       header: "Last used",
       sortValue: (key) => (key.lastUsedAt ? new Date(key.lastUsedAt).getTime() : null),
-      render: (key) => (key.lastUsedAt ? <RelativeTime value={key.lastUsedAt} /> : <span className="text-slate-400">Never</span>),
+      render: (key) => (key.lastUsedAt ? <LocalTime value={key.lastUsedAt} style="relative" /> : <span className="text-slate-400">Never</span>),
     },
     {
       key: "state",
@@ -65,19 +65,33 @@ export function ApiKeyTable({ keys, caption, onRevoke, empty }: { keys: ApiKeyRo
   return <DataTable rows={keys} columns={columns} rowKey={(key) => key.id} caption={caption} empty={<EmptyState title={empty} />} />;
 }
 
-/** Remount it (key) after a key was created, to start empty again. */
-export function NewKeyForm({ label, placeholder, pending, error, onCreate }: { label: string; placeholder: string; pending: boolean; error: string | null; onCreate: (name: string) => void }) {
+/** Remount it (key) after a key was created, to start empty again. `check` is the procedure's own input schema. */
+export function NewKeyForm({
+  label,
+  placeholder,
+  check,
+  pending,
+  error,
+  onCreate,
+}: {
+  label: string;
+  placeholder: string;
+  check: (name: string) => { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  pending: boolean;
+  error: unknown;
+  onCreate: (name: string) => void;
+}) {
   const id = useId();
   const [name, setName] = useState("");
-  const [clientError, setClientError] = useState<string | null>(null);
-  const shown = clientError ?? error;
+  const [submitted, setSubmitted] = useState(false);
+  const checked = check(name);
+  const clientError = submitted && !checked.success ? (checked.error?.issues[0]?.message ?? "Check the name") : null;
+  const shown = clientError ?? serverFieldErrors<"name">(error).name ?? formLevelMessage(error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const trimmed = name.trim();
-    if (!trimmed) return setClientError("Name the key (where it is used)");
-    setClientError(null);
-    onCreate(trimmed);
+    setSubmitted(true);
+    if (checked.success) onCreate(name.trim());
   }
 
   return (
@@ -89,10 +103,7 @@ export function NewKeyForm({ label, placeholder, pending, error, onCreate }: { l
             value={name}
             maxLength={100}
             placeholder={placeholder}
-            onChange={(event) => {
-              setName(event.target.value);
-              setClientError(null);
-            }}
+            onChange={(event) => setName(event.target.value)}
             aria-invalid={shown ? true : undefined}
             aria-describedby={shown ? `${id}-name-error` : undefined}
           />

@@ -14,7 +14,8 @@ export function StatusBadge({ status, compact = false }: { status: string; compa
   if (status === "discovered" && compact) {
     return (
       <span className="inline-block rounded-md bg-amber-50 px-2 py-0.5 text-xs leading-tight font-medium text-amber-800 ring-1 ring-amber-200 ring-inset">
-        Discovered ·<span className="block font-normal">pending review</span>
+        <span className="whitespace-nowrap">Discovered ·</span>
+        <span className="block font-normal whitespace-nowrap">pending review</span>
       </span>
     );
   }

@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Alert } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
+import { parseCardInput } from "@/server/domain/agents/schemas";
 import { AgentForm, EMPTY_AGENT_FORM, type AgentFormValues, type ImportedCard } from "./agent-form";
 
 type Tab = "form" | "card";
@@ -119,14 +120,11 @@ function ImportCard({ onRead }: { onRead: (values: AgentFormValues, card: Import
   function submit(event: FormEvent) {
     event.preventDefault();
     setClientError(null);
-    if (source === "json") {
-      if (json.trim().length < 2) return setClientError("Paste the card's JSON.");
-      parse.mutate({ orgId: org.orgId, json });
-    } else {
-      const trimmed = url.trim();
-      if (!/^https?:\/\/\S+$/i.test(trimmed)) return setClientError("Enter the agent's URL, starting with https://");
-      parse.mutate({ orgId: org.orgId, url: trimmed });
-    }
+    // The two kinds of input parseCard takes, each checked by its own branch of the procedure's schema.
+    const [byJson, byUrl] = parseCardInput.options;
+    const checked = source === "json" ? byJson.safeParse({ json }) : byUrl.safeParse({ url: url.trim() });
+    if (!checked.success) return setClientError(checked.error.issues[0]?.message ?? "Check the card");
+    parse.mutate({ orgId: org.orgId, ...checked.data });
   }
 
   const error = clientError ?? (parse.error ? parse.error.message : null);

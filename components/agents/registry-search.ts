@@ -1,8 +1,9 @@
 // The registry's search box and filters live in the URL, so a filtered view (for example "the
 // discovered agents") is a link. Values that could not have been meant are dropped on reading.
 
-export const REGISTRY_STATUSES = ["active", "discovered", "archived"] as const;
-export type RegistryStatus = (typeof REGISTRY_STATUSES)[number];
+import { AGENT_STATUSES } from "@/server/domain/agents/schemas";
+
+export type RegistryStatus = (typeof AGENT_STATUSES)[number];
 
 export interface RegistrySearch {
   q: string;
@@ -24,7 +25,7 @@ export function readRegistrySearch(params: Pick<URLSearchParams, "get">): Regist
   return {
     q,
     teamId: UUID.test(teamId) ? teamId : "",
-    status: (REGISTRY_STATUSES as readonly string[]).includes(status) ? (status as RegistryStatus) : "",
+    status: (AGENT_STATUSES as readonly string[]).includes(status) ? (status as RegistryStatus) : "",
     framework,
   };
 }

@@ -2,38 +2,41 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useMemo, useState } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useId } from "react";
 import { useOrg } from "@/components/shell/org-context";
+import { byNextCursor } from "@/components/trpc/paging";
 import { useTRPC } from "@/components/trpc/react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
-import { Alert, Badge, EmptyState, errorMessage, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { Field, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
-import { isAlertKind } from "@/server/domain/alerts/kinds";
-import { alertAction, KIND_LABEL, kindLabel, reasonOf, severityTone } from "./present";
+import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
+import { isAlertKind, type AlertKind } from "@/server/domain/alerts/kinds";
+import { alertAction, alertListFilter, ALERTS_PAGE_SIZE, KIND_LABEL, kindLabel, reasonOf, severityTone, writeAlertListFilter, type AlertStatusFilter } from "./present";
 
-const PAGE = 50;
 /** New alerts show up without a reload. */
 const REFRESH_MS = 10_000;
-
-type Status = "open" | "all";
 
 export function AlertsPage() {
   const org = useOrg();
   const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
   const statusId = useId();
   const kindId = useId();
-  const [status, setStatus] = useState<Status>("open");
-  const [kind, setKind] = useState("");
+  // The filters live in the URL, so a link can open the list filtered (an anomaly's "Alert →").
+  const filter = alertListFilter(params);
+  const setFilter = (next: { status: AlertStatusFilter; kind?: AlertKind }) => {
+    const query = writeAlertListFilter(next);
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
   const alerts = useInfiniteQuery({
-    ...trpc.alerts.list.infiniteQueryOptions(
-      { orgId: org.orgId, status, limit: PAGE, ...(isAlertKind(kind) ? { kind } : {}) },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
+    ...trpc.alerts.list.infiniteQueryOptions({ orgId: org.orgId, ...filter, limit: ALERTS_PAGE_SIZE }, byNextCursor),
     refetchInterval: REFRESH_MS,
   });
-  const rows = useMemo(() => alerts.data?.pages.flatMap((page) => page.items) ?? [], [alerts.data]);
 
   return (
     <>
@@ -51,7 +54,7 @@ export function AlertsPage() {
         <div className="flex flex-wrap items-end gap-4 border-b border-slate-200 px-5 py-3">
           <div className="w-56">
             <Field label="Show" htmlFor={statusId}>
-              <Select id={statusId} value={status} onChange={(event) => setStatus(event.target.value as Status)}>
+              <Select id={statusId} value={filter.status} onChange={(event) => setFilter({ ...filter, status: event.target.value === "all" ? "all" : "open" })}>
                 <option value="open">Not acknowledged</option>
                 <option value="all">All alerts</option>
               </Select>
@@ -59,7 +62,11 @@ export function AlertsPage() {
           </div>
           <div className="w-56">
             <Field label="Kind" htmlFor={kindId}>
-              <Select id={kindId} value={kind} onChange={(event) => setKind(event.target.value)}>
+              <Select
+                id={kindId}
+                value={filter.kind ?? ""}
+                onChange={(event) => setFilter({ status: filter.status, ...(isAlertKind(event.target.value) ? { kind: event.target.value } : {}) })}
+              >
                 <option value="">All kinds</option>
                 {Object.entries(KIND_LABEL).map(([value, label]) => (
                   <option key={value} value={value}>
@@ -70,26 +77,28 @@ export function AlertsPage() {
             </Field>
           </div>
         </div>
-        {alerts.isPending ? (
-          <div className="space-y-3 px-5 py-4">
-            <Spinner label="Loading alerts" />
-            <Skeleton className="h-16 w-full" />
-          </div>
-        ) : alerts.error ? (
-          <div className="p-5">
-            <QueryError error={alerts.error} retry={() => void alerts.refetch()} />
-          </div>
-        ) : rows.length === 0 ? (
-          <EmptyState title={status === "open" ? "No alerts need attention" : "No alerts yet"}>
-            When a budget crosses a threshold or runs out, a loop is stopped, or a kill switch is engaged, it appears here.
-          </EmptyState>
-        ) : (
-          <ul aria-label="Alerts" className="divide-y divide-slate-200">
-            {rows.map((alert) => (
-              <AlertRow key={alert.id} alert={alert} />
-            ))}
-          </ul>
-        )}
+        <QueryBoundary
+          query={alerts}
+          label="alerts"
+          inset
+          loading={<SkeletonRows rows={3} className="h-16" />}
+          isEmpty={(data) => data.pages.every((page) => page.items.length === 0)}
+          empty={
+            <EmptyState title={filter.status === "open" ? "No alerts need attention" : "No alerts yet"}>
+              When a budget crosses a threshold or runs out, a loop is stopped, or a kill switch is engaged, it appears here.
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <ul aria-label="Alerts" className="divide-y divide-slate-200">
+              {data.pages
+                .flatMap((page) => page.items)
+                .map((alert) => (
+                  <AlertRow key={alert.id} alert={alert} />
+                ))}
+            </ul>
+          )}
+        </QueryBoundary>
         {alerts.hasNextPage ? (
           <div className="border-t border-slate-200 px-5 py-3">
             <Button variant="secondary" onClick={() => void alerts.fetchNextPage()} disabled={alerts.isFetchingNextPage}>

@@ -2,7 +2,26 @@
 
 export type Tone = "neutral" | "good" | "warn" | "bad" | "info";
 
-import type { AlertKind } from "@/server/domain/alerts/kinds";
+import { isAlertKind, type AlertKind } from "@/server/domain/alerts/kinds";
+
+/** Alerts per page of the list (the page prefetches the first one on the server). */
+export const ALERTS_PAGE_SIZE = 50;
+
+export type AlertStatusFilter = "open" | "all";
+
+/** The list's filters as the URL gives them (?status=all&kind=anomaly): unacknowledged alerts of every kind unless it says otherwise. */
+export function alertListFilter(params: Pick<URLSearchParams, "get">): { status: AlertStatusFilter; kind?: AlertKind } {
+  const kind = params.get("kind") ?? "";
+  return { status: params.get("status") === "all" ? "all" : "open", ...(isAlertKind(kind) ? { kind } : {}) };
+}
+
+/** The URL query for these filters; the defaults are left out. */
+export function writeAlertListFilter(filter: { status: AlertStatusFilter; kind?: AlertKind }): string {
+  const params = new URLSearchParams();
+  if (filter.status !== "open") params.set("status", filter.status);
+  if (filter.kind) params.set("kind", filter.kind);
+  return params.toString();
+}
 
 export const KIND_LABEL: Record<AlertKind, string> = {
   budget_threshold: "Budget threshold",

@@ -6,9 +6,13 @@ import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Alert, Badge, EmptyState, errorMessage, QueryError, Skeleton } from "@/components/ui/feedback";
-import { Field, Input } from "@/components/ui/form";
+import { Alert, Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
+import { CheckboxGroup, Field, Input } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
+import { TableHead } from "@/components/ui/data-table";
+import { createWebhookInput } from "@/server/domain/alerts/schemas";
 import { ALERT_KINDS, type AlertKind } from "@/server/domain/alerts/kinds";
 import { deliveryStatus, KIND_LABEL, kindLabel, kindsSummary } from "./present";
 
@@ -66,17 +70,18 @@ export function WebhooksSection() {
         </details>
       </Card>
 
-      {hooks.isPending ? (
-        <Skeleton className="h-32 w-full" />
-      ) : hooks.error ? (
-        <QueryError error={hooks.error} retry={() => void hooks.refetch()} />
-      ) : hooks.data.length === 0 ? (
-        <Card>
-          <EmptyState title="No webhooks yet">Add a URL above to receive alerts in Slack, a pager or your own service.</EmptyState>
-        </Card>
-      ) : (
-        hooks.data.map((hook) => <WebhookCard key={hook.id} hook={hook} onChanged={invalidate} />)
-      )}
+      <QueryBoundary
+        query={hooks}
+        label="webhooks"
+        loading={<LoadingCard rows={2} className="h-12" />}
+        empty={
+          <Card>
+            <EmptyState title="No webhooks yet">Add a URL above to receive alerts in Slack, a pager or your own service.</EmptyState>
+          </Card>
+        }
+      >
+        {(data) => data.map((hook) => <WebhookCard key={hook.id} hook={hook} onChanged={invalidate} />)}
+      </QueryBoundary>
     </div>
   );
 }
@@ -88,40 +93,28 @@ function NewWebhookForm({ onCreated }: { onCreated: (created: { url: string; sec
   const [url, setUrl] = useState("");
   const [kinds, setKinds] = useState<AlertKind[]>([]);
   const create = useMutation(trpc.alerts.webhooks.create.mutationOptions({ onSuccess: (result) => onCreated({ url: result.url, secret: result.secret }) }));
+  const check = useFormCheck(createWebhookInput, { url, kinds }, create.error);
+  const urlError = check.errors.url ?? check.formError;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ orgId: org.orgId, url, kinds });
+    check.submit((input) => create.mutate({ orgId: org.orgId, ...input }));
   };
   return (
-    <form onSubmit={submit} className="space-y-3" aria-label="New webhook">
+    <form onSubmit={submit} noValidate className="space-y-3" aria-label="New webhook">
       <div className="max-w-xl">
-        <Field label="Webhook URL" htmlFor={urlId} error={create.error ? errorMessage(create.error) : null}>
+        <Field label="Webhook URL" htmlFor={urlId} error={urlError}>
           <Input
             id={urlId}
             type="url"
-            required
             placeholder="https://hooks.slack.com/services/…"
             value={url}
             onChange={(event) => setUrl(event.target.value)}
-            aria-invalid={create.error ? true : undefined}
+            aria-invalid={urlError ? true : undefined}
+            aria-describedby={urlError ? `${urlId}-error` : undefined}
           />
         </Field>
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Alerts to send (none ticked: all of them)</legend>
-        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-          {ALERT_KINDS.map((kind) => (
-            <label key={kind} className="flex items-center gap-1.5 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                checked={kinds.includes(kind)}
-                onChange={(event) => setKinds((current) => (event.target.checked ? [...current, kind] : current.filter((k) => k !== kind)))}
-              />
-              {KIND_LABEL[kind]}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckboxGroup legend="Alerts to send (none ticked: all of them)" options={ALERT_KINDS.map((kind) => ({ value: kind, label: KIND_LABEL[kind] }))} selected={kinds} onChange={setKinds} />
       <Button type="submit" disabled={create.isPending}>
         {create.isPending ? "Adding…" : "Add webhook"}
       </Button>
@@ -231,14 +224,7 @@ function WebhookCard({ hook, onChanged }: { hook: HookView; onChanged: () => Pro
           <div className="overflow-x-auto px-5 py-3">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Recent deliveries to {hook.url}</caption>
-              <thead>
-                <tr className="text-left text-xs text-slate-500">
-                  <th scope="col" className="py-1 pr-4 font-medium">Queued</th>
-                  <th scope="col" className="py-1 pr-4 font-medium">Alert</th>
-                  <th scope="col" className="py-1 pr-4 font-medium">Status</th>
-                  <th scope="col" className="py-1 font-medium">Details</th>
-                </tr>
-              </thead>
+              <TableHead dense headers={["Queued", "Alert", "Status", "Details"]} />
               <tbody className="divide-y divide-slate-100">
                 {hook.deliveries.map((delivery) => {
                   const state = deliveryStatus(delivery);

@@ -10,6 +10,7 @@ import { Card } from "@/components/ui/card";
 import { Alert, Badge, errorMessage } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
 import { cn } from "@/components/ui/cn";
+import { decideApprovalInput } from "@/server/domain/approvals/schemas";
 import { argumentLines, isUrgent, timeLeft } from "./present";
 import { useNow } from "@/components/ui/use-now";
 
@@ -43,8 +44,11 @@ export function ApprovalRequest({ item, onOutcome }: { item: ApprovalItem; onOut
   );
   const expiredHere = now !== null && now.getTime() >= new Date(item.expiresAt).getTime();
   const urgent = now !== null && isUrgent(item.requestedAt, item.expiresAt, now);
-  const submit = (decision: "approve" | "deny") =>
-    decide.mutate({ orgId: org.orgId, approvalId: item.id, decision, ...(note.trim() ? { note: note.trim() } : {}) });
+  const submit = (decision: "approve" | "deny") => {
+    const checked = decideApprovalInput.safeParse({ approvalId: item.id, decision, ...(note.trim() ? { note } : {}) });
+    if (checked.success) decide.mutate({ orgId: org.orgId, ...checked.data });
+    else onOutcome({ id: item.id, tone: "bad", title: `Could not decide ${what}`, message: checked.error.issues[0]?.message });
+  };
   const args = argumentLines(item.action.arguments);
 
   return (

@@ -1,20 +1,21 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { useId, useMemo, useState } from "react";
+import { useId, useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
+import { byNextCursor } from "@/components/trpc/paging";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Alert, Badge, EmptyState, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState, Skeleton } from "@/components/ui/feedback";
 import { Field, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { ROLE_LABELS } from "@/server/domain/access/permissions";
 import { ApprovalRequest, type ApprovalItem, type Outcome } from "./approval-request";
-import { argumentLines, outcomeLine, STATUS_LABEL, STATUS_TONE } from "./present";
+import { APPROVAL_HISTORY_PAGE, APPROVAL_QUEUE_LIMIT, argumentLines, outcomeLine, STATUS_LABEL, STATUS_TONE } from "./present";
 
-const HISTORY_PAGE = 25;
 /** The queue reloads this often: new requests show up without a page reload. */
 const QUEUE_REFRESH_MS = 10_000;
 
@@ -39,7 +40,7 @@ function ApprovalQueue() {
   const trpc = useTRPC();
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
   const pending = useQuery({
-    ...trpc.approvals.list.queryOptions({ orgId: org.orgId, view: "pending", limit: 200 }),
+    ...trpc.approvals.list.queryOptions({ orgId: org.orgId, view: "pending", limit: APPROVAL_QUEUE_LIMIT }),
     refetchInterval: QUEUE_REFRESH_MS,
   });
   const record = (outcome: Outcome) => setOutcomes((current) => [outcome, ...current.filter((item) => item.id !== outcome.id)].slice(0, 5));
@@ -84,27 +85,32 @@ function ApprovalQueue() {
           </h2>
           {pending.data ? <Badge tone={pending.data.items.length > 0 ? "warn" : "neutral"}>{pending.data.items.length}</Badge> : null}
         </div>
-        {pending.isPending ? (
-          <Card className="space-y-3 px-5 py-4">
-            <Spinner label="Loading the queue" />
-            <Skeleton className="h-24 w-full" />
-          </Card>
-        ) : pending.error ? (
-          <QueryError error={pending.error} retry={() => void pending.refetch()} />
-        ) : pending.data.items.length === 0 ? (
-          <Card>
-            <EmptyState title="Nothing waits for a decision">
-              When an agent asks to do something a policy marks as needing approval (a refund above a limit, access to card data), the request
-              appears here, and the agent waits for your answer.
-            </EmptyState>
-          </Card>
-        ) : (
-          <div className="space-y-4">
-            {pending.data.items.map((item) => (
-              <ApprovalRequest key={item.id} item={item} onOutcome={record} />
-            ))}
-          </div>
-        )}
+        <QueryBoundary
+          query={pending}
+          label="the queue"
+          loading={
+            <Card className="p-5">
+              <Skeleton className="h-24 w-full" />
+            </Card>
+          }
+          isEmpty={(data) => data.items.length === 0}
+          empty={
+            <Card>
+              <EmptyState title="Nothing waits for a decision">
+                When an agent asks to do something a policy marks as needing approval (a refund above a limit, access to card data), the request
+                appears here, and the agent waits for your answer.
+              </EmptyState>
+            </Card>
+          }
+        >
+          {(data) => (
+            <div className="space-y-4">
+              {data.items.map((item) => (
+                <ApprovalRequest key={item.id} item={item} onOutcome={record} />
+              ))}
+            </div>
+          )}
+        </QueryBoundary>
       </section>
 
       <ApprovalHistory />
@@ -124,11 +130,10 @@ function ApprovalHistory() {
   const teams = useQuery(trpc.teams.list.queryOptions({ orgId: org.orgId }));
   const history = useInfiniteQuery(
     trpc.approvals.list.infiniteQueryOptions(
-      { orgId: org.orgId, view: "history", limit: HISTORY_PAGE, ...(status ? { status } : {}), ...(team ? { teamId: team } : {}) },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+      { orgId: org.orgId, view: "history", limit: APPROVAL_HISTORY_PAGE, ...(status ? { status } : {}), ...(team ? { teamId: team } : {}) },
+      byNextCursor,
     ),
   );
-  const rows = useMemo(() => history.data?.pages.flatMap((page) => page.items) ?? [], [history.data]);
 
   const columns: Column<ApprovalItem>[] = [
     {
@@ -190,12 +195,17 @@ function ApprovalHistory() {
       <div className="flex flex-wrap items-end gap-4 border-b border-slate-200 px-5 py-3">
         <div className="w-44">
           <Field label="Outcome" htmlFor={statusId}>
-            <Select id={statusId} value={status} onChange={(event) => setStatus(event.target.value as StatusFilter)}>
-              <option value="">All</option>
-              <option value="approved">Approved</option>
-              <option value="denied">Denied</option>
-              <option value="expired">Expired</option>
-            </Select>
+            <Select
+              id={statusId}
+              value={status}
+              onChange={(event) => setStatus(event.target.value as StatusFilter)}
+              options={[
+                { value: "", label: "All" },
+                { value: "approved", label: "Approved" },
+                { value: "denied", label: "Denied" },
+                { value: "expired", label: "Expired" },
+              ]}
+            />
           </Field>
         </div>
         {(teams.data?.length ?? 0) > 1 ? (
@@ -213,36 +223,30 @@ function ApprovalHistory() {
           </div>
         ) : null}
       </div>
-      {history.isPending ? (
-        <div className="px-5 py-4">
-          <Spinner label="Loading the history" />
-        </div>
-      ) : history.error && rows.length === 0 ? (
-        <div className="px-5 py-4">
-          <QueryError error={history.error} retry={() => void history.refetch()} />
-        </div>
-      ) : (
-        <>
-          <DataTable
-            rows={rows}
-            columns={columns}
-            rowKey={(item) => item.id}
-            caption="Decided and expired approval requests"
-            empty={
-              <EmptyState title={status || team ? "No request matches these filters" : "No decided or expired requests yet"}>
-                Requests move here once someone approves or denies them, or when they expire.
-              </EmptyState>
-            }
-          />
-          {history.hasNextPage ? (
-            <div className="border-t border-slate-200 px-5 py-3">
-              <Button variant="secondary" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
-                {history.isFetchingNextPage ? "Loading…" : "Show more"}
-              </Button>
-            </div>
-          ) : null}
-        </>
-      )}
+      <QueryBoundary query={history} label="the history" inset>
+        {(data) => (
+          <>
+            <DataTable
+              rows={data.pages.flatMap((page) => page.items)}
+              columns={columns}
+              rowKey={(item) => item.id}
+              caption="Decided and expired approval requests"
+              empty={
+                <EmptyState title={status || team ? "No request matches these filters" : "No decided or expired requests yet"}>
+                  Requests move here once someone approves or denies them, or when they expire.
+                </EmptyState>
+              }
+            />
+            {history.hasNextPage ? (
+              <div className="border-t border-slate-200 px-5 py-3">
+                <Button variant="secondary" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
+                  {history.isFetchingNextPage ? "Loading…" : "Show more"}
+                </Button>
+              </div>
+            ) : null}
+          </>
+        )}
+      </QueryBoundary>
     </Card>
   );
 }

@@ -1,5 +1,9 @@
 // How an approval request reads in the queue: pure, unit-tested.
 
+/** The queue shows every pending request at once (up to this many); the history comes a page at a time. */
+export const APPROVAL_QUEUE_LIMIT = 200;
+export const APPROVAL_HISTORY_PAGE = 25;
+
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired";
 
 export const STATUS_LABEL: Record<ApprovalStatus, string> = {

@@ -38,7 +38,7 @@ export function AuditFilters({ value, onApply }: { value: AuditSearch; onApply: 
   return (
     <Card className="mb-6 px-5 py-4">
       <form onSubmit={submit} aria-label="Filter audit entries" noValidate>
-        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-6">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-6">
           <Field label="Action" htmlFor={`${id}-action`}>
             <Select id={`${id}-action`} value={draft.action} onChange={set("action")} disabled={actions.isPending && !value.action}>
               <option value="">All actions</option>

@@ -3,6 +3,7 @@
 import type { ChainedAuditRecord } from "@/server/domain/audit/chain";
 import { Badge } from "@/components/ui/feedback";
 import { cn } from "@/components/ui/cn";
+import { TableHead } from "@/components/ui/data-table";
 import { diffJson, formatJson, type DiffKind } from "./diff";
 
 const KIND_LABEL: Record<DiffKind, string> = { added: "added", removed: "removed", changed: "changed", unchanged: "" };
@@ -37,13 +38,7 @@ export function EntryDetail({ entry, teamName }: { entry: ChainedAuditRecord; te
         ) : (
           <table className="mt-2 w-full table-fixed overflow-hidden rounded-md text-sm ring-1 ring-slate-200">
             <caption className="sr-only">Before and after of entry #{entry.seq}</caption>
-            <thead className="bg-white">
-              <tr>
-                <th scope="col" className="w-1/4 px-3 py-2 text-left text-xs font-semibold text-slate-600 uppercase">Field</th>
-                <th scope="col" className="px-3 py-2 text-left text-xs font-semibold text-slate-600 uppercase">Before</th>
-                <th scope="col" className="px-3 py-2 text-left text-xs font-semibold text-slate-600 uppercase">After</th>
-              </tr>
-            </thead>
+            <TableHead dense headers={["Field", "Before", "After"]} className="bg-white" />
             <tbody className="divide-y divide-slate-200 bg-white">
               {rows.map((row) => (
                 <tr key={row.path} className={KIND_ROW[row.kind]} data-change={row.kind}>

@@ -2,6 +2,9 @@
 // from and written to search params, and turned into the list query and the export link.
 // Dates in the URL are calendar days (YYYY-MM-DD) in the viewer's zone; both ends inclusive.
 
+/** Entries per page of the log (the page prefetches the first one on the server). */
+export const AUDIT_PAGE_SIZE = 50;
+
 export interface AuditSearch {
   action: string;
   actor: string;

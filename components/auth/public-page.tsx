@@ -1,4 +1,7 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError, Input } from "@/components/ui/form";
 
 /** The frame of the pages people see before they are in an organisation: sign-in, invitations, password resets. */
 export function PublicPage({ title, description, children, width = "sm" }: { title: string; description?: ReactNode; children: ReactNode; width?: "sm" | "md" }) {
@@ -31,5 +34,37 @@ export function Notice({ tone = "info", children }: { tone?: "info" | "error" | 
     <p role={tone === "error" ? "alert" : "status"} className={`rounded-md px-3 py-2 text-sm ring-1 ring-inset ${tones[tone]}`}>
       {children}
     </p>
+  );
+}
+
+/** The way on from a public page: a link under its card. */
+export function PageLink({ href, children, centred = false }: { href: string; children: ReactNode; centred?: boolean }) {
+  return (
+    <p className={centred ? "mt-6 text-center text-sm" : "mt-6 text-sm"}>
+      <Link href={href} className="font-medium text-brand-700 hover:underline">
+        {children}
+      </Link>
+    </p>
+  );
+}
+
+/** The end of a public form: why it was refused, if it was, and the one button that sends it. */
+export function SubmitRow({ error, pending, label, pendingLabel }: { error?: string | null; pending: boolean; label: string; pendingLabel: string }) {
+  return (
+    <>
+      <FormError message={error} />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? pendingLabel : label}
+      </Button>
+    </>
+  );
+}
+
+/** A new password (or its repetition), with its rule as the hint and its refusal announced. */
+export function PasswordField({ id, name, label, hint, error }: { id: string; name: string; label: string; hint?: string; error?: string }) {
+  return (
+    <Field label={label} htmlFor={id} hint={hint} error={error}>
+      <Input id={id} name={name} type="password" autoComplete="new-password" required aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} />
+    </Field>
   );
 }

@@ -2,15 +2,14 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { serverFieldErrors } from "@/components/settings/errors";
+import { serverFieldErrors, validate } from "@/components/ui/form-check";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
 import { formatMicroUsd } from "@/components/ui/format";
 import { DEFAULT_THRESHOLDS } from "@/server/domain/budget/arithmetic";
-import { parseLimitUsd } from "@/server/domain/budget/validation";
+import { budgetCreateSchema, budgetUpdateSchema, parseLimitUsd } from "@/server/domain/budget/validation";
 import { availableToAllocate, type AgentInfo, type TeamInfo } from "./chart-data";
 import { DialogShell, budgetName, type BudgetRow } from "./shared";
 import { limitText, parseThresholds } from "./form-values";
@@ -73,25 +72,26 @@ export function BudgetFormDialog({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const found: Partial<Record<FieldKey, string>> = {};
-    const limit = parseLimitUsd(limitUsd);
-    if (!limit.ok) found.limitUsd = limit.message;
+    // The thresholds box is text; the procedure takes numbers. The rest is checked by the procedure's own input schema.
     const thresholds = parseThresholds(thresholdText);
+    const fields = { mode, limitUsd: limitUsd.trim(), thresholds: thresholds.ok ? thresholds.thresholds : [] };
+    const checked = budget
+      ? validate(budgetUpdateSchema, { budgetId: budget.id, fields }, { under: "fields" })
+      : validate(budgetCreateSchema, { scope, period, teamId: scope === "team" ? teamId || null : null, agentId: scope === "agent" ? agentId || null : null, ...fields });
+    const found: Partial<Record<FieldKey, string>> = checked.ok ? {} : checked.errors;
     if (!thresholds.ok) found.thresholds = thresholds.message;
-    if (!budget) {
-      if (scope === "team" && !teamId) found.teamId = "Choose a team";
-      if (scope === "agent" && !agentId) found.agentId = "Choose an agent";
-      const key = `${scope}:${scope === "agent" ? agentId : scope === "team" ? teamId : ""}:${period}`;
-      if (!found.teamId && !found.agentId && existing.has(key)) found.form = `That already has a ${period} budget; edit it instead.`;
+    if (!budget && !found.teamId && !found.agentId && existing.has(`${scope}:${scope === "agent" ? agentId : scope === "team" ? teamId : ""}:${period}`)) {
+      found.form = `That already has a ${period} budget; edit it instead.`;
     }
-    if (limit.ok && allocation && isLead && limit.micros > allocation.availableMicros) {
+    // What the team has left to allocate is known here already: say so before the server does.
+    const limit = parseLimitUsd(limitUsd);
+    if (!found.limitUsd && limit.ok && allocation && isLead && limit.micros > allocation.availableMicros) {
       found.limitUsd = `That is more than ${allocationTeamName ?? "the team"} has left to allocate: ${formatMicroUsd(allocation.availableMicros)} available.`;
     }
     setErrors(found);
-    if (Object.keys(found).length > 0 || !limit.ok || !thresholds.ok) return;
-    const fields = { mode, limitUsd: limitUsd.trim(), thresholds: thresholds.thresholds };
-    if (budget) update.mutate({ orgId: org.orgId, budgetId: budget.id, fields });
-    else create.mutate({ orgId: org.orgId, scope, period, teamId: scope === "team" ? teamId : null, agentId: scope === "agent" ? agentId : null, ...fields });
+    if (!checked.ok || Object.keys(found).length > 0) return;
+    if ("budgetId" in checked.data) update.mutate({ orgId: org.orgId, ...checked.data });
+    else create.mutate({ orgId: org.orgId, ...checked.data });
   }
 
   const limitError = errors.limitUsd ?? serverFields.limitUsd ?? serverMessage;
@@ -169,15 +169,8 @@ export function BudgetFormDialog({
             aria-describedby={errors.thresholds ? "budget-thresholds-error" : undefined}
           />
         </Field>
-        {errors.form ? <p role="alert" className="text-sm font-medium text-red-600">{errors.form}</p> : null}
-        <div className="flex justify-end gap-2 pt-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : budget ? "Save budget" : "Create budget"}
-          </Button>
-        </div>
+        <FormError message={errors.form} />
+        <FormButtons onCancel={onClose} submitLabel={budget ? "Save budget" : "Create budget"} pendingLabel="Saving…" pending={pending} />
       </form>
     </DialogShell>
   );

@@ -7,15 +7,19 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
-import { formatMicroUsd } from "@/components/ui/format";
-import { LocalTime } from "@/components/ui/local-time";
+import { Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
+import { formatMicroUsd, formatUtcDay } from "@/components/ui/format";
+import { QueryBoundary } from "@/components/ui/query-boundary";
+import { FormError } from "@/components/ui/form";
 import { percentUsed } from "@/server/domain/budget/arithmetic";
 import { BudgetFormDialog } from "./budget-form";
 import { CostViews } from "./cost-views";
 import { DialogShell, budgetName, type BudgetRow } from "./shared";
 
 const money = (micros: bigint) => formatMicroUsd(micros);
+
+/** The UTC day a period ends on ("YYYY-MM-DD"), from its exclusive end. */
+const lastDayOf = (periodEnd: Date | string) => new Date(new Date(periodEnd).getTime() - 1).toISOString().slice(0, 10);
 
 function UsageBar({ budget, name }: { budget: BudgetRow; name: string }) {
   const spent = percentUsed(budget.limitMicros, budget.spentMicros);
@@ -24,7 +28,7 @@ function UsageBar({ budget, name }: { budget: BudgetRow; name: string }) {
   const reservedWidth = Math.min(100 - spentWidth, reserved);
   const tone = budget.exhausted || spent >= 100 ? "bg-red-500" : spent >= 80 ? "bg-amber-500" : "bg-brand-600";
   return (
-    <div className="w-40">
+    <div className="w-28">
       <div
         role="progressbar"
         aria-label={`${name} ${budget.period} budget used`}
@@ -74,31 +78,43 @@ export function BudgetsPage() {
     {
       key: "period",
       header: "Period",
-      sortValue: (budget) => budget.period,
+      sortValue: (budget) => `${budget.period} ${budget.mode}`,
       render: (budget) => (
-        <div className="min-w-36 text-sm">
-          <p className="capitalize">{budget.period}</p>
-          <p className="text-xs text-slate-500">
-            resets <LocalTime value={budget.periodEnd} />
+        // Periods are UTC days and months: the last day they count, not a time in the viewer's zone.
+        <div className="space-y-1 text-sm whitespace-nowrap">
+          <p>
+            <span className="capitalize">{budget.period}</span>
+            <span className="text-xs text-slate-500"> · {budget.period === "daily" ? "" : "to "}{formatUtcDay(lastDayOf(budget.periodEnd))}</span>
           </p>
+          {budget.mode === "hard" ? <Badge tone="info">Hard cap</Badge> : <Badge>Soft (alerts)</Badge>}
+          {budget.thresholds.length > 0 ? <p className="text-xs text-slate-500">alerts at {budget.thresholds.join(", ")} %</p> : null}
         </div>
       ),
     },
     {
-      key: "mode",
-      header: "Mode",
-      sortValue: (budget) => budget.mode,
-      render: (budget) => <span className="whitespace-nowrap">{budget.mode === "hard" ? <Badge tone="info">Hard cap</Badge> : <Badge>Soft (alerts)</Badge>}</span>,
-    },
-    { key: "limit", header: "Limit", className: "text-right", sortValue: (budget) => Number(budget.limitMicros), render: (budget) => <span className="tabular-nums">{money(budget.limitMicros)}</span> },
-    { key: "spent", header: "Spent", className: "text-right", sortValue: (budget) => Number(budget.spentMicros), render: (budget) => <span className="tabular-nums">{money(budget.spentMicros)}</span> },
-    { key: "reserved", header: "Reserved", className: "text-right", sortValue: (budget) => Number(budget.reservedMicros), render: (budget) => <span className="tabular-nums">{money(budget.reservedMicros)}</span> },
-    {
-      key: "remaining",
-      header: "Remaining",
+      key: "limit",
+      header: "Limit",
       className: "text-right",
-      sortValue: (budget) => Number(budget.remainingMicros),
-      render: (budget) => <span className={budget.remainingMicros === 0n ? "font-medium text-red-700 tabular-nums" : "tabular-nums"}>{money(budget.remainingMicros)}</span>,
+      sortValue: (budget) => Number(budget.limitMicros),
+      render: (budget) => (
+        <span className="whitespace-nowrap tabular-nums">
+          {money(budget.limitMicros)}
+          <span className={budget.remainingMicros === 0n ? "block text-xs font-medium text-red-700" : "block text-xs text-slate-500"}>{money(budget.remainingMicros)} left</span>
+        </span>
+      ),
+    },
+    {
+      key: "spent",
+      header: "Spent",
+      className: "text-right",
+      sortValue: (budget) => Number(budget.spentMicros),
+      render: (budget) => (
+        // Reserved: held by allowed decisions whose events have not settled them yet.
+        <span className="whitespace-nowrap tabular-nums">
+          {money(budget.spentMicros)}
+          {budget.reservedMicros > 0n ? <span className="block text-xs text-slate-500">+ {money(budget.reservedMicros)} reserved</span> : null}
+        </span>
+      ),
     },
     {
       key: "forecast",
@@ -106,7 +122,7 @@ export function BudgetsPage() {
       className: "text-right",
       sortValue: (budget) => Number(budget.forecastMicros),
       render: (budget) => (
-        <span title={`Linear run rate to the end of the ${budget.period === "daily" ? "day" : "month"} (UTC)`} className={budget.forecastMicros > budget.limitMicros ? "font-medium text-amber-700 tabular-nums" : "tabular-nums"}>
+        <span title={`Linear run rate to the end of the ${budget.period === "daily" ? "day" : "month"} (UTC)`} className={budget.forecastMicros > budget.limitMicros ? "font-medium whitespace-nowrap text-amber-700 tabular-nums" : "whitespace-nowrap tabular-nums"}>
           {money(budget.forecastMicros)}
           <span className="block text-xs font-normal text-slate-500">{budget.period === "daily" ? "by day end" : "by month end"}</span>
         </span>
@@ -117,7 +133,7 @@ export function BudgetsPage() {
       header: "Used",
       sortValue: (budget) => percentUsed(budget.limitMicros, budget.spentMicros),
       render: (budget) => (
-        <div className="space-y-1">
+        <div className="space-y-1 whitespace-nowrap">
           <UsageBar budget={budget} name={budgetName(budget, org.name)} />
           <div className="flex flex-wrap gap-1">
             {budget.exhausted ? <Badge tone="bad">Exhausted: agents halted</Badge> : null}
@@ -126,7 +142,6 @@ export function BudgetsPage() {
                 {percent} % crossed
               </Badge>
             ))}
-            {budget.thresholdsReached.length === 0 && budget.thresholds.length > 0 ? <span className="text-xs text-slate-500">alerts at {budget.thresholds.join(", ")} %</span> : null}
           </div>
         </div>
       ),
@@ -136,10 +151,10 @@ export function BudgetsPage() {
     columns.push({
       key: "actions",
       header: "Actions",
-      className: "w-40 text-right",
+      className: "text-right",
       render: (budget) =>
         mayChange(budget) ? (
-          <div className="flex justify-end gap-1">
+          <div className="-my-1 flex justify-end gap-1">
             <Button variant="ghost" size="sm" aria-label={`Edit ${budget.period} budget of ${budgetName(budget, org.name)}`} onClick={() => setEditing(budget)}>
               Edit
             </Button>
@@ -171,32 +186,24 @@ export function BudgetsPage() {
 
       <Card>
         <CardHeader title="Budgets this period" description="Spent comes from reported events; reserved is held by allowed decisions not yet settled." />
-        {list.error ? (
-          <div className="p-5">
-            <QueryError error={list.error} retry={() => void list.refetch()} />
-          </div>
-        ) : list.data ? (
-          <DataTable
-            rows={budgets}
-            columns={columns}
-            rowKey={(budget) => budget.id}
-            caption="Budgets"
-            empty={
-              <EmptyState title="No budgets yet">
-                {canWrite ? (isLead ? "An owner or admin sets your team's budget; then split it among your agents here." : "Create one: nothing caps spending until you do.") : "Owners and admins set budgets."}
-              </EmptyState>
-            }
-          />
-        ) : (
-          <div className="space-y-3 p-5" aria-busy="true">
-            <Skeleton className="h-5 w-full" />
-            <Skeleton className="h-5 w-full" />
-            <Skeleton className="h-5 w-2/3" />
-          </div>
-        )}
+        <QueryBoundary query={list} label="budgets" inset>
+          {() => (
+            <DataTable
+              rows={budgets}
+              columns={columns}
+              rowKey={(budget) => budget.id}
+              caption="Budgets"
+              empty={
+                <EmptyState title="No budgets yet">
+                  {canWrite ? (isLead ? "An owner or admin sets your team's budget; then split it among your agents here." : "Create one: nothing caps spending until you do.") : "Owners and admins set budgets."}
+                </EmptyState>
+              }
+            />
+          )}
+        </QueryBoundary>
       </Card>
 
-      <CostViews costs={costs.data} error={costs.error} retry={() => void costs.refetch()} budgets={budgets} orgName={org.name} />
+      <CostViews costs={costs} budgets={budgets} now={list.data?.now} orgName={org.name} base={`/${org.slug}`} />
 
       {editing !== null && costs.data && list.data ? (
         <BudgetFormDialog
@@ -230,7 +237,9 @@ function DeleteBudgetDialog({ budget, onClose }: { budget: BudgetRow; onClose: (
       <p className="text-sm text-slate-600">
         Nothing will cap {name}&apos;s {budget.period} spending any more. This is recorded in the audit log.
       </p>
-      {remove.error ? <p role="alert" className="mt-3 text-sm font-medium text-red-600">{errorMessage(remove.error)}</p> : null}
+      <div className="mt-3">
+        <FormError message={remove.error ? errorMessage(remove.error) : null} />
+      </div>
       <div className="mt-5 flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel

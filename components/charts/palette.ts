@@ -1,3 +1,5 @@
+import { formatUtcDay } from "@/components/ui/format";
+
 // Series colours for every chart: distinguishable, and in the same order everywhere.
 export const SERIES_COLORS = ["#4f46e5", "#0891b2", "#059669", "#d97706", "#db2777", "#7c3aed", "#64748b"] as const;
 
@@ -6,6 +8,4 @@ export function seriesColor(index: number): string {
 }
 
 /** "2026-11-05" (a UTC day) as "5 Nov": the day itself, whatever the viewer's zone. */
-export function shortDay(day: string): string {
-  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
-}
+export const shortDay = (day: string): string => formatUtcDay(day);

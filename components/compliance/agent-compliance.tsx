@@ -1,17 +1,20 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
+import { formatUtcDay } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { annexAreaLabel, frameworkLabel } from "@/server/domain/compliance/catalogue";
 import { ClassifyForm } from "./classify-form";
 import { RiskBadge } from "./coverage-matrix";
+import { useEvaluation } from "./evaluation";
 import { EvidenceExportCard } from "./evidence-export";
 import { IncidentsCard } from "./incidents";
 import { STATUS_TONE, statusLabel } from "./present";
@@ -24,32 +27,32 @@ export function AgentCompliance({ agent }: { agent: { id: string; name: string }
   const trpc = useTRPC();
   const view = useQuery(trpc.compliance.agent.queryOptions({ orgId: org.orgId, agentId: agent.id }));
   const canExport = useCan("audit:read");
-  if (view.error) return <QueryError error={view.error} retry={() => void view.refetch()} />;
-  if (!view.data) {
-    return (
-      <div className="space-y-3" aria-busy="true">
-        <span className="sr-only" role="status">
-          Loading compliance…
-        </span>
-        <Skeleton className="h-32 w-full" />
-        <Skeleton className="h-64 w-full" />
-      </div>
-    );
-  }
-  const data = view.data;
   return (
-    <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
-      <div className="space-y-5 xl:col-span-2">
-        <Classification view={data} />
-        <Controls view={data} />
-        <IncidentsCard agent={agent} title={`Incidents of ${agent.name}`} />
-      </div>
-      <div className="space-y-5">
-        <DataCategories view={data} />
-        <Calendar view={data} />
-        {canExport ? <EvidenceExportCard fixedAgent={agent} compact /> : null}
-      </div>
-    </div>
+    <QueryBoundary
+      query={view}
+      label="compliance"
+      skeleton={["h-32 w-full", "h-64 w-full"]}
+    >
+      {(data) =>
+        // Null only if the agent went away between the check and the read.
+        data === null ? (
+          <EmptyState title="No such agent">It may have been removed.</EmptyState>
+        ) : (
+          <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
+            <div className="space-y-5 xl:col-span-2">
+              <Classification view={data} />
+              <Controls view={data} />
+              <IncidentsCard agent={agent} title={`Incidents of ${agent.name}`} />
+            </div>
+            <div className="space-y-5">
+              <DataCategories view={data} />
+              <Calendar view={data} />
+              {canExport ? <EvidenceExportCard fixedAgent={agent} compact /> : null}
+            </div>
+          </div>
+        )
+      }
+    </QueryBoundary>
   );
 }
 
@@ -129,30 +132,16 @@ function DataCategories({ view }: { view: View }) {
 }
 
 function Controls({ view }: { view: View }) {
-  const org = useOrg();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const canWrite = useCan("compliance:write");
-  const evaluate = useMutation(trpc.compliance.evaluate.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.compliance.pathKey() }) }));
+  const evaluation = useEvaluation("Re-evaluate now", view.agent.id);
   const gaps = view.controls.filter((control) => control.status === "gap").length;
   return (
     <Card>
       <CardHeader
         title="Controls it needs"
         description={`${view.controls.length} controls apply to ${view.agent.name}; ${gaps} ${gaps === 1 ? "is a gap" : "are gaps"}. Each is evidenced from Agentry's own state; a control never evaluated is never met.`}
-        actions={
-          canWrite ? (
-            <Button variant="secondary" onClick={() => evaluate.mutate({ orgId: org.orgId, agentId: view.agent.id })} disabled={evaluate.isPending} aria-busy={evaluate.isPending}>
-              {evaluate.isPending ? "Evaluating…" : "Re-evaluate now"}
-            </Button>
-          ) : null
-        }
+        actions={evaluation.action}
       />
-      {evaluate.error ? (
-        <div className="px-5 pt-4">
-          <Alert tone="bad" title="Not evaluated">{errorMessage(evaluate.error)}</Alert>
-        </div>
-      ) : null}
+      {evaluation.failure}
       {view.controls.length === 0 ? (
         <EmptyState title="No control applies yet">Classify the agent and declare its data: the controls of its class and data then apply.</EmptyState>
       ) : (
@@ -223,7 +212,7 @@ function Evidence({ evidence }: { evidence: Record<string, unknown> | null }) {
 }
 
 function Calendar({ view }: { view: View }) {
-  const format = (day: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  const format = (day: string) => formatUtcDay(day, "long");
   const now = view.calendar.filter((entry) => entry.inForce);
   const later = view.calendar.filter((entry) => !entry.inForce);
   return (

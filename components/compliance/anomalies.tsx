@@ -8,9 +8,10 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { OpenIncidentFromAnomaly } from "./incidents";
 import { anomalyEventsHref, anomalyFigures, METRIC_NAMES, scoreText, STATISTIC_NAMES } from "./present";
 
@@ -45,24 +46,24 @@ export function AnomaliesCard({ agent }: { agent?: { id: string; name: string } 
           </>
         }
       />
-      {list.error ? (
-        <div className="p-5">
-          <QueryError error={list.error} retry={() => void list.refetch()} />
-        </div>
-      ) : !list.data ? (
-        <div className="space-y-2 p-5" aria-busy="true">
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-1/2" />
-        </div>
-      ) : list.data.length === 0 ? (
-        <EmptyState title="No anomalies">{agent ? `${agent.name}'s cost, error rate and tool mix stayed within its usual range.` : "Every agent's cost, error rate and tool mix stayed within its usual range."}</EmptyState>
-      ) : (
-        <ul className="divide-y divide-slate-100" aria-label="Anomalies list">
-          {list.data.map((anomaly) => (
-            <AnomalyItem key={anomaly.id} anomaly={anomaly} showAgent={!agent} />
-          ))}
-        </ul>
-      )}
+      <QueryBoundary
+        query={list}
+        label="anomalies"
+        inset
+        empty={
+          <EmptyState title="No anomalies">
+            {agent ? `${agent.name}'s cost, error rate and tool mix stayed within its usual range.` : "Every agent's cost, error rate and tool mix stayed within its usual range."}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <ul className="divide-y divide-slate-100" aria-label="Anomalies list">
+            {data.map((anomaly) => (
+              <AnomalyItem key={anomaly.id} anomaly={anomaly} showAgent={!agent} />
+            ))}
+          </ul>
+        )}
+      </QueryBoundary>
     </Card>
   );
 }

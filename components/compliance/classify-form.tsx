@@ -4,9 +4,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
-import { Alert, Badge, errorMessage } from "@/components/ui/feedback";
-import { Field, Select } from "@/components/ui/form";
+import { Badge, errorMessage } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Select } from "@/components/ui/form";
 import { DATA_CATEGORIES, type DataCategory } from "@/server/domain/agents/agent-fields";
 import { ANNEX_AREAS, ANNEX_I_AREA, PROHIBITED_PRACTICES, RISK_CLASSES, RISK_CLASS_LABELS, type AnnexArea, type RiskClass } from "@/server/domain/compliance/catalogue";
 import { suggestRiskClass } from "@/server/domain/compliance/questionnaire";
@@ -149,15 +148,8 @@ export function ClassifyForm({ agent, initial, onDone }: { agent: { id: string; 
           placeholder="Why this class, in a sentence an auditor will understand"
         />
       </Field>
-      {classify.error ? <Alert tone="bad" title="Not saved">{errorMessage(classify.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={classify.isPending} aria-busy={classify.isPending}>
-          {classify.isPending ? "Saving…" : "Save classification"}
-        </Button>
-      </div>
+      <FormError message={classify.error ? errorMessage(classify.error) : null} />
+      <FormButtons onCancel={onDone} submitLabel="Save classification" pendingLabel="Saving…" pending={classify.isPending} />
     </form>
   );
 }

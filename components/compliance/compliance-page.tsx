@@ -10,14 +10,7 @@ import { AnomaliesCard } from "./anomalies";
 import { CoverageMatrixCard } from "./coverage-matrix";
 import { EvidenceExportCard } from "./evidence-export";
 import { IncidentsCard } from "./incidents";
-
-const TABS = [
-  { id: "coverage", label: "Coverage" },
-  { id: "incidents", label: "Incidents" },
-  { id: "anomalies", label: "Anomalies" },
-  { id: "evidence", label: "Evidence pack" },
-] as const;
-type TabId = (typeof TABS)[number]["id"];
+import { complianceTabOf, complianceTabsFor, type ComplianceTabId } from "./present";
 
 export function CompliancePage() {
   const org = useOrg();
@@ -26,10 +19,10 @@ export function CompliancePage() {
   const pathname = usePathname();
   const params = useSearchParams();
   const canExport = useCan("audit:read");
-  const tabs = TABS.filter((tab) => tab.id !== "evidence" || canExport);
-  const current = tabs.find((tab) => tab.id === params.get("tab"))?.id ?? "coverage";
+  const tabs = complianceTabsFor(canExport);
+  const current = complianceTabOf(params.get("tab"), canExport);
   const open = useQuery(trpc.incidents.list.queryOptions({ orgId: org.orgId, status: "open" }));
-  const select = (tab: TabId) => router.replace(tab === "coverage" ? pathname : `${pathname}?tab=${tab}`, { scroll: false });
+  const select = (tab: ComplianceTabId) => router.replace(tab === "coverage" ? pathname : `${pathname}?tab=${tab}`, { scroll: false });
 
   return (
     <>

@@ -1,19 +1,22 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useMemo, useState } from "react";
-import { useCan, useOrg } from "@/components/shell/org-context";
-import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
+import { useOrg } from "@/components/shell/org-context";
+import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Alert, Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { FRAMEWORKS, RISK_CLASSES, RISK_CLASS_LABELS, frameworkLabel } from "@/server/domain/compliance/catalogue";
 import type { ControlStatus } from "@/server/domain/compliance/status";
+import { useEvaluation } from "./evaluation";
 import { filterMatrix, NO_FILTERS, STATUS_MARK, statusLabel, type MatrixFilters } from "./present";
+
+type Matrix = RouterOutputs["compliance"]["matrix"];
 
 const CELL: Record<ControlStatus, string> = {
   met: "bg-emerald-50 text-emerald-700 ring-emerald-200",
@@ -32,18 +35,10 @@ export function RiskBadge({ riskClass }: { riskClass: string | null }) {
 export function CoverageMatrixCard() {
   const org = useOrg();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const canWrite = useCan("compliance:write");
   const id = useId();
   const matrix = useQuery(trpc.compliance.matrix.queryOptions({ orgId: org.orgId }));
   const [filters, setFilters] = useState<MatrixFilters>(NO_FILTERS);
-  const evaluate = useMutation(
-    trpc.compliance.evaluate.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.compliance.pathKey() }),
-    }),
-  );
-  const view = useMemo(() => (matrix.data ? filterMatrix(matrix.data, filters) : null), [matrix.data, filters]);
-  const totals = matrix.data?.agents.reduce((sum, agent) => ({ gaps: sum.gaps + agent.gaps, met: sum.met + agent.met, notAssessed: sum.notAssessed + agent.notAssessed }), { gaps: 0, met: 0, notAssessed: 0 });
+  const evaluation = useEvaluation("Re-evaluate all");
 
   return (
     <Card>
@@ -61,19 +56,9 @@ export function CoverageMatrixCard() {
             )}
           </>
         }
-        actions={
-          canWrite ? (
-            <Button variant="secondary" onClick={() => evaluate.mutate({ orgId: org.orgId })} disabled={evaluate.isPending} aria-busy={evaluate.isPending}>
-              {evaluate.isPending ? "Evaluating…" : "Re-evaluate all"}
-            </Button>
-          ) : null
-        }
+        actions={evaluation.action}
       />
-      {evaluate.error ? (
-        <div className="px-5 pt-4">
-          <Alert tone="bad" title="Not evaluated">{errorMessage(evaluate.error)}</Alert>
-        </div>
-      ) : null}
+      {evaluation.failure}
       <form className="grid grid-cols-1 gap-4 border-b border-slate-200 px-5 py-4 sm:grid-cols-2 lg:grid-cols-5" aria-label="Filter the coverage matrix" onSubmit={(event) => event.preventDefault()}>
         <Field label="Framework" htmlFor={`${id}-framework`}>
           <Select id={`${id}-framework`} value={filters.framework} onChange={(event) => setFilters({ ...filters, framework: event.target.value })}>
@@ -113,92 +98,92 @@ export function CoverageMatrixCard() {
           </label>
         </div>
       </form>
-      {matrix.error ? (
-        <div className="p-5">
-          <QueryError error={matrix.error} retry={() => void matrix.refetch()} />
-        </div>
-      ) : !view || !totals ? (
-        <div className="space-y-2 p-5" aria-busy="true">
-          <span className="sr-only" role="status">
-            Loading the coverage matrix…
-          </span>
-          {[0, 1, 2, 3].map((row) => (
-            <Skeleton key={row} className="h-6 w-full" />
-          ))}
-        </div>
-      ) : view.agents.length === 0 ? (
-        <EmptyState title={matrix.data?.agents.length === 0 ? "No agents yet" : "No agent matches these filters"}>
-          {matrix.data?.agents.length === 0 ? "Agents appear here once they are registered or report in." : "Change or clear the filters."}
-        </EmptyState>
-      ) : (
-        <>
-          <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-3 text-xs text-slate-600" aria-label="Legend">
-            {(["gap", "not_assessed", "met", "not_applicable"] as const).map((status) => (
-              <span key={status} className="inline-flex items-center gap-1.5">
-                <span aria-hidden className={cn("grid h-5 w-5 place-items-center rounded text-[11px] font-semibold ring-1 ring-inset", CELL[status])}>
-                  {STATUS_MARK[status]}
-                </span>
-                {statusLabel(status)}
-              </span>
-            ))}
-            <span className="ml-auto tabular-nums">
-              {totals.gaps} gaps · {totals.notAssessed} not assessed · {totals.met} met
-            </span>
-          </div>
-          <div className="max-h-[70vh] overflow-auto border-t border-slate-200">
-            <table className="text-sm">
-              <caption className="sr-only">Coverage of controls by agent, gaps first</caption>
-              <thead className="sticky top-0 z-10 bg-slate-50">
-                <tr>
-                  <th scope="col" className="sticky left-0 z-20 min-w-56 bg-slate-50 px-4 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                    Agent
-                  </th>
-                  <th scope="col" className="px-2 py-2 text-right text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                    Gaps
-                  </th>
-                  {view.controls.map((control) => (
-                    <th key={control.id} scope="col" className="px-1 py-2 align-bottom text-[11px] font-medium whitespace-nowrap text-slate-600" title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`}>
-                      <abbr title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`} className="no-underline [writing-mode:vertical-rl] rotate-180">
-                        {control.id}
-                      </abbr>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {view.agents.map((agent) => (
-                  <tr key={agent.id} className="hover:bg-slate-50/60">
-                    <th scope="row" className="sticky left-0 bg-white px-4 py-1.5 text-left font-normal">
-                      <Link href={`/${org.slug}/agents/${agent.id}?tab=compliance`} className="font-medium text-brand-700 hover:underline">
-                        {agent.name}
-                      </Link>
-                      <span className="ml-2">
-                        <RiskBadge riskClass={agent.riskClass} />
-                      </span>
-                    </th>
-                    <td className={cn("px-2 py-1.5 text-right font-medium tabular-nums", agent.gapsShown > 0 ? "text-red-700" : "text-slate-400")}>{agent.gapsShown}</td>
-                    {agent.statuses.map((status, index) => {
-                      const control = view.controls[index];
-                      return (
-                        <td key={control?.id ?? index} className="px-1 py-1.5 text-center">
-                          <span
-                            role="img"
-                            aria-label={`${control?.id}: ${statusLabel(status)}`}
-                            title={`${control?.id} (${control?.title}): ${statusLabel(status)}`}
-                            className={cn("inline-grid h-6 w-6 place-items-center rounded text-xs font-semibold ring-1 ring-inset", CELL[status])}
-                          >
-                            {STATUS_MARK[status]}
-                          </span>
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      )}
+      <QueryBoundary
+        query={matrix}
+        label="the coverage matrix"
+        inset
+        isEmpty={(data) => data.agents.length === 0}
+        empty={<EmptyState title="No agents yet">Agents appear here once they are registered or report in.</EmptyState>}
+      >
+        {(data) => <MatrixView matrix={data} filters={filters} />}
+      </QueryBoundary>
     </Card>
+  );
+}
+
+/** The matrix as filtered: a legend with the totals, then agents × controls. */
+function MatrixView({ matrix, filters }: { matrix: Matrix; filters: MatrixFilters }) {
+  const org = useOrg();
+  const view = useMemo(() => filterMatrix(matrix, filters), [matrix, filters]);
+  const totals = matrix.agents.reduce((sum, agent) => ({ gaps: sum.gaps + agent.gaps, met: sum.met + agent.met, notAssessed: sum.notAssessed + agent.notAssessed }), { gaps: 0, met: 0, notAssessed: 0 });
+  if (view.agents.length === 0) return <EmptyState title="No agent matches these filters">Change or clear the filters.</EmptyState>;
+  return (
+    <>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-3 text-xs text-slate-600" aria-label="Legend">
+        {(["gap", "not_assessed", "met", "not_applicable"] as const).map((status) => (
+          <span key={status} className="inline-flex items-center gap-1.5">
+            <span aria-hidden className={cn("grid h-5 w-5 place-items-center rounded text-[11px] font-semibold ring-1 ring-inset", CELL[status])}>
+              {STATUS_MARK[status]}
+            </span>
+            {statusLabel(status)}
+          </span>
+        ))}
+        <span className="ml-auto tabular-nums">
+          {totals.gaps} gaps · {totals.notAssessed} not assessed · {totals.met} met
+        </span>
+      </div>
+      <div className="max-h-[70vh] overflow-auto border-t border-slate-200">
+        <table className="text-sm">
+          <caption className="sr-only">Coverage of controls by agent, gaps first</caption>
+          <thead className="sticky top-0 z-10 bg-slate-50">
+            <tr>
+              <th scope="col" className="sticky left-0 z-20 min-w-56 bg-slate-50 px-4 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                Agent
+              </th>
+              <th scope="col" className="px-2 py-2 text-right text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                Gaps
+              </th>
+              {view.controls.map((control) => (
+                <th key={control.id} scope="col" className="px-1 py-2 align-bottom text-[11px] font-medium whitespace-nowrap text-slate-600" title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`}>
+                  <abbr title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`} className="no-underline [writing-mode:vertical-rl] rotate-180">
+                    {control.id}
+                  </abbr>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {view.agents.map((agent) => (
+              <tr key={agent.id} className="hover:bg-slate-50/60">
+                <th scope="row" className="sticky left-0 bg-white px-4 py-1.5 text-left font-normal">
+                  <Link href={`/${org.slug}/agents/${agent.id}?tab=compliance`} className="font-medium text-brand-700 hover:underline">
+                    {agent.name}
+                  </Link>
+                  <span className="ml-2">
+                    <RiskBadge riskClass={agent.riskClass} />
+                  </span>
+                </th>
+                <td className={cn("px-2 py-1.5 text-right font-medium tabular-nums", agent.gapsShown > 0 ? "text-red-700" : "text-slate-400")}>{agent.gapsShown}</td>
+                {agent.statuses.map((status, index) => {
+                  const control = view.controls[index];
+                  return (
+                    <td key={control?.id ?? index} className="px-1 py-1.5 text-center">
+                      <span
+                        role="img"
+                        aria-label={`${control?.id}: ${statusLabel(status)}`}
+                        title={`${control?.id} (${control?.title}): ${statusLabel(status)}`}
+                        className={cn("inline-grid h-6 w-6 place-items-center rounded text-xs font-semibold ring-1 ring-inset", CELL[status])}
+                      >
+                        {STATUS_MARK[status]}
+                      </span>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

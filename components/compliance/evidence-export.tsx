@@ -7,7 +7,7 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { Field, Input, NamedSelect, Select } from "@/components/ui/form";
 import { evidenceRequestSchema } from "@/server/domain/compliance/schemas";
 
 const DAY_MS = 86_400_000;
@@ -102,26 +102,12 @@ export function EvidenceExportCard({ fixedAgent, compact = false }: { fixedAgent
           ) : null}
           {scope === "team" && !fixedAgent ? (
             <Field label="Team" htmlFor={`${id}-team`}>
-              <Select id={`${id}-team`} value={target} onChange={(event) => setTarget(event.target.value)}>
-                <option value="">Choose a team…</option>
-                {(teams.data ?? []).map((team) => (
-                  <option key={team.id} value={team.id}>
-                    {team.name}
-                  </option>
-                ))}
-              </Select>
+              <NamedSelect id={`${id}-team`} value={target} onChange={setTarget} items={teams.data ?? []} placeholder="Choose a team…" />
             </Field>
           ) : null}
           {scope === "agent" && !fixedAgent ? (
             <Field label="Agent" htmlFor={`${id}-agent`}>
-              <Select id={`${id}-agent`} value={target} onChange={(event) => setTarget(event.target.value)}>
-                <option value="">Choose an agent…</option>
-                {(agents.data ?? []).map((agent) => (
-                  <option key={agent.id} value={agent.id}>
-                    {agent.name}
-                  </option>
-                ))}
-              </Select>
+              <NamedSelect id={`${id}-agent`} value={target} onChange={setTarget} items={agents.data ?? []} placeholder="Choose an agent…" />
             </Field>
           ) : null}
           <Field label="From (UTC day)" htmlFor={`${id}-from`}>

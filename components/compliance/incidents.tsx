@@ -2,18 +2,21 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
+import type { z } from "zod";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, Badge, EmptyState, QueryError, Skeleton, errorMessage } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { Badge, EmptyState } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Input, NamedSelect, Select } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { useNow } from "@/components/ui/use-now";
 import { SERIOUS_INCIDENT_KINDS, SERIOUS_INCIDENT_LABELS, type SeriousIncidentKind } from "@/server/domain/compliance/catalogue";
-import { closeIncidentSchema, INCIDENT_SEVERITIES, openIncidentSchema, reportIncidentSchema, type IncidentSeverity } from "@/server/domain/compliance/schemas";
+import { classifyIncidentSchema, closeIncidentSchema, INCIDENT_SEVERITIES, openIncidentSchema, reportIncidentSchema, type IncidentSeverity } from "@/server/domain/compliance/schemas";
 import { clockText, liveClock } from "./present";
 
 type Incident = RouterOutputs["incidents"]["list"][number];
@@ -31,6 +34,34 @@ function useInvalidateCompliance() {
       queryClient.invalidateQueries({ queryKey: trpc.anomalies.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.overview.pathKey() }),
     ]);
+}
+
+/** A change to one incident, ready to send: the org is added, and the compliance views refresh after it. */
+interface IncidentChange<Input> {
+  mutate: (input: Input) => void;
+  isPending: boolean;
+  error: unknown;
+}
+
+/** The changes a person makes to an incident (classify, mark reported, close); `onDone` runs once one is saved. */
+function useIncidentChanges(onDone: () => void) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const invalidate = useInvalidateCompliance();
+  const onSuccess = async () => {
+    await invalidate();
+    onDone();
+  };
+  const classify = useMutation(trpc.incidents.classify.mutationOptions({ onSuccess }));
+  const report = useMutation(trpc.incidents.report.mutationOptions({ onSuccess }));
+  const close = useMutation(trpc.incidents.close.mutationOptions({ onSuccess }));
+  const ready = <Full extends { orgId: string }>(mutation: { mutate: (input: Full) => void; isPending: boolean; error: unknown }): IncidentChange<Omit<Full, "orgId">> => ({
+    // An input without its org, and the org: together they are the procedure's input.
+    mutate: (input) => mutation.mutate({ ...input, orgId: org.orgId } as Full),
+    isPending: mutation.isPending,
+    error: mutation.error,
+  });
+  return { classify: ready(classify), report: ready(report), close: ready(close) };
 }
 
 /** The countdown of an incident's Art. 73 clock, ticking every second. */
@@ -84,26 +115,24 @@ export function IncidentsCard({ agent, title = "Incidents" }: { agent?: { id: st
           </>
         }
       />
-      {list.error ? (
-        <div className="p-5">
-          <QueryError error={list.error} retry={() => void list.refetch()} />
-        </div>
-      ) : !list.data ? (
-        <div className="space-y-2 p-5" aria-busy="true">
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-2/3" />
-        </div>
-      ) : list.data.length === 0 ? (
-        <EmptyState title={status === "open" ? "No open incidents" : "No incidents"}>
-          {agent ? `Nothing has gone wrong with ${agent.name} that anyone recorded.` : "A kill switch, a loop halt or a person opens one; they show here with their reporting clocks."}
-        </EmptyState>
-      ) : (
-        <ul className="divide-y divide-slate-100" aria-label={`${title} list`}>
-          {list.data.map((incident) => (
-            <IncidentItem key={incident.id} incident={incident} canWrite={canWrite} showAgent={!agent} />
-          ))}
-        </ul>
-      )}
+      <QueryBoundary
+        query={list}
+        label="incidents"
+        inset
+        empty={
+          <EmptyState title={status === "open" ? "No open incidents" : "No incidents"}>
+            {agent ? `Nothing has gone wrong with ${agent.name} that anyone recorded.` : "A kill switch, a loop halt or a person opens one; they show here with their reporting clocks."}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <ul className="divide-y divide-slate-100" aria-label={`${title} list`}>
+            {data.map((incident) => (
+              <IncidentItem key={incident.id} incident={incident} canWrite={canWrite} showAgent={!agent} />
+            ))}
+          </ul>
+        )}
+      </QueryBoundary>
       <Dialog open={opening} onClose={() => setOpening(false)} title="Open an incident" description="It is audited. A serious incident starts its Art. 73 reporting clock from when you became aware of it.">
         <OpenIncidentForm agent={agent ?? null} onDone={() => setOpening(false)} />
       </Dialog>
@@ -114,6 +143,7 @@ export function IncidentsCard({ agent, title = "Incidents" }: { agent?: { id: st
 function IncidentItem({ incident, canWrite, showAgent }: { incident: Incident; canWrite: boolean; showAgent: boolean }) {
   const org = useOrg();
   const [dialog, setDialog] = useState<"classify" | "report" | "close" | null>(null);
+  const changes = useIncidentChanges(() => setDialog(null));
   const open = incident.status === "open";
   return (
     <li className="px-5 py-4 text-sm" aria-label={`Incident: ${incident.title}`}>
@@ -164,13 +194,29 @@ function IncidentItem({ incident, canWrite, showAgent }: { incident: Incident; c
         ) : null}
       </div>
       <Dialog open={dialog === "classify"} onClose={() => setDialog(null)} title={`Classify: ${incident.title}`}>
-        <ClassifyIncidentForm incident={incident} onDone={() => setDialog(null)} />
+        <ClassifyIncidentForm incident={incident} mutation={changes.classify} onDone={() => setDialog(null)} />
       </Dialog>
       <Dialog open={dialog === "report"} onClose={() => setDialog(null)} title={`Reported to the authority: ${incident.title}`}>
-        <ReportIncidentForm incident={incident} onDone={() => setDialog(null)} />
+        <IncidentStepForm
+          schema={reportIncidentSchema}
+          input={(reference) => ({ incidentId: incident.id, reportedAt: new Date(), reference })}
+          field={{ name: "reference", label: "Authority's reference", maxLength: 200 }}
+          mutation={changes.report}
+          intro="Records that the report reached the authority now; the clock stops."
+          submitLabel="Mark reported"
+          onDone={() => setDialog(null)}
+        />
       </Dialog>
       <Dialog open={dialog === "close"} onClose={() => setDialog(null)} title={`Close: ${incident.title}`}>
-        <CloseIncidentForm incident={incident} onDone={() => setDialog(null)} />
+        <IncidentStepForm
+          schema={closeIncidentSchema}
+          input={(note) => ({ incidentId: incident.id, note })}
+          field={{ name: "note", label: "Closing note", hint: "What was found and done. It is kept in the audit log.", maxLength: 5000 }}
+          mutation={changes.close}
+          submitLabel="Close incident"
+          danger
+          onDone={() => setDialog(null)}
+        />
       </Dialog>
     </li>
   );
@@ -201,12 +247,6 @@ function SeriousFields({ serious, kind, onSerious, onKind, error }: { serious: b
   );
 }
 
-function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] } | undefined): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error?.issues ?? []) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-  return errors;
-}
-
 function OpenIncidentForm({ agent, onDone, anomalyId, defaultTitle }: { agent: { id: string; name: string } | null; onDone: () => void; anomalyId?: string; defaultTitle?: string }) {
   const org = useOrg();
   const trpc = useTRPC();
@@ -214,56 +254,51 @@ function OpenIncidentForm({ agent, onDone, anomalyId, defaultTitle }: { agent: {
   const invalidate = useInvalidateCompliance();
   const agents = useQuery({ ...trpc.agents.list.queryOptions({ orgId: org.orgId }), enabled: !agent && !anomalyId });
   const [values, setValues] = useState({ agentId: agent?.id ?? "", title: defaultTitle ?? "", description: "", severity: "medium" as IncidentSeverity, serious: false, seriousKind: "" as SeriousIncidentKind | "" });
-  const [submitted, setSubmitted] = useState(false);
   const open = useMutation(trpc.incidents.open.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const candidate = { agentId: values.agentId || null, title: values.title, description: values.description, severity: values.severity, serious: values.serious, seriousKind: values.seriousKind || null, ...(anomalyId ? { anomalyId } : {}) };
-  const parsed = openIncidentSchema.safeParse(candidate);
-  const errors = submitted && !parsed.success ? fieldErrors(parsed.error) : {};
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (parsed.success) open.mutate({ orgId: org.orgId, ...candidate });
-  };
+  const check = useFormCheck(
+    openIncidentSchema,
+    { ...values, agentId: values.agentId || null, seriousKind: values.seriousKind || null, ...(anomalyId ? { anomalyId } : {}) },
+    open.error,
+  );
   return (
-    <form className="space-y-4" onSubmit={submit} noValidate>
+    <form className="space-y-4" {...check.formProps((input) => open.mutate({ orgId: org.orgId, ...input }))}>
       {!agent && !anomalyId ? (
         <Field label="Agent" htmlFor={`${id}-agent`} hint="Leave empty for an organisation-wide incident.">
-          <Select id={`${id}-agent`} value={values.agentId} onChange={(event) => setValues({ ...values, agentId: event.target.value })}>
-            <option value="">No single agent</option>
-            {(agents.data ?? []).map((item) => (
-              <option key={item.id} value={item.id}>
-                {item.name}
-              </option>
-            ))}
-          </Select>
+          <NamedSelect id={`${id}-agent`} value={values.agentId} onChange={(agentId) => setValues({ ...values, agentId })} items={agents.data ?? []} placeholder="No single agent" />
         </Field>
       ) : null}
-      <Field label="Title" htmlFor={`${id}-title`} error={errors.title}>
-        <Input id={`${id}-title`} value={values.title} onChange={(event) => setValues({ ...values, title: event.target.value })} maxLength={200} aria-invalid={Boolean(errors.title)} />
+      <Field label="Title" htmlFor={`${id}-title`} error={check.errors.title}>
+        <Input id={`${id}-title`} value={values.title} onChange={(event) => setValues({ ...values, title: event.target.value })} maxLength={200} aria-invalid={Boolean(check.errors.title)} />
       </Field>
-      <Field label="What happened" htmlFor={`${id}-description`}>
+      <Field label="What happened" htmlFor={`${id}-description`} error={check.errors.description}>
         <Input id={`${id}-description`} value={values.description} onChange={(event) => setValues({ ...values, description: event.target.value })} maxLength={5000} />
       </Field>
-      <Field label="Severity" htmlFor={`${id}-severity`}>
-        <Select id={`${id}-severity`} value={values.severity} onChange={(event) => setValues({ ...values, severity: event.target.value as IncidentSeverity })}>
-          {INCIDENT_SEVERITIES.map((severity) => (
-            <option key={severity} value={severity}>
-              {severity}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      <SeriousFields serious={values.serious} kind={values.seriousKind} onSerious={(serious) => setValues({ ...values, serious })} onKind={(seriousKind) => setValues({ ...values, seriousKind })} error={errors.seriousKind} />
-      {open.error ? <Alert tone="bad" title="Not opened">{errorMessage(open.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={open.isPending} aria-busy={open.isPending}>
-          {open.isPending ? "Opening…" : "Open incident"}
-        </Button>
-      </div>
+      <SeverityField value={values.severity} onChange={(severity) => setValues({ ...values, severity })} />
+      <SeriousFields
+        serious={values.serious}
+        kind={values.seriousKind}
+        onSerious={(serious) => setValues({ ...values, serious })}
+        onKind={(seriousKind) => setValues({ ...values, seriousKind })}
+        error={check.errors.seriousKind}
+      />
+      <FormError message={check.formError} />
+      <FormButtons onCancel={onDone} submitLabel="Open incident" pendingLabel="Opening…" pending={open.isPending} />
     </form>
+  );
+}
+
+function SeverityField({ value, onChange }: { value: IncidentSeverity; onChange: (severity: IncidentSeverity) => void }) {
+  const id = useId();
+  return (
+    <Field label="Severity" htmlFor={id}>
+      <Select id={id} value={value} onChange={(event) => onChange(event.target.value as IncidentSeverity)}>
+        {INCIDENT_SEVERITIES.map((severity) => (
+          <option key={severity} value={severity}>
+            {severity}
+          </option>
+        ))}
+      </Select>
+    </Field>
   );
 }
 
@@ -271,125 +306,58 @@ export function OpenIncidentFromAnomaly({ anomaly, onDone }: { anomaly: { id: st
   return <OpenIncidentForm agent={anomaly.agent} anomalyId={anomaly.id} defaultTitle={anomaly.title} onDone={onDone} />;
 }
 
-function ClassifyIncidentForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
-  const org = useOrg();
-  const trpc = useTRPC();
+function ClassifyIncidentForm({ incident, mutation, onDone }: { incident: Incident; mutation: IncidentChange<z.output<typeof classifyIncidentSchema>>; onDone: () => void }) {
   const id = useId();
-  const invalidate = useInvalidateCompliance();
   const [severity, setSeverity] = useState<IncidentSeverity>(incident.severity as IncidentSeverity);
   const [serious, setSerious] = useState(incident.serious);
   const [kind, setKind] = useState<SeriousIncidentKind | "">(incident.seriousKind ?? "");
   const [reason, setReason] = useState("");
-  const [submitted, setSubmitted] = useState(false);
-  const classify = useMutation(trpc.incidents.classify.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const missingKind = serious && !kind;
-  const reasonError = reason.trim().length < 3 ? "Say why (at least 3 characters)" : null;
+  const check = useFormCheck(classifyIncidentSchema, { incidentId: incident.id, severity, serious, seriousKind: serious && kind ? kind : null, reason }, mutation.error);
   return (
-    <form
-      className="space-y-4"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        setSubmitted(true);
-        if (missingKind || reasonError) return;
-        classify.mutate({ orgId: org.orgId, incidentId: incident.id, severity, serious, seriousKind: serious ? (kind as SeriousIncidentKind) : null, reason });
-      }}
-    >
-      <Field label="Severity" htmlFor={`${id}-severity`}>
-        <Select id={`${id}-severity`} value={severity} onChange={(event) => setSeverity(event.target.value as IncidentSeverity)}>
-          {INCIDENT_SEVERITIES.map((value) => (
-            <option key={value} value={value}>
-              {value}
-            </option>
-          ))}
-        </Select>
+    <form className="space-y-4" {...check.formProps(mutation.mutate)}>
+      <SeverityField value={severity} onChange={setSeverity} />
+      <SeriousFields serious={serious} kind={kind} onSerious={setSerious} onKind={setKind} error={check.errors.seriousKind} />
+      <Field label="Why" htmlFor={`${id}-reason`} error={check.errors.reason}>
+        <Input id={`${id}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={1000} aria-invalid={Boolean(check.errors.reason)} />
       </Field>
-      <SeriousFields serious={serious} kind={kind} onSerious={setSerious} onKind={setKind} error={submitted && missingKind ? "Say which kind of serious incident it is" : null} />
-      <Field label="Why" htmlFor={`${id}-reason`} error={submitted ? reasonError : null}>
-        <Input id={`${id}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={1000} />
-      </Field>
-      {classify.error ? <Alert tone="bad" title="Not changed">{errorMessage(classify.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={classify.isPending}>
-          Save
-        </Button>
-      </div>
+      <FormError message={check.formError} />
+      <FormButtons onCancel={onDone} submitLabel="Save" pendingLabel="Saving…" pending={mutation.isPending} />
     </form>
   );
 }
 
-function ReportIncidentForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
-  const org = useOrg();
-  const trpc = useTRPC();
+/** An incident's one-line step (marking it reported, closing it): one text field, checked by the step's own schema. */
+function IncidentStepForm<Input extends { incidentId: string }>({
+  schema,
+  input,
+  field,
+  mutation,
+  intro,
+  submitLabel,
+  danger = false,
+  onDone,
+}: {
+  schema: z.ZodType<Input, Input>;
+  input: (text: string) => Input;
+  field: { name: keyof Input & string; label: string; hint?: string; maxLength: number };
+  mutation: IncidentChange<Input>;
+  intro?: string;
+  submitLabel: string;
+  danger?: boolean;
+  onDone: () => void;
+}) {
   const id = useId();
-  const invalidate = useInvalidateCompliance();
-  const [reference, setReference] = useState("");
-  const [submitted, setSubmitted] = useState(false);
-  const report = useMutation(trpc.incidents.report.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const parsed = reportIncidentSchema.safeParse({ incidentId: incident.id, reportedAt: new Date(), reference });
-  const errors = submitted && !parsed.success ? fieldErrors(parsed.error) : {};
+  const [text, setText] = useState("");
+  const check = useFormCheck(schema, input(text), mutation.error);
+  const error = check.errors[field.name];
   return (
-    <form
-      className="space-y-4"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        setSubmitted(true);
-        if (parsed.success) report.mutate({ orgId: org.orgId, incidentId: incident.id, reportedAt: new Date(), reference });
-      }}
-    >
-      <p className="text-sm text-slate-600">Records that the report reached the authority now; the clock stops.</p>
-      <Field label="Authority's reference" htmlFor={`${id}-reference`} error={errors.reference}>
-        <Input id={`${id}-reference`} value={reference} onChange={(event) => setReference(event.target.value)} maxLength={200} aria-invalid={Boolean(errors.reference)} />
+    <form className="space-y-4" {...check.formProps(mutation.mutate)}>
+      {intro ? <p className="text-sm text-slate-600">{intro}</p> : null}
+      <Field label={field.label} htmlFor={`${id}-text`} error={error} hint={field.hint}>
+        <Input id={`${id}-text`} value={text} onChange={(event) => setText(event.target.value)} maxLength={field.maxLength} aria-invalid={Boolean(error)} />
       </Field>
-      {report.error ? <Alert tone="bad" title="Not recorded">{errorMessage(report.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={report.isPending}>
-          Mark reported
-        </Button>
-      </div>
-    </form>
-  );
-}
-
-function CloseIncidentForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
-  const org = useOrg();
-  const trpc = useTRPC();
-  const id = useId();
-  const invalidate = useInvalidateCompliance();
-  const [note, setNote] = useState("");
-  const [submitted, setSubmitted] = useState(false);
-  const close = useMutation(trpc.incidents.close.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const parsed = closeIncidentSchema.safeParse({ incidentId: incident.id, note });
-  const errors = submitted && !parsed.success ? fieldErrors(parsed.error) : {};
-  return (
-    <form
-      className="space-y-4"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        setSubmitted(true);
-        if (parsed.success) close.mutate({ orgId: org.orgId, incidentId: incident.id, note });
-      }}
-    >
-      <Field label="Closing note" htmlFor={`${id}-note`} error={errors.note} hint="What was found and done. It is kept in the audit log.">
-        <Input id={`${id}-note`} value={note} onChange={(event) => setNote(event.target.value)} maxLength={5000} aria-invalid={Boolean(errors.note)} />
-      </Field>
-      {close.error ? <Alert tone="bad" title="Not closed">{errorMessage(close.error)}</Alert> : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" disabled={close.isPending}>
-          Close incident
-        </Button>
-      </div>
+      <FormError message={check.formError} />
+      <FormButtons onCancel={onDone} submitLabel={submitLabel} pending={mutation.isPending} danger={danger} />
     </form>
   );
 }

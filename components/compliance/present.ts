@@ -5,6 +5,24 @@ import { STATUS_LABELS, type ControlStatus } from "@/server/domain/compliance/st
 
 export type Tone = "neutral" | "good" | "warn" | "bad" | "info";
 
+/** The Compliance page's tabs (?tab=); the evidence pack is for those who may read the audit trail. */
+export const COMPLIANCE_TABS = [
+  { id: "coverage", label: "Coverage" },
+  { id: "incidents", label: "Incidents" },
+  { id: "anomalies", label: "Anomalies" },
+  { id: "evidence", label: "Evidence pack" },
+] as const;
+export type ComplianceTabId = (typeof COMPLIANCE_TABS)[number]["id"];
+
+export function complianceTabsFor(canExport: boolean) {
+  return COMPLIANCE_TABS.filter((tab) => tab.id !== "evidence" || canExport);
+}
+
+/** The tab the URL asks for, if the viewer has it; the coverage matrix otherwise. */
+export function complianceTabOf(requested: string | null, canExport: boolean): ComplianceTabId {
+  return complianceTabsFor(canExport).find((tab) => tab.id === requested)?.id ?? "coverage";
+}
+
 export const STATUS_TONE: Record<ControlStatus | "partial", Tone> = { met: "good", gap: "bad", partial: "warn", not_assessed: "neutral", not_applicable: "neutral" };
 /** A symbol per status, so a cell does not rely on colour alone. */
 export const STATUS_MARK: Record<ControlStatus, string> = { met: "✓", gap: "✗", not_assessed: "?", not_applicable: "·" };

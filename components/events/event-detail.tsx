@@ -6,10 +6,10 @@ import { useId, type ReactNode } from "react";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
-import { useModalDialog } from "@/components/ui/dialog";
-import { QueryError, Skeleton } from "@/components/ui/feedback";
+import { CloseButton, useModalDialog } from "@/components/ui/dialog";
 import { formatNumber } from "@/components/ui/format";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
 import { EventTypeBadge, formatCost, formatLatency, StatusText } from "./event-format";
 import { splitRedactions } from "./event-search";
 
@@ -59,27 +59,12 @@ function EventDetailBody({ id, titleId, onClose, onFilterTask }: { id: string; t
             </p>
           ) : null}
         </div>
-        <button
-          type="button"
-          aria-label="Close"
-          onClick={onClose}
-          className="-mr-2 grid h-8 w-8 place-items-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700"
-        >
-          <span aria-hidden className="text-xl leading-none">×</span>
-        </button>
+        <CloseButton onClose={onClose} />
       </div>
       <div className="flex-1 overflow-y-auto px-6 py-5">
-        {event.error ? (
-          <QueryError error={event.error} retry={event.error.data?.code === "NOT_FOUND" ? undefined : () => void event.refetch()} />
-        ) : event.data ? (
-          <EventFields event={event.data} onFilterTask={onFilterTask} />
-        ) : (
-          <div className="space-y-3" aria-busy="true">
-            {Array.from({ length: 8 }, (_, index) => (
-              <Skeleton key={index} className="h-5 w-full" />
-            ))}
-          </div>
-        )}
+        <QueryBoundary query={event} label="the event" loading={<SkeletonRows rows={8} />}>
+          {(data) => <EventFields event={data} onFilterTask={onFilterTask} />}
+        </QueryBoundary>
       </div>
     </div>
   );

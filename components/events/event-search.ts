@@ -5,6 +5,9 @@ import { EVENT_TYPES } from "@/server/domain/telemetry/events";
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** Events per page of the Events table (the page prefetches the first one on the server). */
+export const EVENT_PAGE_SIZE = 50;
+
 export interface EventSearch {
   agentId: string;
   type: EventType | "";

@@ -5,20 +5,23 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useId, useMemo, useState, type FormEvent } from "react";
 import { useOrg } from "@/components/shell/org-context";
+import { LocalTime } from "@/components/ui/local-time";
+import { byNextCursor } from "@/components/trpc/paging";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { LoadMoreFooter } from "@/components/ui/load-more";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
 import { Card, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { EmptyState, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
+import { EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { formatNumber } from "@/components/ui/format";
 import { EVENT_TYPES } from "@/server/domain/telemetry/events";
 import { EventDetailPanel } from "./event-detail";
 import { EventTypeBadge, formatCost, formatLatency, StatusText } from "./event-format";
-import { ShortTime } from "./short-time";
 import {
   EMPTY_EVENT_SEARCH,
+  EVENT_PAGE_SIZE,
   fromLocalInput,
   hasEventFilters,
   rangeError,
@@ -31,7 +34,6 @@ import {
 
 type EventRow = RouterOutputs["events"]["list"]["events"][number];
 
-const PAGE_SIZE = 50;
 
 /** The Events section: every stored event the viewer may see. */
 export function EventsPage() {
@@ -117,7 +119,7 @@ function EventFilters({ value, onApply, fixedAgent }: { value: EventSearch; onAp
   return (
     <Card className="mb-5 px-5 py-4">
       <form onSubmit={submit} aria-label="Filter events" noValidate>
-        <div className={cn("grid grid-cols-1 gap-4 sm:grid-cols-2", fixedAgent ? "lg:grid-cols-5" : "lg:grid-cols-6")}>
+        <div className={cn("grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3", fixedAgent ? "2xl:grid-cols-5" : "2xl:grid-cols-6")}>
           {fixedAgent ? null : (
             <Field label="Agent" htmlFor={`${id}-agent`}>
               <Select id={`${id}-agent`} value={draft.agentId} onChange={set("agentId")} disabled={agents.isPending && !value.agentId}>
@@ -222,71 +224,62 @@ function EventTable({
   const trpc = useTRPC();
   const input = useMemo(() => toEventListInput(search), [search]);
   const list = useInfiniteQuery(
-    trpc.events.list.infiniteQueryOptions({ orgId: org.orgId, ...input, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.events.list.infiniteQueryOptions({ orgId: org.orgId, ...input, limit: EVENT_PAGE_SIZE }, byNextCursor),
   );
-  const events = useMemo(() => list.data?.pages.flatMap((page) => page.events) ?? [], [list.data]);
-
-  if (list.isPending) {
-    return (
-      <Card className="px-5 py-4">
-        <Spinner label="Loading events" />
-        <div className="mt-4 space-y-3">
-          {Array.from({ length: 8 }, (_, index) => (
-            <Skeleton key={index} className="h-6 w-full" />
-          ))}
-        </div>
-      </Card>
-    );
-  }
-  if (list.error && events.length === 0) return <QueryError error={list.error} retry={() => void list.refetch()} />;
-
-  const headers = ["Time", ...(showAgent ? ["Agent"] : []), "Type", "Model", "Tokens in / out", "Cost", "Latency", "Tool", "Status"];
+  const headers = ["Time", ...(showAgent ? ["Agent"] : []), "Type", "Model or tool", "Tokens in / out", "Cost", "Latency", "Status"];
   const base = `/${org.slug}/agents`;
 
   return (
-    <Card>
-      <div className="overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Events, newest first. Choose an event&apos;s time to see all its fields.</caption>
-          <thead className="bg-slate-50">
-            <tr>
-              {headers.map((header) => (
-                <th key={header} scope="col" className={cn("px-2.5 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase", NUMERIC.has(header) && "text-right")}>
-                  {header}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {events.length === 0 ? (
-              <tr>
-                <td colSpan={headers.length}>
-                  {filtered ? (
-                    <EmptyState
-                      title="No events match these filters"
-                      action={
-                        <Button variant="secondary" onClick={onClear}>
-                          Clear filters
-                        </Button>
-                      }
-                    >
-                      Widen the time range or clear a filter.
-                    </EmptyState>
+    <QueryBoundary query={list} label="events" loading={<LoadingCard rows={8} />}>
+      {(data) => {
+        const events = data.pages.flatMap((page) => page.events);
+        return (
+          <Card>
+            <div className="overflow-x-auto">
+              <table className="min-w-full divide-y divide-slate-200 text-sm">
+                <caption className="sr-only">Events, newest first. Choose an event&apos;s time to see all its fields.</caption>
+                <thead className="bg-slate-50">
+                  <tr>
+                    {headers.map((header) => (
+                      <th key={header} scope="col" className={cn("px-2.5 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase", NUMERIC.has(header) && "text-right")}>
+                        {header}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100 bg-white">
+                  {events.length === 0 ? (
+                    <tr>
+                      <td colSpan={headers.length}>
+                        {filtered ? (
+                          <EmptyState
+                            title="No events match these filters"
+                            action={
+                              <Button variant="secondary" onClick={onClear}>
+                                Clear filters
+                              </Button>
+                            }
+                          >
+                            Widen the time range or clear a filter.
+                          </EmptyState>
+                        ) : (
+                          <EmptyState title="No events yet">Events appear here as agents report in through the agent API (POST /api/v1/events).</EmptyState>
+                        )}
+                      </td>
+                    </tr>
                   ) : (
-                    <EmptyState title="No events yet">Events appear here as agents report in through the agent API (POST /api/v1/events).</EmptyState>
+                    events.map((event) => (
+                      <EventTableRow key={event.id} event={event} showAgent={showAgent} agentHref={`${base}/${event.agent.id}`} open={openId === event.id} onOpen={() => onOpen(event.id)} />
+                    ))
                   )}
-                </td>
-              </tr>
-            ) : (
-              events.map((event) => (
-                <EventTableRow key={event.id} event={event} showAgent={showAgent} agentHref={`${base}/${event.agent.id}`} open={openId === event.id} onOpen={() => onOpen(event.id)} />
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <LoadMoreFooter count={events.length} noun={{ one: "event", many: "events" }} list={list} />
-    </Card>
+                </tbody>
+              </table>
+            </div>
+            <LoadMoreFooter count={events.length} noun={{ one: "event", many: "events" }} list={list} />
+          </Card>
+        );
+      }}
+    </QueryBoundary>
   );
 }
 
@@ -305,7 +298,7 @@ function EventTableRow({ event, showAgent, agentHref, open, onOpen }: { event: E
     >
       <td className="px-2.5 py-2 whitespace-nowrap">
         <button type="button" onClick={onOpen} aria-label={`Show ${event.type} event ${event.eventId}`} aria-haspopup="dialog" className="text-left text-slate-800 hover:text-brand-700 hover:underline">
-          <ShortTime value={event.ts} />
+          <LocalTime value={event.ts} style="short" />
         </button>
       </td>
       {showAgent ? (
@@ -318,11 +311,13 @@ function EventTableRow({ event, showAgent, agentHref, open, onOpen }: { event: E
       <td className="px-2.5 py-2">
         <EventTypeBadge type={event.type} />
       </td>
-      <td className="px-2.5 py-2 font-mono text-xs whitespace-nowrap text-slate-700">{event.model ?? dash}</td>
+      {/* A model call names its model, a tool call its tool: one column says which was used. */}
+      <td className="max-w-44 truncate px-2.5 py-2 font-mono text-xs whitespace-nowrap text-slate-700" title={event.model ?? event.tool ?? undefined}>
+        {event.model ?? event.tool ?? dash}
+      </td>
       <td className="px-2.5 py-2 text-right whitespace-nowrap tabular-nums">{tokens ?? dash}</td>
       <td className="px-2.5 py-2 text-right whitespace-nowrap tabular-nums">{formatCost(event.costMicros, event.costSource) ?? dash}</td>
       <td className="px-2.5 py-2 text-right whitespace-nowrap tabular-nums">{event.latencyMs === null ? dash : formatLatency(event.latencyMs)}</td>
-      <td className="px-2.5 py-2 font-mono text-xs whitespace-nowrap text-slate-700">{event.tool ?? dash}</td>
       <td className="px-2.5 py-2 whitespace-nowrap">{event.status ? <StatusText status={event.status} /> : dash}</td>
     </tr>
   );

@@ -2,6 +2,11 @@
 import type { AckStats } from "@/server/domain/killswitch/acks";
 import type { KillSwitchScope } from "@/server/domain/killswitch/match";
 
+/** The scope the engage form opens on: the whole organisation for those who may stop it, one agent for team leads. */
+export function firstScope(canOrg: boolean): KillSwitchScope {
+  return canOrg ? "org" : "agent";
+}
+
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;

@@ -8,12 +8,15 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
 import { Field, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
 import { KILL_SWITCH_SCOPES, type KillSwitchScope } from "@/server/domain/killswitch/match";
 import { confirmationMatches, SCOPE_LABELS } from "@/server/domain/killswitch/rules";
-import { ackSummary, allAcknowledged, effectOf, scopeTitle } from "./format";
+import { engageKillSwitchInput, releaseKillSwitchInput } from "@/server/domain/killswitch/schemas";
+import { ackSummary, allAcknowledged, effectOf, firstScope, scopeTitle } from "./format";
 
 type Listing = RouterOutputs["killSwitches"]["list"];
 type ActiveSwitchView = Listing["active"][number];
@@ -36,22 +39,14 @@ export function KillSwitchesPage() {
       />
       <div className="space-y-6">
         {canTeam ? <EngageCard /> : null}
-        {list.error ? (
-          <QueryError error={list.error} retry={() => void list.refetch()} />
-        ) : !list.data ? (
-          <Card className="space-y-3 p-5">
-            <span className="sr-only" role="status">
-              Loading kill switches…
-            </span>
-            <Skeleton className="h-6 w-1/3" />
-            <Skeleton className="h-20 w-full" />
-          </Card>
-        ) : (
-          <>
-            <ActiveSwitches switches={list.data.active} />
-            <History switches={list.data.history} />
-          </>
-        )}
+        <QueryBoundary query={list} label="kill switches" loading={<LoadingCard rows={3} />}>
+          {(data) => (
+            <>
+              <ActiveSwitches switches={data.active} />
+              <History switches={data.history} />
+            </>
+          )}
+        </QueryBoundary>
       </div>
     </>
   );
@@ -63,7 +58,7 @@ function EngageCard() {
   const queryClient = useQueryClient();
   const canOrg = useCan("killswitch:org");
   const scopes = KILL_SWITCH_SCOPES.filter((scope) => canOrg || scope === "agent" || scope === "team");
-  const [scope, setScope] = useState<KillSwitchScope>(canOrg ? "org" : "agent");
+  const [scope, setScope] = useState<KillSwitchScope>(firstScope(canOrg));
   const [target, setTarget] = useState("");
   const [reason, setReason] = useState("");
   const [confirmation, setConfirmation] = useState("");
@@ -75,7 +70,9 @@ function EngageCard() {
   const chosen = scope === "org" ? options[0] : options.find((option) => option.value === target);
   const expected = chosen?.label ?? "";
   const confirmed = chosen !== undefined && confirmationMatches(confirmation, expected);
-  const ready = confirmed && reason.trim().length >= 3;
+  const input = { scope, target: scope === "org" ? "" : (chosen?.value ?? ""), reason, confirmation };
+  // The button waits for what the procedure's own schema accepts, and for the typed name.
+  const ready = confirmed && engageKillSwitchInput.safeParse(input).success;
 
   const engage = useMutation(
     trpc.killSwitches.engage.mutationOptions({
@@ -96,9 +93,10 @@ function EngageCard() {
         className="grid gap-5 p-5 md:grid-cols-2"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!ready || !chosen) return;
+          const checked = engageKillSwitchInput.safeParse(input);
+          if (!confirmed || !checked.success) return;
           setDone(null);
-          engage.mutate({ orgId: org.orgId, scope, target: scope === "org" ? "" : chosen.value, reason: reason.trim(), confirmation });
+          engage.mutate({ orgId: org.orgId, ...checked.data });
         }}
       >
         <Field label="Scope" htmlFor={ids.scope} hint={canOrg ? undefined : "Team leads can stop their own teams' agents and teams; models, tags and the organisation need an admin."}>
@@ -218,6 +216,7 @@ function ActiveSwitchItem({ sw }: { sw: ActiveSwitchView }) {
   const [reason, setReason] = useState("");
   const reasonId = useId();
   const title = scopeTitle(sw.scope, sw.targetName);
+  const releasable = releaseKillSwitchInput.safeParse({ id: sw.id, reason });
   const release = useMutation(
     trpc.killSwitches.release.mutationOptions({
       onSuccess: async () => {
@@ -283,8 +282,7 @@ function ActiveSwitchItem({ sw }: { sw: ActiveSwitchView }) {
           className="flex flex-wrap items-end gap-3 rounded-md bg-slate-50 p-3"
           onSubmit={(event) => {
             event.preventDefault();
-            if (reason.trim().length < 3) return;
-            release.mutate({ orgId: org.orgId, id: sw.id, reason: reason.trim() });
+            if (releasable.success) release.mutate({ orgId: org.orgId, ...releasable.data });
           }}
         >
           <div className="min-w-64 flex-1">
@@ -292,7 +290,7 @@ function ActiveSwitchItem({ sw }: { sw: ActiveSwitchView }) {
               <Input id={reasonId} value={reason} onChange={(event) => setReason(event.target.value)} placeholder="e.g. Fixed in 2.4.1" maxLength={500} />
             </Field>
           </div>
-          <Button type="submit" disabled={reason.trim().length < 3 || release.isPending}>
+          <Button type="submit" disabled={!releasable.success || release.isPending}>
             {release.isPending ? "Releasing…" : "Release and resume"}
           </Button>
           <Button variant="ghost" onClick={() => setReleasing(false)}>
@@ -311,51 +309,46 @@ function ActiveSwitchItem({ sw }: { sw: ActiveSwitchView }) {
   );
 }
 
-function History({ switches }: { switches: Listing["history"] }) {
+type ReleasedSwitch = Listing["history"][number];
+
+const HISTORY_COLUMNS: Column<ReleasedSwitch>[] = [
+  { key: "target", header: "Target", sortValue: (sw) => scopeTitle(sw.scope, sw.targetName), render: (sw) => <span className="font-medium text-slate-900">{scopeTitle(sw.scope, sw.targetName)}</span> },
+  { key: "reason", header: "Reason", render: (sw) => sw.reason },
+  {
+    key: "engaged",
+    header: "Engaged",
+    sortValue: (sw) => new Date(sw.engagedAt).getTime(),
+    render: (sw) => (
+      <>
+        <LocalTime value={sw.engagedAt} />
+        <span className="block text-xs text-slate-500">by {sw.engagedBy}</span>
+      </>
+    ),
+  },
+  {
+    key: "released",
+    header: "Released",
+    sortValue: (sw) => (sw.releasedAt ? new Date(sw.releasedAt).getTime() : null),
+    render: (sw) => (
+      <>
+        {sw.releasedAt ? <LocalTime value={sw.releasedAt} /> : "—"}
+        {sw.releasedBy ? <span className="block text-xs text-slate-500">by {sw.releasedBy}</span> : null}
+      </>
+    ),
+  },
+];
+
+function History({ switches }: { switches: ReleasedSwitch[] }) {
   return (
     <Card>
       <CardHeader title="History" description="Released switches, newest first." />
-      {switches.length === 0 ? (
-        <EmptyState title="No switch has been released yet" />
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Released kill switches</caption>
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-5 py-2">
-                  Target
-                </th>
-                <th scope="col" className="px-5 py-2">
-                  Reason
-                </th>
-                <th scope="col" className="px-5 py-2">
-                  Engaged
-                </th>
-                <th scope="col" className="px-5 py-2">
-                  Released
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {switches.map((sw) => (
-                <tr key={sw.id}>
-                  <td className="px-5 py-2 font-medium text-slate-900">{scopeTitle(sw.scope, sw.targetName)}</td>
-                  <td className="px-5 py-2 text-slate-700">{sw.reason}</td>
-                  <td className="px-5 py-2 text-slate-600">
-                    <LocalTime value={sw.engagedAt} />
-                    <span className="block text-xs text-slate-500">by {sw.engagedBy}</span>
-                  </td>
-                  <td className="px-5 py-2 text-slate-600">
-                    {sw.releasedAt ? <LocalTime value={sw.releasedAt} /> : "—"}
-                    {sw.releasedBy ? <span className="block text-xs text-slate-500">by {sw.releasedBy}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={switches}
+        columns={HISTORY_COLUMNS}
+        rowKey={(sw) => sw.id}
+        caption="Released kill switches"
+        empty={<EmptyState title="No switch has been released yet" />}
+      />
     </Card>
   );
 }

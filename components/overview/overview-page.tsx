@@ -6,8 +6,9 @@ import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
-import { Badge, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge, Skeleton } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { CompliancePostureCard, RecentAnomaliesCard } from "./compliance";
 import { IncidentsCard, SpendChartCard, TopSpendersCard } from "./sections";
 import { AgentsTile, HealthTile, IncidentsTile, SpendTile } from "./tiles";
@@ -47,17 +48,11 @@ export function OverviewPage() {
           <div className="flex flex-wrap items-center justify-end gap-3 text-xs text-slate-500">
             {canReadAudit ? (
               <Link href={`${base}/audit`} className="hover:underline" aria-label="Audit chain status">
-                {chain.data ? (
-                  chain.data.ok ? (
-                    <Badge tone="good">Audit chain verified · {chain.data.count} entries</Badge>
-                  ) : (
-                    <Badge tone="bad">Audit chain broken at entry {chain.data.brokenAt.seq ?? "?"}</Badge>
-                  )
-                ) : chain.error ? (
-                  <Badge tone="warn">Audit chain not checked</Badge>
-                ) : (
-                  <Skeleton className="h-5 w-40" />
-                )}
+                <QueryBoundary query={chain} label="the audit chain's status" loading={<Skeleton className="h-5 w-40" />} failure={() => <Badge tone="warn">Audit chain not checked</Badge>} staleNotice={false}>
+                  {(result) =>
+                    result.ok ? <Badge tone="good">Audit chain verified · {result.count} entries</Badge> : <Badge tone="bad">Audit chain broken at entry {result.brokenAt.seq ?? "?"}</Badge>
+                  }
+                </QueryBoundary>
               </Link>
             ) : null}
             {data ? (
@@ -72,43 +67,34 @@ export function OverviewPage() {
         }
       />
 
-      {summary.error && !data ? (
-        <QueryError error={summary.error} retry={() => void summary.refetch()} />
-      ) : !data ? (
-        <LoadingOverview />
-      ) : (
-        <div className="space-y-6">
-          {summary.error ? (
-            // A failed background refresh keeps the last figures on screen, and says they are not current.
-            <QueryError error={summary.error} retry={() => void summary.refetch()} />
-          ) : null}
-          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
-            <AgentsTile agents={data.agents} base={base} scoped={data.scope.kind === "teams"} canWriteAgents={canWriteAgents} />
-            <SpendTile spend={data.spend} base={base} budgetsHint={budgetsHint} />
-            <HealthTile agents={data.agents} activity={data.activity} base={base} />
-            <IncidentsTile incidents={data.incidents} base={base} canDecide={canDecide} />
+      <QueryBoundary query={summary} label="the overview" loading={<LoadingOverview />}>
+        {(data) => (
+          <div className="space-y-6">
+            <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
+              <AgentsTile agents={data.agents} base={base} scoped={data.scope.kind === "teams"} canWriteAgents={canWriteAgents} />
+              <SpendTile spend={data.spend} base={base} budgetsHint={budgetsHint} />
+              <HealthTile agents={data.agents} activity={data.activity} base={base} />
+              <IncidentsTile incidents={data.incidents} base={base} canDecide={canDecide} />
+            </div>
+            <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
+              <CompliancePostureCard summary={data} base={base} />
+              <RecentAnomaliesCard summary={data} base={base} />
+            </div>
+            <SpendChartCard summary={data} base={base} canWriteAgents={canWriteAgents} />
+            <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
+              <TopSpendersCard summary={data} base={base} />
+              <IncidentsCard summary={data} base={base} canDecide={canDecide} />
+            </div>
           </div>
-          <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
-            <CompliancePostureCard summary={data} base={base} />
-            <RecentAnomaliesCard summary={data} base={base} />
-          </div>
-          <SpendChartCard summary={data} base={base} canWriteAgents={canWriteAgents} />
-          <div className="grid grid-cols-1 items-start gap-6 xl:grid-cols-2">
-            <TopSpendersCard summary={data} base={base} />
-            <IncidentsCard summary={data} base={base} canDecide={canDecide} />
-          </div>
-        </div>
-      )}
+        )}
+      </QueryBoundary>
     </>
   );
 }
 
 function LoadingOverview() {
   return (
-    <div className="space-y-6" aria-busy="true">
-      <span className="sr-only" role="status">
-        Loading the overview…
-      </span>
+    <div className="space-y-6">
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
         {[0, 1, 2, 3].map((index) => (
           <Card key={index} className="px-5 py-4">

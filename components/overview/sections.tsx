@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, type ReactNode } from "react";
+import { SpendersTable } from "@/components/budgets/spenders-table";
 import { StackedSpendChart } from "@/components/charts/stacked-spend-chart";
 import type { RouterOutputs } from "@/components/trpc/react";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -68,41 +69,13 @@ export function SpendChartCard({ summary, base, canWriteAgents }: { summary: Sum
 export function TopSpendersCard({ summary, base }: { summary: Summary; base: string }) {
   const rows = useMemo(() => topFive(summary.spend), [summary.spend]);
   const month = new Intl.DateTimeFormat("en-GB", { month: "long", timeZone: "UTC" }).format(new Date(`${summary.spend.monthStart}T00:00:00Z`));
-  const top = rows[0]?.costMicros ?? 0n;
   return (
     <Card>
       <CardHeader title="Top spenders this month" description={`The agents that spent most in ${month} (UTC), and their share of ${summary.scope.kind === "teams" ? "your teams'" : "all"} spend.`} />
       {rows.length === 0 ? (
         <EmptyState title={`No spend in ${month} yet`}>The biggest spenders show here as soon as agents report a cost.</EmptyState>
       ) : (
-        <table className="w-full text-sm">
-          <caption className="sr-only">Top spenders this month</caption>
-          <thead>
-            <tr className="border-b border-slate-200 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
-              <th scope="col" className="py-2 pr-2 pl-5">Agent</th>
-              <th scope="col" className="px-2 py-2">Team</th>
-              <th scope="col" className="px-2 py-2 text-right">Spent</th>
-              <th scope="col" className="py-2 pr-5 pl-2 text-right">Share</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.agentId} className="border-b border-slate-100 last:border-0">
-                <td className="py-2.5 pr-2 pl-5">
-                  <Link href={`${base}/agents/${row.agentId}`} className={LINK}>
-                    {row.name}
-                  </Link>
-                  <div className="mt-1 h-1.5 w-full max-w-48 overflow-hidden rounded-full bg-slate-100" aria-hidden>
-                    <div className="h-full rounded-full bg-brand-500" style={{ width: `${top === 0n ? 0 : Number((row.costMicros * 1000n) / top) / 10}%` }} />
-                  </div>
-                </td>
-                <td className="px-2 py-2.5 text-slate-600">{row.teamName ?? "No team"}</td>
-                <td className="px-2 py-2.5 text-right font-medium text-slate-900 tabular-nums">{formatMicroUsd(row.costMicros)}</td>
-                <td className="py-2.5 pr-5 pl-2 text-right text-slate-600 tabular-nums">{(row.sharePermille / 10).toFixed(1)} %</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <SpendersTable rows={rows} base={base} caption="Top spenders this month" />
       )}
     </Card>
   );

@@ -1,14 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { skipToken, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterInputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Alert, Badge, errorMessage, Spinner } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { Badge } from "@/components/ui/feedback";
+import { Field, FormError, Input, NamedSelect, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
+import { simulatePolicyInput } from "@/server/domain/policy/schemas";
 import { ACTION_TYPES, type ActionType } from "@/server/domain/policy/vocabulary";
 import { parseList } from "./editor-model";
 
@@ -42,22 +44,22 @@ export function SimulatePanel({ draft }: { draft: DraftInput | null }) {
   const [against, setAgainst] = useState<"enforced" | "draft">(draft ? "draft" : "enforced");
   const [submitted, setSubmitted] = useState<RouterInputs["policies"]["simulate"] | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const result = useQuery({ ...trpc.policies.simulate.queryOptions(submitted ?? { orgId: org.orgId, agentId: "00000000-0000-0000-0000-000000000000", action: { type: "tool", name: "x", arguments: {} } }), enabled: submitted !== null });
+  const result = useQuery(trpc.policies.simulate.queryOptions(submitted ?? skipToken));
 
   const run = () => {
     const parsed = parseArguments(args);
-    if (!agentId) return setFormError("Pick an agent.");
-    if (!name.trim()) return setFormError("Name the tool, model, data class, agent or budget.");
     if (!parsed.ok) return setFormError(parsed.message);
-    setFormError(null);
-    setSubmitted({
-      orgId: org.orgId,
+    // The arguments box is JSON text; the rest is checked by the procedure's own input schema.
+    const checked = simulatePolicyInput.safeParse({
       agentId,
-      action: { type, name: name.trim(), arguments: parsed.value },
+      action: { type, name, arguments: parsed.value },
       dataClasses: parseList(dataClasses),
       hour: hour === "" ? null : Number(hour),
       ...(against === "draft" && draft ? { draft } : {}),
     });
+    if (!checked.success) return setFormError(checked.error.issues[0]?.message ?? "Check the fields.");
+    setFormError(null);
+    setSubmitted({ orgId: org.orgId, ...checked.data });
   };
 
   return (
@@ -71,23 +73,10 @@ export function SimulatePanel({ draft }: { draft: DraftInput | null }) {
         }}
       >
         <Field label="Agent" htmlFor="sim-agent">
-          <Select id="sim-agent" value={agentId} onChange={(event) => setAgentId(event.target.value)}>
-            <option value="">Pick an agent…</option>
-            {(agents.data ?? []).map((agent) => (
-              <option key={agent.id} value={agent.id}>
-                {agent.name}
-              </option>
-            ))}
-          </Select>
+          <NamedSelect id="sim-agent" value={agentId} onChange={setAgentId} items={agents.data ?? []} placeholder="Pick an agent…" />
         </Field>
         <Field label="Action type" htmlFor="sim-type">
-          <Select id="sim-type" value={type} onChange={(event) => setType(event.target.value as ActionType)}>
-            {ACTION_TYPES.map((action) => (
-              <option key={action} value={action}>
-                {action}
-              </option>
-            ))}
-          </Select>
+          <Select id="sim-type" value={type} onChange={(event) => setType(event.target.value as ActionType)} options={ACTION_TYPES} />
         </Field>
         <Field label="Action name" htmlFor="sim-name">
           <Input id="sim-name" value={name} placeholder="issue_refund" onChange={(event) => setName(event.target.value)} />
@@ -114,31 +103,33 @@ export function SimulatePanel({ draft }: { draft: DraftInput | null }) {
         </div>
       </form>
       <div className="space-y-2 px-5 pb-5" aria-live="polite">
-        {formError ? <p role="alert" className="text-sm font-medium text-red-600">{formError}</p> : null}
-        {result.isFetching ? <Spinner label="Simulating" /> : null}
-        {result.error ? <Alert tone="bad" title="Could not simulate">{errorMessage(result.error)}</Alert> : null}
-        {result.data && !result.isFetching ? (
-          <div className="rounded-md bg-slate-50 p-4 text-sm" role="region" aria-label="Simulation result">
-            <p>
-              Decision: <Badge tone={DECISION_TONE[result.data.decision]}>{DECISION_LABEL[result.data.decision]}</Badge>{" "}
-              <span className="text-slate-500">
-                against the {result.data.against === "draft" ? "draft" : "enforced"} set, at {result.data.hourUtc}:30 UTC; {result.data.weighedStatements} of {result.data.totalStatements} statements could apply
-              </span>
-            </p>
-            {result.data.effect === "no_match" ? <p className="mt-1">No policy matched: the organisation&apos;s default ({result.data.defaultDecision}) decides.</p> : null}
-            {result.data.policies.length > 0 ? (
-              <p className="mt-1">
-                Decided by: {result.data.policies.map((policy) => `${policy.name}${policy.isDraft ? " (draft)" : ""}`).join(", ")}
-              </p>
-            ) : null}
-            <ul className="mt-1 list-disc pl-5 text-slate-600">
-              {result.data.reasons.map((reason, index) => (
-                <li key={index}>
-                  <code>{reason.code}</code>: {reason.message}
-                </li>
-              ))}
-            </ul>
-          </div>
+        <FormError message={formError} />
+        {submitted ? (
+          <QueryBoundary query={result} label="the simulation" loading={<SkeletonRows rows={2} />}>
+            {(data) => (
+              <div className="rounded-md bg-slate-50 p-4 text-sm" role="region" aria-label="Simulation result">
+                <p>
+                  Decision: <Badge tone={DECISION_TONE[data.decision]}>{DECISION_LABEL[data.decision]}</Badge>{" "}
+                  <span className="text-slate-500">
+                    against the {data.against === "draft" ? "draft" : "enforced"} set, at {data.hourUtc}:30 UTC; {data.weighedStatements} of {data.totalStatements} statements could apply
+                  </span>
+                </p>
+                {data.effect === "no_match" ? <p className="mt-1">No policy matched: the organisation&apos;s default ({data.defaultDecision}) decides.</p> : null}
+                {data.policies.length > 0 ? (
+                  <p className="mt-1">
+                    Decided by: {data.policies.map((policy) => `${policy.name}${policy.isDraft ? " (draft)" : ""}`).join(", ")}
+                  </p>
+                ) : null}
+                <ul className="mt-1 list-disc pl-5 text-slate-600">
+                  {data.reasons.map((reason, index) => (
+                    <li key={index}>
+                      <code>{reason.code}</code>: {reason.message}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </QueryBoundary>
         ) : null}
       </div>
     </Card>
@@ -151,7 +142,7 @@ export function ImpactPanel({ draft }: { draft: DraftInput | null }) {
   const trpc = useTRPC();
   const [limit, setLimit] = useState("500");
   const [submitted, setSubmitted] = useState<RouterInputs["policies"]["impact"] | null>(null);
-  const result = useQuery({ ...trpc.policies.impact.queryOptions(submitted ?? { orgId: org.orgId, draft: { name: "", source: { kind: "cedar", cedar: "" } } }), enabled: submitted !== null });
+  const result = useQuery(trpc.policies.impact.queryOptions(submitted ?? skipToken));
   const count = Math.min(5000, Math.max(1, Math.floor(Number(limit) || 500)));
   return (
     <Card>
@@ -166,45 +157,47 @@ export function ImpactPanel({ draft }: { draft: DraftInput | null }) {
         {!draft ? <p className="text-sm text-slate-500">Write a valid draft first.</p> : null}
       </div>
       <div className="px-5 pb-5" aria-live="polite">
-        {result.isFetching ? <Spinner label="Replaying" /> : null}
-        {result.error ? <Alert tone="bad" title="Could not replay">{errorMessage(result.error)}</Alert> : null}
-        {result.data && !result.isFetching ? (
-          <div role="region" aria-label="Impact result" className="space-y-3 text-sm">
-            <p>
-              {result.data.replayed} decisions replayed{result.data.skipped ? ` (${result.data.skipped} skipped: agents gone or out of your reach)` : ""};{" "}
-              <strong>{result.data.changedTotal}</strong> would change
-              {Object.keys(result.data.counts).length > 0
-                ? `: ${Object.entries(result.data.counts)
-                    .map(([change, n]) => `${n} ${change.replace("→", " → ")}`)
-                    .join(", ")}`
-                : "."}
-            </p>
-            {result.data.changed.length > 0 ? (
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Decisions the draft would change</caption>
-                <thead className="text-xs uppercase text-slate-500">
-                  <tr>
-                    <th className="py-1 pr-3">When</th>
-                    <th className="py-1 pr-3">Agent</th>
-                    <th className="py-1 pr-3">Action</th>
-                    <th className="py-1 pr-3">Now</th>
-                    <th className="py-1 pr-3">With the draft</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {result.data.changed.map((row) => (
-                    <tr key={row.decisionId}>
-                      <td className="py-1 pr-3"><LocalTime value={row.at} /></td>
-                      <td className="py-1 pr-3">{row.agentName}</td>
-                      <td className="py-1 pr-3">{row.actionType} {row.actionName}</td>
-                      <td className="py-1 pr-3"><Badge tone={DECISION_TONE[row.now]}>{DECISION_LABEL[row.now]}</Badge></td>
-                      <td className="py-1 pr-3"><Badge tone={DECISION_TONE[row.draft]}>{DECISION_LABEL[row.draft]}</Badge></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : null}
-          </div>
+        {submitted ? (
+          <QueryBoundary query={result} label="the replay" loading={<SkeletonRows rows={3} />}>
+            {(data) => (
+              <div role="region" aria-label="Impact result" className="space-y-3 text-sm">
+                <p>
+                  {data.replayed} decisions replayed{data.skipped ? ` (${data.skipped} skipped: agents gone or out of your reach)` : ""};{" "}
+                  <strong>{data.changedTotal}</strong> would change
+                  {Object.keys(data.counts).length > 0
+                    ? `: ${Object.entries(data.counts)
+                        .map(([change, n]) => `${n} ${change.replace("→", " → ")}`)
+                        .join(", ")}`
+                    : "."}
+                </p>
+                {data.changed.length > 0 ? (
+                  <table className="w-full text-left text-sm">
+                    <caption className="sr-only">Decisions the draft would change</caption>
+                    <thead className="text-xs uppercase text-slate-500">
+                      <tr>
+                        <th className="py-1 pr-3">When</th>
+                        <th className="py-1 pr-3">Agent</th>
+                        <th className="py-1 pr-3">Action</th>
+                        <th className="py-1 pr-3">Now</th>
+                        <th className="py-1 pr-3">With the draft</th>
+                      </tr>
+                    </thead>
+                    <tbody className="divide-y divide-slate-100">
+                      {data.changed.map((row) => (
+                        <tr key={row.decisionId}>
+                          <td className="py-1 pr-3"><LocalTime value={row.at} /></td>
+                          <td className="py-1 pr-3">{row.agentName}</td>
+                          <td className="py-1 pr-3">{row.actionType} {row.actionName}</td>
+                          <td className="py-1 pr-3"><Badge tone={DECISION_TONE[row.now]}>{DECISION_LABEL[row.now]}</Badge></td>
+                          <td className="py-1 pr-3"><Badge tone={DECISION_TONE[row.draft]}>{DECISION_LABEL[row.draft]}</Badge></td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ) : null}
+              </div>
+            )}
+          </QueryBoundary>
         ) : null}
       </div>
     </Card>

@@ -8,8 +8,10 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Badge, EmptyState, errorMessage, QueryError, Skeleton, Spinner } from "@/components/ui/feedback";
+import { Badge, EmptyState, errorMessage } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
+import { FormError } from "@/components/ui/form";
 import { EFFECT_LABEL, EFFECT_TONE, STATUS_TONE } from "./editor-model";
 import { PolicyEditor } from "./policy-editor";
 
@@ -90,23 +92,23 @@ export function PoliciesPage() {
       />
       {editing === "new" ? <PolicyEditor policy={null} onClose={() => setEditing(null)} /> : editing ? <EditExisting policyId={editing} onClose={() => setEditing(null)} /> : null}
 
-      {list.error ? <QueryError error={list.error} retry={() => void list.refetch()} /> : null}
-      {!list.data && !list.error ? <Skeleton className="h-40" /> : null}
-      {list.data ? (
-        <>
-          <DefaultDecision value={list.data.defaultDecision} />
-          <Card>
-            <CardHeader title="All policies" description={`${list.data.policies.filter((policy) => policy.status === "enforced").length} enforced of ${list.data.policies.length}`} />
-            <DataTable
-              rows={list.data.policies}
-              columns={columns}
-              rowKey={(row) => row.id}
-              caption="Agent policies"
-              empty={<EmptyState title="No policies yet">With none, every decision falls to the default.</EmptyState>}
-            />
-          </Card>
-        </>
-      ) : null}
+      <QueryBoundary query={list} label="policies" loading={<LoadingCard rows={4} />}>
+        {(data) => (
+          <>
+            <DefaultDecision value={data.defaultDecision} />
+            <Card>
+              <CardHeader title="All policies" description={`${data.policies.filter((policy) => policy.status === "enforced").length} enforced of ${data.policies.length}`} />
+              <DataTable
+                rows={data.policies}
+                columns={columns}
+                rowKey={(row) => row.id}
+                caption="Agent policies"
+                empty={<EmptyState title="No policies yet">With none, every decision falls to the default.</EmptyState>}
+              />
+            </Card>
+          </>
+        )}
+      </QueryBoundary>
       <Help />
       {change ? <ChangeDialog change={change} onClose={() => setChange(null)} /> : null}
     </div>
@@ -117,10 +119,12 @@ function EditExisting({ policyId, onClose }: { policyId: string; onClose: () => 
   const org = useOrg();
   const trpc = useTRPC();
   const policy = useQuery(trpc.policies.get.queryOptions({ orgId: org.orgId, policyId }));
-  if (policy.error) return <QueryError error={policy.error} />;
-  if (!policy.data) return <Spinner label="Loading the policy" />;
-  // Keyed by version: a saved change opens the editor afresh on what was saved.
-  return <PolicyEditor key={`${policy.data.id}-${policy.data.version}`} policy={policy.data} onClose={onClose} />;
+  return (
+    <QueryBoundary query={policy} label="the policy" loading={<LoadingCard rows={6} />}>
+      {/* Keyed by version: a saved change opens the editor afresh on what was saved. */}
+      {(data) => <PolicyEditor key={`${data.id}-${data.version}`} policy={data} onClose={onClose} />}
+    </QueryBoundary>
+  );
 }
 
 function DefaultDecision({ value }: { value: "allow" | "deny" }) {
@@ -155,7 +159,9 @@ function DefaultDecision({ value }: { value: "allow" | "deny" }) {
         <p className="text-sm text-slate-600">
           {next === "allow" ? "Every action no policy speaks to will be allowed, for every agent." : "Every action no policy permits will be denied, for every agent."} This is recorded in the audit log.
         </p>
-        {set.error ? <p role="alert" className="mt-3 text-sm font-medium text-red-600">{errorMessage(set.error)}</p> : null}
+        <div className="mt-3">
+          <FormError message={set.error ? errorMessage(set.error) : null} />
+        </div>
         <div className="mt-5 flex justify-end gap-2">
           <Button variant="secondary" onClick={() => setConfirm(false)}>
             Cancel

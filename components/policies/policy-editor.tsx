@@ -9,8 +9,10 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge, errorMessage } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
+import { validate } from "@/components/ui/form-check";
 import { LocalTime } from "@/components/ui/local-time";
 import { formToCedar } from "@/server/domain/policy/form";
+import { createPolicyInput, updatePolicyInput } from "@/server/domain/policy/schemas";
 import { CedarEditor } from "./cedar-editor";
 import { formStateOf, ruleOf, STATUS_TONE, type FormState } from "./editor-model";
 import { ImpactPanel, SimulatePanel, type DraftInput } from "./panels";
@@ -40,6 +42,7 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
   const [form, setForm] = useState<FormState>(formStateOf(policy?.form ?? null));
   const [cedar, setCedar] = useState(policy?.cedar ?? "");
   const [confirming, setConfirming] = useState<null | "enforce" | "save-enforced">(null);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<string, string>>>({});
 
   const rule = useMemo(() => ruleOf(form), [form]);
   const generated = rule.ok ? formToCedar(rule.rule) : null;
@@ -68,12 +71,18 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
   const save = async (andEnforce: boolean) => {
     if (!source) return;
     setConfirming(null);
+    // Checked with the very input schema of the procedure it goes to.
     if (!policy) {
-      create.mutate({ orgId: org.orgId, name, description, source, enforce: andEnforce });
+      const checked = validate(createPolicyInput, { name, description, source, enforce: andEnforce });
+      setFieldErrors(checked.ok ? {} : checked.errors);
+      if (checked.ok) create.mutate({ orgId: org.orgId, ...checked.data });
       return;
     }
+    const checked = validate(updatePolicyInput, { policyId: policy.id, name, description, source });
+    setFieldErrors(checked.ok ? {} : checked.errors);
+    if (!checked.ok) return;
     try {
-      await update.mutateAsync({ orgId: org.orgId, policyId: policy.id, name, description, source });
+      await update.mutateAsync({ orgId: org.orgId, ...checked.data });
       if (andEnforce && policy.status !== "enforced") await enforce.mutateAsync({ orgId: org.orgId, policyId: policy.id });
     } catch {
       // Shown from the mutation's error below.
@@ -95,11 +104,19 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
         />
         <div className="space-y-5 p-5">
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Policy name" htmlFor="policy-name">
-              <Input id="policy-name" value={name} maxLength={120} disabled={!canWrite} onChange={(event) => setName(event.target.value)} />
+            <Field label="Policy name" htmlFor="policy-name" error={fieldErrors.name}>
+              <Input
+                id="policy-name"
+                value={name}
+                maxLength={120}
+                disabled={!canWrite}
+                onChange={(event) => setName(event.target.value)}
+                aria-invalid={fieldErrors.name ? true : undefined}
+                aria-describedby={fieldErrors.name ? "policy-name-error" : undefined}
+              />
             </Field>
-            <Field label="Description" htmlFor="policy-description">
-              <Input id="policy-description" value={description} maxLength={500} disabled={!canWrite} onChange={(event) => setDescription(event.target.value)} />
+            <Field label="Description" htmlFor="policy-description" error={fieldErrors.description}>
+              <Input id="policy-description" value={description} maxLength={500} disabled={!canWrite} onChange={(event) => setDescription(event.target.value)} aria-invalid={fieldErrors.description ? true : undefined} />
             </Field>
           </div>
 

@@ -64,14 +64,7 @@ export function RuleFormFields({ state, onChange, disabled }: { state: FormState
           <div />
         )}
         <Field label="Action" htmlFor="rule-action">
-          <Select id="rule-action" value={rule.action} onChange={(event) => set({ action: event.target.value as RuleForm["action"] })}>
-            <option value="any">Any action</option>
-            {ACTION_TYPES.map((action) => (
-              <option key={action} value={action}>
-                {action}
-              </option>
-            ))}
-          </Select>
+          <Select id="rule-action" value={rule.action} onChange={(event) => set({ action: event.target.value as RuleForm["action"] })} options={[{ value: "any", label: "Any action" }, ...ACTION_TYPES]} />
         </Field>
         <Field label="Names (comma-separated; empty: any)" htmlFor="rule-resources" hint="Tools, models, data classes, agents or budgets, by name.">
           <Input id="rule-resources" value={state.resourcesText} disabled={rule.action === "any"} onChange={(event) => onChange({ ...state, resourcesText: event.target.value })} />

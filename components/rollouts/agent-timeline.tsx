@@ -7,8 +7,9 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary, SkeletonRows } from "@/components/ui/query-boundary";
 import { ledgerTitle, ledgerTone } from "./present";
 import { ReasonDialog } from "./reason-dialog";
 
@@ -34,26 +35,19 @@ export function AgentTimeline({ agentId }: { agentId: string }) {
     }),
   );
 
-  if (timeline.error) return <QueryError error={timeline.error} retry={() => void timeline.refetch()} />;
-  if (!timeline.data) {
-    return (
-      <Card className="space-y-3 p-5" aria-busy="true">
-        <Skeleton className="h-6 w-40" />
-        <Skeleton className="h-40 w-full" />
-      </Card>
-    );
-  }
   const byId = new Map((versions.data?.versions ?? []).map((version) => [version.id, version]));
   const rolloutRunning = versions.data?.activeRollout ?? null;
   // Revert to a version the ledger shows released or stable, while it can still run: offered once,
   // on its newest line, and not while a rollout runs (the stable version is the rollout's then).
-  const offered = new Set<string>();
-  const revertable = (event: LedgerEvent) => {
-    if (rolloutRunning || (event.kind !== "version_released" && event.kind !== "stable_changed" && event.kind !== "completed")) return null;
-    const version = event.to ? byId.get(event.to.id) : undefined;
-    if (!version || version.stable || offered.has(version.id) || (version.status !== "released" && version.status !== "deprecated")) return null;
-    offered.add(version.id);
-    return version;
+  const revertOffers = (events: readonly LedgerEvent[]) => {
+    const offered = new Set<string>();
+    return events.map((event) => {
+      if (!canWrite || rolloutRunning || (event.kind !== "version_released" && event.kind !== "stable_changed" && event.kind !== "completed")) return null;
+      const version = event.to ? byId.get(event.to.id) : undefined;
+      if (!version || version.stable || offered.has(version.id) || (version.status !== "released" && version.status !== "deprecated")) return null;
+      offered.add(version.id);
+      return version;
+    });
   };
 
   return (
@@ -66,44 +60,53 @@ export function AgentTimeline({ agentId }: { agentId: string }) {
             : "Every release, stage change, pause, rollback, deprecation and retirement: who, when, why, from and to."
         }
       />
-      {timeline.data.length === 0 ? (
-        <EmptyState title="Nothing released yet">Versions, releases and rollouts of this agent appear here as they happen.</EmptyState>
-      ) : (
-        <ol className="px-5 py-4" aria-label="Release ledger">
-          {timeline.data.map((event, index) => {
-            const version = canWrite ? revertable(event) : null;
-            return (
-              <li key={event.id} className="relative flex gap-4 pb-5 last:pb-0">
-                {index < timeline.data.length - 1 ? <span aria-hidden className="absolute top-3 left-[5px] h-full w-px bg-slate-200" /> : null}
-                <span aria-hidden className={cn("relative mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white", DOT[ledgerTone(event.kind)])} />
-                <div className="min-w-0 flex-1">
-                  <div className="flex flex-wrap items-center gap-2">
-                    <p className="text-sm font-medium text-slate-900">{ledgerTitle(event)}</p>
-                    {event.actorType === "system" ? <Badge tone="neutral">automatic</Badge> : null}
-                  </div>
-                  <p className="text-xs text-slate-500">
-                    <LocalTime value={event.at} /> · {event.actorLabel}
-                  </p>
-                  {event.reason ? <p className="mt-1 text-sm text-slate-700">{event.reason}</p> : null}
-                  {version ? (
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      className="mt-2"
-                      onClick={() => {
-                        revert.reset();
-                        setReverting({ id: version.id, label: version.label });
-                      }}
-                    >
-                      Revert to {version.label}
-                    </Button>
-                  ) : null}
-                </div>
-              </li>
-            );
-          })}
-        </ol>
-      )}
+      <QueryBoundary
+        query={timeline}
+        label="the release ledger"
+        inset
+        loading={<SkeletonRows rows={4} className="h-10" />}
+        empty={<EmptyState title="Nothing released yet">Versions, releases and rollouts of this agent appear here as they happen.</EmptyState>}
+      >
+        {(events) => {
+          const offers = revertOffers(events);
+          return (
+            <ol className="px-5 py-4" aria-label="Release ledger">
+              {events.map((event, index) => {
+                const version = offers[index];
+                return (
+                  <li key={event.id} className="relative flex gap-4 pb-5 last:pb-0">
+                    {index < events.length - 1 ? <span aria-hidden className="absolute top-3 left-[5px] h-full w-px bg-slate-200" /> : null}
+                    <span aria-hidden className={cn("relative mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ring-4 ring-white", DOT[ledgerTone(event.kind)])} />
+                    <div className="min-w-0 flex-1">
+                      <div className="flex flex-wrap items-center gap-2">
+                        <p className="text-sm font-medium text-slate-900">{ledgerTitle(event)}</p>
+                        {event.actorType === "system" ? <Badge tone="neutral">automatic</Badge> : null}
+                      </div>
+                      <p className="text-xs text-slate-500">
+                        <LocalTime value={event.at} /> · {event.actorLabel}
+                      </p>
+                      {event.reason ? <p className="mt-1 text-sm text-slate-700">{event.reason}</p> : null}
+                      {version ? (
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          className="mt-2"
+                          onClick={() => {
+                            revert.reset();
+                            setReverting({ id: version.id, label: version.label });
+                          }}
+                        >
+                          Revert to {version.label}
+                        </Button>
+                      ) : null}
+                    </div>
+                  </li>
+                );
+              })}
+            </ol>
+          );
+        }}
+      </QueryBoundary>
       {reverting ? (
         <ReasonDialog
           open

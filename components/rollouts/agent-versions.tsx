@@ -8,8 +8,9 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Alert, Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Alert, Badge, EmptyState } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
 import { PHASE, phaseOf, VERSION_STATUS } from "./present";
 import { ReasonDialog } from "./reason-dialog";
 import { StartRolloutDialog } from "./start-rollout";
@@ -29,12 +30,24 @@ const ACTION: Record<Lifecycle, { title: (label: string) => string; confirm: str
 const EMPTY_DRAFT: VersionDraft = { label: "", model: null, systemPrompt: "", tools: [], config: {}, notes: "" };
 
 /** The agent page's Versions tab: the versions, their lifecycle, a diff and an A/B comparison. */
-export function AgentVersions({ agent }: { agent: { id: string; name: string; models: string[]; tools: string[] } }) {
+export function AgentVersions({ agent }: { agent: VersionsAgent }) {
+  const org = useOrg();
+  const trpc = useTRPC();
+  const list = useQuery({ ...trpc.versions.list.queryOptions({ orgId: org.orgId, agentId: agent.id }), refetchInterval: 10_000 });
+  return (
+    <QueryBoundary query={list} label="versions" loading={<LoadingCard rows={4} className="h-8" />}>
+      {(data) => <VersionsView agent={agent} data={data} />}
+    </QueryBoundary>
+  );
+}
+
+type VersionsAgent = { id: string; name: string; models: string[]; tools: string[] };
+
+function VersionsView({ agent, data }: { agent: VersionsAgent; data: RouterOutputs["versions"]["list"] }) {
   const org = useOrg();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan("agents:write");
-  const list = useQuery({ ...trpc.versions.list.queryOptions({ orgId: org.orgId, agentId: agent.id }), refetchInterval: 10_000 });
   const [form, setForm] = useState<{ editing: Version | null; initial: VersionDraft } | null>(null);
   const [acting, setActing] = useState<{ action: Lifecycle; version: Version } | null>(null);
   const [rolling, setRolling] = useState(false);
@@ -54,16 +67,7 @@ export function AgentVersions({ agent }: { agent: { id: string; name: string; mo
     setActing({ action, version });
   };
 
-  if (list.error) return <QueryError error={list.error} retry={() => void list.refetch()} />;
-  if (!list.data) {
-    return (
-      <Card className="space-y-3 p-5" aria-busy="true">
-        <Skeleton className="h-6 w-40" />
-        <Skeleton className="h-32 w-full" />
-      </Card>
-    );
-  }
-  const { versions, activeRollout } = list.data;
+  const { versions, activeRollout } = data;
   const stable = versions.find((version) => version.stable) ?? null;
   const newDraft = (): VersionDraft =>
     stable
@@ -92,12 +96,12 @@ export function AgentVersions({ agent }: { agent: { id: string; name: string; mo
       sortValue: (row) => new Date(row.createdAt).getTime(),
       render: (row) => (
         <span className="text-xs">
-          <LocalTime value={row.createdAt} />
+          <LocalTime value={row.createdAt} style="short" />
           <span className="block text-slate-500">by {row.createdBy}</span>
         </span>
       ),
     },
-    { key: "released", header: "Released", sortValue: (row) => (row.releasedAt ? new Date(row.releasedAt).getTime() : null), render: (row) => (row.releasedAt ? <LocalTime value={row.releasedAt} /> : "—") },
+    { key: "released", header: "Released", sortValue: (row) => (row.releasedAt ? new Date(row.releasedAt).getTime() : null), render: (row) => (row.releasedAt ? <LocalTime value={row.releasedAt} style="short" /> : "—") },
     ...(canWrite
       ? [
           {

@@ -1,10 +1,9 @@
 "use client";
 
 import { useId, useState, type ReactNode } from "react";
-import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Alert, errorMessage } from "@/components/ui/feedback";
-import { Field } from "@/components/ui/form";
+import { Field, FormButtons } from "@/components/ui/form";
 import { reasonSchema } from "@/server/domain/rollout/schemas";
 
 /**
@@ -94,14 +93,7 @@ function ReasonForm({
           {errorMessage(error)}
         </Alert>
       ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" variant={tone} disabled={pending} aria-busy={pending}>
-          {pending ? "Working…" : confirmLabel}
-        </Button>
-      </div>
+      <FormButtons onCancel={onCancel} submitLabel={confirmLabel} pendingLabel="Working…" pending={pending} danger={tone === "danger"} />
     </form>
   );
 }

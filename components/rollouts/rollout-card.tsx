@@ -12,6 +12,7 @@ import { Alert, Badge } from "@/components/ui/feedback";
 import { Field, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
 import { useNow } from "@/components/ui/use-now";
+import { TableHead } from "@/components/ui/data-table";
 import { GUARD_LABELS, type GuardMetric } from "@/server/domain/rollout/schemas";
 import { formatGuardValue, formatMinutes, formatPValue, formatRelative, GUARD_STATE, PHASE, phaseOf, stageSteps } from "./present";
 import { ReasonDialog } from "./reason-dialog";
@@ -54,21 +55,13 @@ function GuardsTable({ rollout }: { rollout: RolloutView }) {
     <div className="overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">Guards of the rollout of {rollout.to.label}</caption>
-        <thead className="bg-slate-50">
-          <tr>
-            {["Guard", `Stable ${rollout.from.label}`, `Candidate ${rollout.to.label}`, "Difference", "Tolerance", "Sequential test", "Evidence"].map((header) => (
-              <th key={header} scope="col" className="px-4 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                {header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead headers={["Guard", `Stable ${rollout.from.label}`, `Candidate ${rollout.to.label}`, "Difference", "Tolerance", "Sequential test", "Evidence"]} />
         <tbody className="divide-y divide-slate-100">
           {evaluation.guards.map((guard) => {
             const state = GUARD_STATE[guard.state];
             return (
               <tr key={guard.metric} className="align-top">
-                <th scope="row" className="px-4 py-2.5 text-left font-medium text-slate-900">
+                <th scope="row" className="min-w-56 px-4 py-2.5 text-left font-medium text-slate-900">
                   {guard.label}
                   <p className="mt-1 max-w-xs text-xs font-normal text-slate-500">{guard.explanation}</p>
                 </th>

@@ -8,9 +8,10 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { LoadingCard, QueryBoundary } from "@/components/ui/query-boundary";
 import { PHASE, phaseOf } from "./present";
 import { RolloutCard, SEQUENTIAL_TEST_NOTE, StageProgress, type RolloutView } from "./rollout-card";
 import { StartRolloutDialog } from "./start-rollout";
@@ -34,38 +35,30 @@ export function RolloutsPage() {
         actions={canWrite ? <Button onClick={() => setStarting(true)}>Start a rollout</Button> : undefined}
       />
       <div className="space-y-6">
-        {list.error ? (
-          <QueryError error={list.error} retry={() => void list.refetch()} />
-        ) : !list.data ? (
-          <Card className="space-y-3 p-5">
-            <span className="sr-only" role="status">
-              Loading rollouts…
-            </span>
-            <Skeleton className="h-6 w-1/3" />
-            <Skeleton className="h-40 w-full" />
-          </Card>
-        ) : (
-          <>
-            <section aria-labelledby="running-rollouts" className="space-y-4">
-              <div className="flex flex-wrap items-end justify-between gap-2">
-                <h2 id="running-rollouts" className="text-lg font-semibold text-slate-900">
-                  Running ({list.data.active.length})
-                </h2>
-                <p className="max-w-3xl text-xs text-slate-500">{SEQUENTIAL_TEST_NOTE}</p>
-              </div>
-              {list.data.active.length === 0 ? (
-                <Card>
-                  <EmptyState title="No rollout is running" action={canWrite ? <Button onClick={() => setStarting(true)}>Start a rollout</Button> : undefined}>
-                    Release a new version on an agent&apos;s Versions tab, then roll it out here in stages.
-                  </EmptyState>
-                </Card>
-              ) : (
-                list.data.active.map((rollout) => <RolloutCard key={rollout.id} rollout={rollout} />)
-              )}
-            </section>
-            <PastRollouts rollouts={list.data.past} />
-          </>
-        )}
+        <QueryBoundary query={list} label="rollouts" loading={<LoadingCard rows={3} className="h-10" />}>
+          {(data) => (
+            <>
+              <section aria-labelledby="running-rollouts" className="space-y-4">
+                <div className="flex flex-wrap items-end justify-between gap-2">
+                  <h2 id="running-rollouts" className="text-lg font-semibold text-slate-900">
+                    Running ({data.active.length})
+                  </h2>
+                  <p className="max-w-3xl text-xs text-slate-500">{SEQUENTIAL_TEST_NOTE}</p>
+                </div>
+                {data.active.length === 0 ? (
+                  <Card>
+                    <EmptyState title="No rollout is running" action={canWrite ? <Button onClick={() => setStarting(true)}>Start a rollout</Button> : undefined}>
+                      Release a new version on an agent&apos;s Versions tab, then roll it out here in stages.
+                    </EmptyState>
+                  </Card>
+                ) : (
+                  data.active.map((rollout) => <RolloutCard key={rollout.id} rollout={rollout} />)
+                )}
+              </section>
+              <PastRollouts rollouts={data.past} />
+            </>
+          )}
+        </QueryBoundary>
       </div>
       {canWrite ? <StartRolloutDialog open={starting} onClose={() => setStarting(false)} /> : null}
     </>

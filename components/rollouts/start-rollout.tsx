@@ -6,8 +6,8 @@ import { useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, errorMessage } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { errorMessage } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Input, NamedSelect, Select } from "@/components/ui/form";
 import { DEFAULT_GUARDS, DEFAULT_STAGES, GUARD_LABELS, GUARD_UNITS, startRolloutSchema, type GuardConfig, type Stage } from "@/server/domain/rollout/schemas";
 import { VERSION_STATUS } from "./present";
 
@@ -82,22 +82,17 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
     <form className="space-y-5" onSubmit={submit} noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Agent" htmlFor={ids.agent} error={errors.agentId ? "Choose an agent" : null}>
-          <Select
+          <NamedSelect
             id={ids.agent}
             value={agentId}
             disabled={fixedAgentId !== undefined}
-            onChange={(event) => {
-              setAgentId(event.target.value);
+            onChange={(next) => {
+              setAgentId(next);
               setCandidateId("");
             }}
-          >
-            <option value="">{agents.data ? "Choose an agent…" : "Loading…"}</option>
-            {(agents.data ?? []).map((agent) => (
-              <option key={agent.id} value={agent.id}>
-                {agent.name}
-              </option>
-            ))}
-          </Select>
+            items={agents.data ?? []}
+            placeholder={agents.data ? "Choose an agent…" : "Loading…"}
+          />
         </Field>
         <Field
           label="Candidate version"
@@ -244,19 +239,8 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
         <Input id={ids.reason} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={500} placeholder="e.g. 2.2.0 routes printer tickets to the right queue" />
       </Field>
 
-      {start.error ? (
-        <Alert tone="bad" title="Not started">
-          {errorMessage(start.error)}
-        </Alert>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={start.isPending} aria-busy={start.isPending}>
-          {start.isPending ? "Starting…" : "Start rollout"}
-        </Button>
-      </div>
+      <FormError message={start.error ? errorMessage(start.error) : null} />
+      <FormButtons onCancel={onDone} submitLabel="Start rollout" pendingLabel="Starting…" pending={start.isPending} />
     </form>
   );
 }

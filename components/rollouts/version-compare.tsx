@@ -6,8 +6,10 @@ import { useOrg } from "@/components/shell/org-context";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Badge, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge } from "@/components/ui/feedback";
 import { Field, Select } from "@/components/ui/form";
+import { QueryBoundary } from "@/components/ui/query-boundary";
+import { TableHead } from "@/components/ui/data-table";
 import { formatComparisonValue } from "@/server/domain/rollout/comparison-format";
 import { diffVersions, type PromptRow } from "@/server/domain/rollout/version-diff";
 import { formatPValue } from "./present";
@@ -19,6 +21,21 @@ const WINDOWS = [
   { days: 7, label: "Last 7 days" },
   { days: 30, label: "Last 30 days" },
 ];
+
+function VersionSelect({ label, id, value, onChange, versions }: { label: string; id: string; value: string; onChange: (id: string) => void; versions: Version[] }) {
+  return (
+    <Field label={label} htmlFor={id}>
+      <Select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        {versions.map((version) => (
+          <option key={version.id} value={version.id}>
+            {version.label}
+            {version.stable ? " (stable)" : ` (${version.status})`}
+          </option>
+        ))}
+      </Select>
+    </Field>
+  );
+}
 
 /** Side-by-side diff of two versions, and their A/B comparison over one window. */
 export function VersionCompare({ agentId, versions }: { agentId: string; versions: Version[] }) {
@@ -36,26 +53,8 @@ export function VersionCompare({ agentId, versions }: { agentId: string; version
     <Card>
       <CardHeader title="Compare two versions" description="What changed between them, and how they did on the same traffic window." />
       <div className="grid gap-4 border-b border-slate-200 px-5 py-4 sm:grid-cols-3">
-        <Field label="From (A)" htmlFor={ids.a}>
-          <Select id={ids.a} value={aId} onChange={(event) => setAId(event.target.value)}>
-            {comparable.map((version) => (
-              <option key={version.id} value={version.id}>
-                {version.label}
-                {version.stable ? " (stable)" : ` (${version.status})`}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field label="To (B)" htmlFor={ids.b}>
-          <Select id={ids.b} value={bId} onChange={(event) => setBId(event.target.value)}>
-            {comparable.map((version) => (
-              <option key={version.id} value={version.id}>
-                {version.label}
-                {version.stable ? " (stable)" : ` (${version.status})`}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <VersionSelect label="From (A)" id={ids.a} value={aId} onChange={setAId} versions={comparable} />
+        <VersionSelect label="To (B)" id={ids.b} value={bId} onChange={setBId} versions={comparable} />
         <Field label="Traffic window" htmlFor={ids.window}>
           <Select id={ids.window} value={days} onChange={(event) => setDays(Number(event.target.value))}>
             {WINDOWS.map((window) => (
@@ -174,77 +173,68 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
       <h3 className="text-sm font-semibold text-slate-900">
         A/B: {a.label} against {b.label}
       </h3>
-      {comparison.error ? (
-        <div className="mt-2">
-          <QueryError error={comparison.error} retry={() => void comparison.refetch()} />
-        </div>
-      ) : !comparison.data ? (
-        <div className="mt-2 space-y-2" aria-busy="true">
-          <Skeleton className="h-5 w-2/3" />
-          <Skeleton className="h-32 w-full" />
-        </div>
-      ) : (
-        <>
-          <p className="mt-2 text-sm font-medium text-slate-800" role="status">
-            {comparison.data.summary}
-          </p>
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">
-                Metrics of {a.label} and {b.label}
-              </caption>
-              <thead className="bg-slate-50">
-                <tr>
-                  {["Metric", a.label, b.label, "Difference (95 % CI)", "Test", "p", "Significant"].map((header) => (
-                    <th key={header} scope="col" className="px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                      {header}
-                    </th>
+      <div className="mt-2">
+        <QueryBoundary
+          query={comparison}
+          label="the comparison"
+          skeleton={["h-5 w-2/3", "h-32 w-full"]}
+        >
+          {(data) => (
+            <>
+              <p className="text-sm font-medium text-slate-800" role="status">
+                {data.summary}
+              </p>
+              <div className="mt-3 overflow-x-auto">
+                <table className="min-w-full divide-y divide-slate-200 text-sm">
+                  <caption className="sr-only">
+                    Metrics of {a.label} and {b.label}
+                  </caption>
+                  <TableHead dense headers={["Metric", a.label, b.label, "Difference (95 % CI)", "Test", "p", "Significant"]} />
+                  <tbody className="divide-y divide-slate-100">
+                    {data.rows.map((row) => (
+                      <tr key={row.metric} className="align-top">
+                        <th scope="row" className="px-3 py-2 text-left font-medium text-slate-900">
+                          {row.label}
+                        </th>
+                        <td className="px-3 py-2 whitespace-nowrap">
+                          {row.a === null ? "—" : formatComparisonValue(row.unit, row.a)}
+                          <span className="block text-xs text-slate-500">n = {row.nA.toLocaleString("en-US")}</span>
+                        </td>
+                        <td className="px-3 py-2 whitespace-nowrap">
+                          {row.b === null ? "—" : formatComparisonValue(row.unit, row.b)}
+                          <span className="block text-xs text-slate-500">n = {row.nB.toLocaleString("en-US")}</span>
+                        </td>
+                        <td className="px-3 py-2 whitespace-nowrap">
+                          {row.difference === null ? "—" : formatComparisonValue(row.unit, row.difference, true)}
+                          {row.ci ? (
+                            <span className="block text-xs text-slate-500">
+                              {formatComparisonValue(row.unit, row.ci.low, true)} to {formatComparisonValue(row.unit, row.ci.high, true)}
+                            </span>
+                          ) : null}
+                        </td>
+                        <td className="px-3 py-2 text-xs text-slate-600">{row.test ?? "—"}</td>
+                        <td className="px-3 py-2 whitespace-nowrap tabular-nums">{formatPValue(row.pValue)}</td>
+                        <td className="px-3 py-2">{row.significant === null ? <span className="text-slate-400">—</span> : row.significant ? <Badge tone="warn">Yes</Badge> : <Badge tone="neutral">No</Badge>}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <ul className="mt-3 list-disc space-y-1 pl-5 text-xs text-slate-600">
+                {data.rows
+                  .filter((row) => row.metric !== "tasks")
+                  .map((row) => (
+                    <li key={row.metric}>{row.sentence}</li>
                   ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {comparison.data.rows.map((row) => (
-                  <tr key={row.metric} className="align-top">
-                    <th scope="row" className="px-3 py-2 text-left font-medium text-slate-900">
-                      {row.label}
-                    </th>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {row.a === null ? "—" : formatComparisonValue(row.unit, row.a)}
-                      <span className="block text-xs text-slate-500">n = {row.nA.toLocaleString("en-US")}</span>
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {row.b === null ? "—" : formatComparisonValue(row.unit, row.b)}
-                      <span className="block text-xs text-slate-500">n = {row.nB.toLocaleString("en-US")}</span>
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {row.difference === null ? "—" : formatComparisonValue(row.unit, row.difference, true)}
-                      {row.ci ? (
-                        <span className="block text-xs text-slate-500">
-                          {formatComparisonValue(row.unit, row.ci.low, true)} to {formatComparisonValue(row.unit, row.ci.high, true)}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-2 text-xs text-slate-600">{row.test ?? "—"}</td>
-                    <td className="px-3 py-2 whitespace-nowrap tabular-nums">{formatPValue(row.pValue)}</td>
-                    <td className="px-3 py-2">{row.significant === null ? <span className="text-slate-400">—</span> : row.significant ? <Badge tone="warn">Yes</Badge> : <Badge tone="neutral">No</Badge>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <ul className="mt-3 list-disc space-y-1 pl-5 text-xs text-slate-600">
-            {comparison.data.rows
-              .filter((row) => row.metric !== "tasks")
-              .map((row) => (
-                <li key={row.metric}>{row.sentence}</li>
-              ))}
-          </ul>
-          <p className="mt-2 text-xs text-slate-500">
-            Fixed-window tests (not the sequential guards of a live rollout): two-proportion z-test for rates, Welch&apos;s t-test on per-task costs, Mann–Whitney U on the latency histograms; the four tests are
-            Holm-corrected at α = 0.05.
-          </p>
-        </>
-      )}
+              </ul>
+              <p className="mt-2 text-xs text-slate-500">
+                Fixed-window tests (not the sequential guards of a live rollout): two-proportion z-test for rates, Welch&apos;s t-test on per-task costs, Mann–Whitney U on the latency histograms; the four tests are
+                Holm-corrected at α = 0.05.
+              </p>
+            </>
+          )}
+        </QueryBoundary>
+      </div>
     </section>
   );
 }

@@ -5,11 +5,10 @@ import { useId, useState, type FormEvent } from "react";
 import { ChipsInput } from "@/components/agents/chips-input";
 import { useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Alert, errorMessage } from "@/components/ui/feedback";
-import { Field, Input } from "@/components/ui/form";
-import { versionFieldsSchema, type VersionFields } from "@/server/domain/rollout/schemas";
+import { errorMessage } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Input } from "@/components/ui/form";
+import { createVersionSchema, updateVersionSchema, type VersionFields } from "@/server/domain/rollout/schemas";
 
 const textarea =
   "block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:ring-inset aria-[invalid=true]:ring-red-500";
@@ -84,19 +83,21 @@ function VersionForm({ agentId, editing, initial, onDone }: { agentId: string; e
       setErrors({ config: `Not valid JSON: ${(error as Error).message}` });
       return;
     }
-    const parsed = versionFieldsSchema.safeParse({ label, model: model.trim() === "" ? null : model, systemPrompt, tools, config, notes });
+    const fields = { label, model: model.trim() === "" ? null : model, systemPrompt, tools, config, notes };
+    // Checked with the very input schema of the procedure it goes to.
+    const parsed = editing ? updateVersionSchema.safeParse({ versionId: editing.id, fields }) : createVersionSchema.safeParse({ agentId, ...fields });
     if (!parsed.success) {
       const found: Partial<Record<keyof VersionFields, string>> = {};
       for (const issue of parsed.error.issues) {
-        const key = issue.path[0] as keyof VersionFields;
+        const key = (issue.path[0] === "fields" ? issue.path[1] : issue.path[0]) as keyof VersionFields;
         found[key] ??= key === "config" && issue.code === "invalid_type" ? "The configuration must be a JSON object, such as {\"temperature\": 0}" : issue.message;
       }
       setErrors(found);
       return;
     }
     setErrors({});
-    if (editing) update.mutate({ orgId: org.orgId, versionId: editing.id, fields: parsed.data });
-    else create.mutate({ orgId: org.orgId, agentId, ...parsed.data });
+    if ("versionId" in parsed.data) update.mutate({ orgId: org.orgId, ...parsed.data });
+    else create.mutate({ orgId: org.orgId, ...parsed.data });
   }
 
   return (
@@ -121,19 +122,8 @@ function VersionForm({ agentId, editing, initial, onDone }: { agentId: string; e
       <Field label="Notes" htmlFor={`${id}-notes`} error={errors.notes ?? null}>
         <Input id={`${id}-notes`} value={notes} onChange={(event) => setNotes(event.target.value)} maxLength={2000} placeholder="What changed and why" />
       </Field>
-      {serverError ? (
-        <Alert tone="bad" title="Not saved">
-          {errorMessage(serverError)}
-        </Alert>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={pending} aria-busy={pending}>
-          {pending ? "Saving…" : editing ? "Save draft" : "Create draft"}
-        </Button>
-      </div>
+      <FormError message={serverError ? errorMessage(serverError) : null} />
+      <FormButtons onCancel={onDone} submitLabel={editing ? "Save draft" : "Create draft"} pendingLabel="Saving…" pending={pending} />
     </form>
   );
 }

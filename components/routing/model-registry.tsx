@@ -1,16 +1,20 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { DataTable } from "@/components/ui/data-table";
-import { Badge, EmptyState, errorMessage, QueryError, Skeleton } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { DataTable, editColumn } from "@/components/ui/data-table";
+import { Badge, EmptyState } from "@/components/ui/feedback";
+import { Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { formatMicroUsd, formatNumber } from "@/components/ui/format";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
+import { MODEL_STATUSES, modelInput } from "@/server/domain/routing/schemas";
+import { useRefreshRouting } from "./use-refresh-routing";
 
 type Model = RouterOutputs["models"]["list"][number];
 
@@ -38,45 +42,27 @@ export function ModelRegistry() {
         description="List prices per million tokens; event costs are computed from them when an agent reports none."
         actions={canAdmin ? <Button variant="secondary" onClick={() => setEditing("new")}>Add model</Button> : undefined}
       />
-      {models.error ? (
-        <div className="p-5">
-          <QueryError error={models.error} retry={() => void models.refetch()} />
-        </div>
-      ) : !models.data ? (
-        <div className="p-5">
-          <Skeleton className="h-24 w-full" />
-        </div>
-      ) : (
-        <DataTable
-          caption="Model registry"
-          rows={models.data}
-          rowKey={(model) => model.name}
-          initialSort={{ key: "provider", direction: "asc" }}
-          empty={<EmptyState title="No models yet" />}
-          columns={[
-            { key: "provider", header: "Provider", sortValue: (model) => `${model.provider} ${model.name}`, render: (model) => model.provider },
-            { key: "name", header: "Model", sortValue: (model) => model.name, render: (model) => <span className="font-medium text-slate-900">{model.name}</span> },
-            { key: "input", header: "Input / 1M", sortValue: (model) => Number(model.inputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.inputMicrosPerMTok) },
-            { key: "output", header: "Output / 1M", sortValue: (model) => Number(model.outputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.outputMicrosPerMTok) },
-            { key: "quality", header: "Quality", sortValue: (model) => model.qualityTier, render: (model) => `${model.qualityTier} / 5` },
-            { key: "context", header: "Context", sortValue: (model) => model.contextWindow ?? 0, className: "text-right tabular-nums", render: (model) => (model.contextWindow ? `${formatNumber(model.contextWindow)} tokens` : "—") },
-            { key: "status", header: "Status", sortValue: (model) => model.status, render: (model) => <Badge tone={STATUS_TONE[model.status]}>{model.status}</Badge> },
-            ...(canAdmin
-              ? [
-                  {
-                    key: "actions",
-                    header: "",
-                    render: (model: Model) => (
-                      <Button variant="ghost" size="sm" aria-label={`Edit model ${model.name}`} onClick={() => setEditing(model)}>
-                        Edit
-                      </Button>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
-        />
-      )}
+      <QueryBoundary query={models} label="the model registry" inset>
+        {(data) => (
+          <DataTable
+            caption="Model registry"
+            rows={data}
+            rowKey={(model) => model.name}
+            initialSort={{ key: "provider", direction: "asc" }}
+            empty={<EmptyState title="No models yet" />}
+            columns={[
+              { key: "provider", header: "Provider", sortValue: (model) => `${model.provider} ${model.name}`, render: (model) => model.provider },
+              { key: "name", header: "Model", sortValue: (model) => model.name, render: (model) => <span className="font-medium text-slate-900">{model.name}</span> },
+              { key: "input", header: "Input / 1M", sortValue: (model) => Number(model.inputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.inputMicrosPerMTok) },
+              { key: "output", header: "Output / 1M", sortValue: (model) => Number(model.outputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.outputMicrosPerMTok) },
+              { key: "quality", header: "Quality", sortValue: (model) => model.qualityTier, render: (model) => `${model.qualityTier} / 5` },
+              { key: "context", header: "Context", sortValue: (model) => model.contextWindow ?? 0, className: "text-right tabular-nums", render: (model) => (model.contextWindow ? `${formatNumber(model.contextWindow)} tokens` : "—") },
+              { key: "status", header: "Status", sortValue: (model) => model.status, render: (model) => <Badge tone={STATUS_TONE[model.status]}>{model.status}</Badge> },
+              ...editColumn<Model>(canAdmin, (model) => `Edit model ${model.name}`, setEditing),
+            ]}
+          />
+        )}
+      </QueryBoundary>
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? "Add model" : "Edit model"}>
         {editing !== null ? <ModelForm model={editing === "new" ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
@@ -85,9 +71,9 @@ export function ModelRegistry() {
 }
 
 function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void }) {
+  const refresh = useRefreshRouting();
   const org = useOrg();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [form, setForm] = useState({
     provider: model?.provider ?? "",
     name: model?.name ?? "",
@@ -100,44 +86,39 @@ function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void 
   const save = useMutation(
     trpc.models.upsert.mutationOptions({
       onSuccess: async () => {
-        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.routing.pathKey() })]);
+        await refresh();
         onDone();
       },
     }),
   );
-  const fieldErrors = (save.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)?.data?.zodError?.fieldErrors;
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
+  const check = useFormCheck(
+    modelInput,
+    { ...form, qualityTier: Number(form.qualityTier), contextWindow: form.contextWindow.trim() === "" ? null : Number(form.contextWindow) },
+    save.error,
+  );
+  const field = (key: keyof typeof form, id: string) => ({
+    id,
+    value: form[key],
+    onChange: set(key),
+    "aria-invalid": check.errors[key] ? true : undefined,
+    "aria-describedby": check.errors[key] ? `${id}-error` : undefined,
+  });
 
   return (
-    <form
-      className="space-y-4"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        save.mutate({
-          orgId: org.orgId,
-          provider: form.provider,
-          name: form.name,
-          inputUsdPerMTok: form.inputUsdPerMTok,
-          outputUsdPerMTok: form.outputUsdPerMTok,
-          qualityTier: Number(form.qualityTier),
-          contextWindow: form.contextWindow ? Number(form.contextWindow) : null,
-          status: form.status,
-        });
-      }}
-    >
+    <form className="space-y-4" {...check.formProps((input) => save.mutate({ orgId: org.orgId, ...input }))}>
       <div className="grid grid-cols-2 gap-4">
-        <Field label="Provider" htmlFor="model-provider" error={fieldErrors?.provider?.[0]}>
-          <Input id="model-provider" value={form.provider} onChange={set("provider")} disabled={model !== null} />
+        <Field label="Provider" htmlFor="model-provider" error={check.errors.provider}>
+          <Input {...field("provider", "model-provider")} disabled={model !== null} />
         </Field>
-        <Field label="Model name" htmlFor="model-name" error={fieldErrors?.name?.[0]}>
-          <Input id="model-name" value={form.name} onChange={set("name")} disabled={model !== null} />
+        <Field label="Model name" htmlFor="model-name" error={check.errors.name}>
+          <Input {...field("name", "model-name")} disabled={model !== null} />
         </Field>
-        <Field label="Input price (USD per 1M tokens)" htmlFor="model-input" error={fieldErrors?.inputUsdPerMTok?.[0]}>
-          <Input id="model-input" inputMode="decimal" value={form.inputUsdPerMTok} onChange={set("inputUsdPerMTok")} />
+        <Field label="Input price (USD per 1M tokens)" htmlFor="model-input" error={check.errors.inputUsdPerMTok}>
+          <Input {...field("inputUsdPerMTok", "model-input")} inputMode="decimal" />
         </Field>
-        <Field label="Output price (USD per 1M tokens)" htmlFor="model-output" error={fieldErrors?.outputUsdPerMTok?.[0]}>
-          <Input id="model-output" inputMode="decimal" value={form.outputUsdPerMTok} onChange={set("outputUsdPerMTok")} />
+        <Field label="Output price (USD per 1M tokens)" htmlFor="model-output" error={check.errors.outputUsdPerMTok}>
+          <Input {...field("outputUsdPerMTok", "model-output")} inputMode="decimal" />
         </Field>
         <Field label="Quality tier" htmlFor="model-quality">
           <Select id="model-quality" value={form.qualityTier} onChange={set("qualityTier")}>
@@ -148,30 +129,21 @@ function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void 
             ))}
           </Select>
         </Field>
-        <Field label="Context window (tokens)" htmlFor="model-context" error={fieldErrors?.contextWindow?.[0]}>
-          <Input id="model-context" inputMode="numeric" value={form.contextWindow} onChange={set("contextWindow")} />
+        <Field label="Context window (tokens)" htmlFor="model-context" error={check.errors.contextWindow}>
+          <Input {...field("contextWindow", "model-context")} inputMode="numeric" />
         </Field>
         <Field label="Status" htmlFor="model-status" hint="Routing uses active models only; disabled models are refused.">
           <Select id="model-status" value={form.status} onChange={set("status")}>
-            <option value="active">active</option>
-            <option value="deprecated">deprecated</option>
-            <option value="disabled">disabled</option>
+            {MODEL_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
           </Select>
         </Field>
       </div>
-      {save.error && !fieldErrors ? (
-        <p role="alert" className="text-sm font-medium text-red-600">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2 pt-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save model"}
-        </Button>
-      </div>
+      <FormError message={check.formError} />
+      <FormButtons onCancel={onDone} submitLabel="Save model" pendingLabel="Saving…" pending={save.isPending} />
     </form>
   );
 }

@@ -1,17 +1,21 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan, useOrg } from "@/components/shell/org-context";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
-import { DataTable } from "@/components/ui/data-table";
-import { Badge, EmptyState, errorMessage, QueryError, Skeleton } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { DataTable, editColumn } from "@/components/ui/data-table";
+import { Badge, EmptyState, errorMessage, Skeleton } from "@/components/ui/feedback";
+import { CheckboxGroup, Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
+import { useFormCheck } from "@/components/ui/form-check";
 import { formatMicroUsd, formatNumber } from "@/components/ui/format";
+import { QueryBoundary, type QueryView } from "@/components/ui/query-boundary";
 import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
+import { routingRuleInput } from "@/server/domain/routing/schemas";
 import { ModelRegistry } from "./model-registry";
+import { useRefreshRouting } from "./use-refresh-routing";
 
 type Rule = RouterOutputs["routing"]["overview"][number];
 
@@ -30,58 +34,39 @@ export function RoutingPage() {
         description="Each task type runs on the cheapest active model that meets its quality floor; fallbacks take over in order when a model is stopped or fails."
         actions={canAdmin ? <Button onClick={() => setEditing("new")}>New routing rule</Button> : undefined}
       />
-      <SavingsCard savings={savings.data} error={savings.error} />
+      <SavingsCard savings={savings} />
       <Card className="mb-6">
         <CardHeader title="Routing rules" description="What each task type routes to right now, with kill switches and model status taken into account." />
-        {rules.error ? (
-          <div className="p-5">
-            <QueryError error={rules.error} retry={() => void rules.refetch()} />
-          </div>
-        ) : !rules.data ? (
-          <div className="space-y-2 p-5">
-            <Skeleton className="h-6 w-full" />
-            <Skeleton className="h-6 w-full" />
-          </div>
-        ) : (
-          <DataTable
-            caption="Routing rules"
-            rows={rules.data}
-            rowKey={(rule) => rule.taskType}
-            initialSort={{ key: "taskType", direction: "asc" }}
-            empty={<EmptyState title="No routing rules yet">Without a rule, agents must name their model; with one, they ask for &quot;auto&quot;.</EmptyState>}
-            columns={[
-              { key: "taskType", header: "Task type", sortValue: (rule) => rule.taskType, render: (rule) => <span className="font-medium text-slate-900">{rule.taskType}</span> },
-              { key: "minQuality", header: "Quality floor", sortValue: (rule) => rule.minQuality, render: (rule) => `≥ ${rule.minQuality}` },
-              {
-                key: "routesTo",
-                header: "Routes to now",
-                render: (rule) =>
-                  rule.routesTo ? (
-                    <span>
-                      <Badge tone="good">{rule.routesTo.name}</Badge> <span className="text-xs text-slate-500">{rule.routesTo.provider}</span>
-                    </span>
-                  ) : (
-                    <Badge tone="bad">{rule.problem ?? "No model"}</Badge>
-                  ),
-              },
-              { key: "fallbacks", header: "Then", render: (rule) => (rule.fallbacks.length ? rule.fallbacks.map((model) => model.name).join(" → ") : "—") },
-              { key: "providers", header: "Providers", render: (rule) => (rule.allowedProviders.length ? rule.allowedProviders.join(", ") : "Any") },
-              ...(canAdmin
-                ? [
-                    {
-                      key: "actions",
-                      header: "",
-                      render: (rule: Rule) => (
-                        <Button variant="ghost" size="sm" aria-label={`Edit rule ${rule.taskType}`} onClick={() => setEditing(rule)}>
-                          Edit
-                        </Button>
-                      ),
-                    },
-                  ]
-                : []),
-            ]}
-          />
-        )}
+        <QueryBoundary query={rules} label="routing rules" inset>
+          {(data) => (
+            <DataTable
+              caption="Routing rules"
+              rows={data}
+              rowKey={(rule) => rule.taskType}
+              initialSort={{ key: "taskType", direction: "asc" }}
+              empty={<EmptyState title="No routing rules yet">Without a rule, agents must name their model; with one, they ask for &quot;auto&quot;.</EmptyState>}
+              columns={[
+                { key: "taskType", header: "Task type", sortValue: (rule) => rule.taskType, render: (rule) => <span className="font-medium text-slate-900">{rule.taskType}</span> },
+                { key: "minQuality", header: "Quality floor", sortValue: (rule) => rule.minQuality, render: (rule) => `≥ ${rule.minQuality}` },
+                {
+                  key: "routesTo",
+                  header: "Routes to now",
+                  render: (rule) =>
+                    rule.routesTo ? (
+                      <span>
+                        <Badge tone="good">{rule.routesTo.name}</Badge> <span className="text-xs text-slate-500">{rule.routesTo.provider}</span>
+                      </span>
+                    ) : (
+                      <Badge tone="bad">{rule.problem ?? "No model"}</Badge>
+                    ),
+                },
+                { key: "fallbacks", header: "Then", render: (rule) => (rule.fallbacks.length ? rule.fallbacks.map((model) => model.name).join(" → ") : "—") },
+                { key: "providers", header: "Providers", render: (rule) => (rule.allowedProviders.length ? rule.allowedProviders.join(", ") : "Any") },
+                ...editColumn<Rule>(canAdmin, (rule) => `Edit rule ${rule.taskType}`, setEditing),
+              ]}
+            />
+          )}
+        </QueryBoundary>
       </Card>
       <ModelRegistry />
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? "New routing rule" : "Edit routing rule"} size="lg">
@@ -91,46 +76,53 @@ export function RoutingPage() {
   );
 }
 
-function SavingsCard({ savings, error }: { savings: RouterOutputs["routing"]["savings"] | undefined; error: unknown }) {
-  if (error) return <div className="mb-6"><QueryError error={error} /></div>;
-  const baseline = savings ? BigInt(savings.baselineMicros) : 0n;
-  const saved = savings ? BigInt(savings.savedMicros) : 0n;
-  const percent = baseline > 0n ? Number((saved * 1000n) / baseline) / 10 : 0;
+function SavingsCard({ savings }: { savings: QueryView<RouterOutputs["routing"]["savings"]> }) {
   return (
     <Card className="mb-6 px-5 py-4">
       <h2 className="text-xs font-medium tracking-wide text-slate-500 uppercase">Saved by routing, last 30 days</h2>
-      {!savings ? (
-        <Skeleton className="mt-2 h-8 w-48" />
-      ) : savings.calls === 0 ? (
-        <p className="mt-2 text-sm text-slate-600">No routed calls yet: savings appear once agents ask for a model with &quot;auto&quot; and report the call with its decisionId.</p>
-      ) : (
-        <div className="mt-2 flex flex-wrap items-end gap-x-8 gap-y-2">
-          <p className="text-3xl font-semibold tabular-nums text-emerald-700">{formatMicroUsd(saved)}</p>
-          <p className="text-sm text-slate-600">
-            {percent.toFixed(1)}% less than {formatMicroUsd(baseline)} on the most expensive model each agent asked for · {formatNumber(savings.calls)} routed calls costing{" "}
-            {formatMicroUsd(savings.actualMicros)}
-          </p>
-        </div>
-      )}
+      <QueryBoundary query={savings} label="the savings" loading={<Skeleton className="mt-2 h-8 w-48" />}>
+        {(data) => <Savings savings={data} />}
+      </QueryBoundary>
     </Card>
+  );
+}
+
+function Savings({ savings }: { savings: RouterOutputs["routing"]["savings"] }) {
+  if (savings.calls === 0) {
+    return <p className="mt-2 text-sm text-slate-600">No routed calls yet: savings appear once agents ask for a model with &quot;auto&quot; and report the call with its decisionId.</p>;
+  }
+  const baseline = BigInt(savings.baselineMicros);
+  const saved = BigInt(savings.savedMicros);
+  const percent = baseline > 0n ? Number((saved * 1000n) / baseline) / 10 : 0;
+  return (
+    <div className="mt-2 flex flex-wrap items-end gap-x-8 gap-y-2">
+      <p className="text-3xl font-semibold text-emerald-700 tabular-nums">{formatMicroUsd(saved)}</p>
+      <p className="text-sm text-slate-600">
+        {percent.toFixed(1)}% less than {formatMicroUsd(baseline)} on the most expensive model each agent asked for · {formatNumber(savings.calls)} routed calls costing{" "}
+        {formatMicroUsd(savings.actualMicros)}
+      </p>
+    </div>
   );
 }
 
 function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
   const org = useOrg();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshRouting();
   const models = useQuery(trpc.models.list.queryOptions({ orgId: org.orgId }));
   const [taskType, setTaskType] = useState(rule?.taskType ?? "");
   const [minQuality, setMinQuality] = useState(rule?.minQuality ?? 3);
   const [providers, setProviders] = useState<string[]>(rule ? [...rule.allowedProviders] : []);
   const [chain, setChain] = useState<string[]>(rule ? [...rule.fallbackChain] : []);
   const [adding, setAdding] = useState("");
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.routing.pathKey() });
-  const save = useMutation(trpc.routing.upsertRule.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const remove = useMutation(trpc.routing.deleteRule.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
+  const done = async () => {
+    await refresh();
+    onDone();
+  };
+  const save = useMutation(trpc.routing.upsertRule.mutationOptions({ onSuccess: done }));
+  const remove = useMutation(trpc.routing.deleteRule.mutationOptions({ onSuccess: done }));
   const allProviders = [...new Set((models.data ?? []).map((model) => model.provider))].sort();
-  const fieldErrors = (save.error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } } | null)?.data?.zodError?.fieldErrors;
+  const check = useFormCheck(routingRuleInput, { taskType, minQuality, allowedProviders: providers, fallbackChain: chain }, save.error);
 
   const move = (index: number, by: number) =>
     setChain((current) => {
@@ -141,15 +133,16 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
     });
 
   return (
-    <form
-      className="space-y-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        save.mutate({ orgId: org.orgId, taskType: taskType.trim(), minQuality, allowedProviders: providers, fallbackChain: chain });
-      }}
-    >
-      <Field label="Task type" htmlFor="rule-task-type" hint="What agents send as taskType, e.g. classification" error={fieldErrors?.taskType?.[0]}>
-        <Input id="rule-task-type" value={taskType} disabled={rule !== null} onChange={(event) => setTaskType(event.target.value)} required />
+    <form className="space-y-4" {...check.formProps((input) => save.mutate({ orgId: org.orgId, ...input }))}>
+      <Field label="Task type" htmlFor="rule-task-type" hint="What agents send as taskType, e.g. classification" error={check.errors.taskType}>
+        <Input
+          id="rule-task-type"
+          value={taskType}
+          disabled={rule !== null}
+          onChange={(event) => setTaskType(event.target.value)}
+          aria-invalid={check.errors.taskType ? true : undefined}
+          aria-describedby={check.errors.taskType ? "rule-task-type-error" : undefined}
+        />
       </Field>
       <Field label="Minimum quality" htmlFor="rule-min-quality" hint="1: simple classification … 5: frontier reasoning">
         <Select id="rule-min-quality" value={minQuality} onChange={(event) => setMinQuality(Number(event.target.value))}>
@@ -160,22 +153,7 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
           ))}
         </Select>
       </Field>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Allowed providers (none checked: any)</legend>
-        <div className="mt-2 flex flex-wrap gap-3">
-          {allProviders.map((provider) => (
-            <label key={provider} className="flex items-center gap-2 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                className="h-4 w-4 accent-brand-600"
-                checked={providers.includes(provider)}
-                onChange={(event) => setProviders((current) => (event.target.checked ? [...current, provider] : current.filter((item) => item !== provider)))}
-              />
-              {provider}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckboxGroup legend="Allowed providers (none checked: any)" options={allProviders.map((provider) => ({ value: provider, label: provider }))} selected={providers} onChange={setProviders} />
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Fallback chain, in order</legend>
         <ol className="mt-2 space-y-1">
@@ -224,16 +202,7 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
           </Button>
         </div>
       </fieldset>
-      {save.error && !fieldErrors ? (
-        <p role="alert" className="text-sm font-medium text-red-600">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
-      {remove.error ? (
-        <p role="alert" className="text-sm font-medium text-red-600">
-          {errorMessage(remove.error)}
-        </p>
-      ) : null}
+      <FormError message={check.errors.fallbackChain ?? check.formError ?? (remove.error ? errorMessage(remove.error) : null)} />
       <div className="flex justify-between pt-2">
         {rule ? (
           <Button variant="danger" onClick={() => remove.mutate({ orgId: org.orgId, taskType: rule.taskType })} disabled={remove.isPending}>
@@ -242,14 +211,7 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
         ) : (
           <span />
         )}
-        <div className="flex gap-2">
-          <Button variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save rule"}
-          </Button>
-        </div>
+        <FormButtons onCancel={onDone} submitLabel="Save rule" pendingLabel="Saving…" pending={save.isPending} />
       </div>
     </form>
   );

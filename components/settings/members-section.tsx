@@ -8,12 +8,13 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
-import { Field, Input, Select } from "@/components/ui/form";
+import { Badge, EmptyState } from "@/components/ui/feedback";
+import { CheckboxGroup, Field, FormButtons, FormError, Input, Select } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { assignableRoles, ROLE_LABELS, ROLES, type Role } from "@/server/domain/access/permissions";
 import { Dialog } from "@/components/ui/dialog";
-import { formLevelMessage, serverFieldErrors, validate } from "./errors";
+import { formLevelMessage, serverFieldErrors, validate } from "@/components/ui/form-check";
 import { invitationInput, memberUpdateInput } from "@/server/domain/invitations/schemas";
 
 type Member = RouterOutputs["members"]["list"][number];
@@ -149,48 +150,40 @@ export function MembersSection() {
           </p>
         ) : null}
       </div>
-      {members.error ? (
-        <div className="p-5">
-          <QueryError error={members.error} retry={() => void members.refetch()} />
-        </div>
-      ) : members.data ? (
-        <DataTable
-          rows={visible}
-          columns={columns}
-          rowKey={(member) => member.membershipId}
-          caption="Members"
-          initialSort={{ key: "member", direction: "asc" }}
-          empty={
-            filtered ? (
-              <EmptyState
-                title="No members match"
-                action={
-                  <Button
-                    variant="secondary"
-                    size="sm"
-                    onClick={() => {
-                      setSearch("");
-                      setRoleFilter("");
-                    }}
+      <QueryBoundary query={members} label="members" inset>
+        {() => (
+            <DataTable
+              rows={visible}
+              columns={columns}
+              rowKey={(member) => member.membershipId}
+              caption="Members"
+              initialSort={{ key: "member", direction: "asc" }}
+              empty={
+                filtered ? (
+                  <EmptyState
+                    title="No members match"
+                    action={
+                      <Button
+                        variant="secondary"
+                        size="sm"
+                        onClick={() => {
+                          setSearch("");
+                          setRoleFilter("");
+                        }}
+                      >
+                        Clear filters
+                      </Button>
+                    }
                   >
-                    Clear filters
-                  </Button>
-                }
-              >
-                Try another name, email or role.
-              </EmptyState>
-            ) : (
-              <EmptyState title="No members yet" />
-            )
-          }
-        />
-      ) : (
-        <div className="space-y-3 p-5" aria-busy="true">
-          <Skeleton className="h-8 w-full" />
-          <Skeleton className="h-8 w-full" />
-          <Skeleton className="h-8 w-2/3" />
-        </div>
-      )}
+                    Try another name, email or role.
+                  </EmptyState>
+                ) : (
+                  <EmptyState title="No members yet" />
+                )
+              }
+            />
+        )}
+      </QueryBoundary>
 
       <Dialog
         open={inviting}
@@ -260,46 +253,17 @@ function RoleAndTeams({
         </Select>
       </Field>
       {role === "team_lead" ? (
-        <fieldset aria-describedby={errors.teamIds ? `${idPrefix}-teams-error` : undefined}>
-          <legend className="text-sm font-medium text-slate-700">Teams they lead</legend>
-          {teams.length === 0 ? (
-            <p className="mt-1 text-sm text-slate-500">There are no teams yet: create one under Teams first.</p>
-          ) : (
-            <div className="mt-2 grid grid-cols-2 gap-2">
-              {teams.map((team) => {
-                const id = `${idPrefix}-team-${team.id}`;
-                return (
-                  <label key={team.id} htmlFor={id} className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 ring-1 ring-slate-200 ring-inset hover:bg-slate-50">
-                    <input
-                      id={id}
-                      type="checkbox"
-                      className="h-4 w-4 accent-brand-600"
-                      checked={teamIds.includes(team.id)}
-                      onChange={(event) => onTeams(event.target.checked ? [...teamIds, team.id] : teamIds.filter((teamId) => teamId !== team.id))}
-                    />
-                    {team.name}
-                  </label>
-                );
-              })}
-            </div>
-          )}
-          {errors.teamIds ? (
-            <p id={`${idPrefix}-teams-error`} role="alert" className="mt-1.5 text-xs font-medium text-red-600">
-              {errors.teamIds}
-            </p>
-          ) : null}
-        </fieldset>
+        <CheckboxGroup
+          id={`${idPrefix}-teams`}
+          legend="Teams they lead"
+          hint={teams.length === 0 ? "There are no teams yet: create one under Teams first." : undefined}
+          options={teams.map((team) => ({ value: team.id, label: team.name }))}
+          selected={teamIds}
+          onChange={onTeams}
+          error={errors.teamIds}
+        />
       ) : null}
     </>
-  );
-}
-
-function FormError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
-      {message}
-    </p>
   );
 }
 
@@ -351,14 +315,7 @@ function InviteForm({ teams, onClose }: { teams: Team[]; onClose: () => void }) 
       </Field>
       <RoleAndTeams idPrefix="invite" role={role} roleOptions={roleOptions} onRole={setRole} teamIds={teamIds} onTeams={setTeamIds} teams={teams} errors={errors} />
       <FormError message={formLevelMessage(invite.error)} />
-      <div className="flex justify-end gap-2 pt-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={invite.isPending}>
-          {invite.isPending ? "Creating link…" : "Create invitation link"}
-        </Button>
-      </div>
+      <FormButtons onCancel={onClose} submitLabel="Create invitation link" pendingLabel="Creating link…" pending={invite.isPending} />
     </form>
   );
 }
@@ -433,13 +390,13 @@ function EditMemberForm({ member, teams, onClose }: { member: Member; teams: Tea
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const checked = validate(memberUpdateInput, { role, teamIds: role === "team_lead" ? teamIds : [] });
+    const checked = validate(memberUpdateInput, { membershipId: member.membershipId, role, teamIds: role === "team_lead" ? teamIds : [] });
     if (!checked.ok) {
       setClientErrors(checked.errors);
       return;
     }
     setClientErrors({});
-    update.mutate({ orgId: org.orgId, membershipId: member.membershipId, ...checked.data });
+    update.mutate({ orgId: org.orgId, ...checked.data });
   }
 
   return (
@@ -458,14 +415,7 @@ function EditMemberForm({ member, teams, onClose }: { member: Member; teams: Tea
         errors={errors}
       />
       <FormError message={formLevelMessage(update.error)} />
-      <div className="flex justify-end gap-2 pt-2">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save changes"}
-        </Button>
-      </div>
+      <FormButtons onCancel={onClose} submitLabel="Save changes" pendingLabel="Saving…" pending={update.isPending} />
     </form>
   );
 }

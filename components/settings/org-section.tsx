@@ -7,10 +7,10 @@ import { useCan, useOrg } from "@/components/shell/org-context";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { QueryError, Skeleton } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
-import { formLevelMessage, serverFieldErrors, validate } from "./errors";
+import { QueryBoundary } from "@/components/ui/query-boundary";
+import { formLevelMessage, serverFieldErrors, validate } from "@/components/ui/form-check";
 import { orgNameInput } from "@/server/domain/org/schemas";
 
 function Detail({ label, children }: { label: string; children: React.ReactNode }) {
@@ -35,28 +35,28 @@ export function OrgSection() {
         description={canAdmin ? "The name people see across the console and in exports." : "Only owners and admins can change these settings."}
       />
       <div className="px-5 py-5">
-        {details.error ? <QueryError error={details.error} retry={() => void details.refetch()} /> : null}
-        {details.data ? (
-          <div className="space-y-6">
-            {canAdmin ? <OrgNameForm currentName={details.data.name} /> : null}
-            <dl className="grid grid-cols-[repeat(auto-fit,minmax(10rem,1fr))] gap-x-6 gap-y-4">
-              {canAdmin ? null : <Detail label="Name">{details.data.name}</Detail>}
-              <Detail label="Address">
-                <span className="font-mono text-[13px]">/{details.data.slug}</span>
-              </Detail>
-              <Detail label="Teams">{details.data.teamCount}</Detail>
-              <Detail label="Members">{details.data.memberCount}</Detail>
-              <Detail label="Created">
-                <LocalTime value={details.data.createdAt} />
-              </Detail>
-            </dl>
-          </div>
-        ) : details.isPending ? (
-          <div className="space-y-3" aria-busy="true">
-            <Skeleton className="h-4 w-32" />
-            <Skeleton className="h-9 w-full max-w-md" />
-          </div>
-        ) : null}
+        <QueryBoundary
+          query={details}
+          label="the organisation"
+          skeleton={["h-4 w-32", "h-9 w-full max-w-md"]}
+        >
+          {(data) => (
+            <div className="space-y-6">
+              {canAdmin ? <OrgNameForm currentName={data.name} /> : null}
+              <dl className="grid grid-cols-[repeat(auto-fit,minmax(10rem,1fr))] gap-x-6 gap-y-4">
+                {canAdmin ? null : <Detail label="Name">{data.name}</Detail>}
+                <Detail label="Address">
+                  <span className="font-mono text-[13px]">/{data.slug}</span>
+                </Detail>
+                <Detail label="Teams">{data.teamCount}</Detail>
+                <Detail label="Members">{data.memberCount}</Detail>
+                <Detail label="Created">
+                  <LocalTime value={data.createdAt} />
+                </Detail>
+              </dl>
+            </div>
+          )}
+        </QueryBoundary>
       </div>
     </Card>
   );

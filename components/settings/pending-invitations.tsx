@@ -8,10 +8,12 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Dialog } from "@/components/ui/dialog";
-import { Badge, EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { Badge, EmptyState } from "@/components/ui/feedback";
 import { LocalTime } from "@/components/ui/local-time";
+import { QueryBoundary } from "@/components/ui/query-boundary";
 import { ROLE_LABELS, ROLES } from "@/server/domain/access/permissions";
-import { formLevelMessage } from "./errors";
+import { formLevelMessage } from "@/components/ui/form-check";
+import { FormError } from "@/components/ui/form";
 
 type Invitation = RouterOutputs["members"]["invitations"][number];
 
@@ -54,25 +56,18 @@ export function PendingInvitations() {
   return (
     <Card className="mt-6">
       <CardHeader title="Pending invitations" description="Links sent and not yet accepted. A link works once and expires after seven days; revoking it makes it useless at once." />
-      {invitations.error ? (
-        <div className="p-5">
-          <QueryError error={invitations.error} retry={() => void invitations.refetch()} />
-        </div>
-      ) : invitations.data ? (
-        <DataTable
-          rows={invitations.data}
-          columns={columns}
-          rowKey={(row) => row.invitationId}
-          caption="Pending invitations"
-          initialSort={{ key: "expires", direction: "asc" }}
-          empty={<EmptyState title="No pending invitations">Invite someone with “Invite member”: you get a link to send them.</EmptyState>}
-        />
-      ) : (
-        <div className="space-y-3 p-5" aria-busy="true">
-          <Skeleton className="h-8 w-full" />
-          <Skeleton className="h-8 w-2/3" />
-        </div>
-      )}
+      <QueryBoundary query={invitations} label="pending invitations" inset>
+        {(data) => (
+          <DataTable
+            rows={data}
+            columns={columns}
+            rowKey={(row) => row.invitationId}
+            caption="Pending invitations"
+            initialSort={{ key: "expires", direction: "asc" }}
+            empty={<EmptyState title="No pending invitations">Invite someone with “Invite member”: you get a link to send them.</EmptyState>}
+          />
+        )}
+      </QueryBoundary>
       <Dialog open={revoking !== null} onClose={() => setRevoking(null)} title="Revoke invitation" size="sm">
         {revoking ? <RevokeInvitation invitation={revoking} onClose={() => setRevoking(null)} /> : null}
       </Dialog>
@@ -98,11 +93,7 @@ function RevokeInvitation({ invitation, onClose }: { invitation: Invitation; onC
       <p className="text-sm text-slate-700">
         Revoke the invitation of <span className="font-medium text-slate-900">{invitation.email}</span>? Its link stops working at once. You can invite them again later.
       </p>
-      {error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel

@@ -7,10 +7,10 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/feedback";
-import { Field, Input } from "@/components/ui/form";
+import { Field, FormError, Input } from "@/components/ui/form";
 import { ROLE_LABELS } from "@/server/domain/access/permissions";
 import { changePasswordInput, MIN_PASSWORD_LENGTH } from "@/server/domain/account/password-change";
-import { formLevelMessage, serverFieldErrors, validate } from "./errors";
+import { formLevelMessage, serverFieldErrors, validate } from "@/components/ui/form-check";
 
 type PasswordField = "currentPassword" | "newPassword" | "confirmPassword";
 
@@ -108,11 +108,7 @@ function ChangePasswordForm() {
       {input("currentPassword", "Current password", "current-password")}
       {input("newPassword", "New password", "new-password", `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a good one.`)}
       {input("confirmPassword", "Confirm new password", "new-password")}
-      {formError ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={formError} />
       {done ? (
         <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-700 ring-1 ring-emerald-200 ring-inset">
           Password changed. Use the new one next time you sign in.

@@ -10,33 +10,19 @@ import { MembersSection } from "./members-section";
 import { OrgSection } from "./org-section";
 import { PendingInvitations } from "./pending-invitations";
 import { ProfileSection } from "./profile-section";
+import { settingsTabOf, settingsTabsFor, type SettingsTabId } from "./tabs";
 import { TeamsSection } from "./teams-section";
-
-const TABS = [
-  { id: "organisation", label: "Organisation" },
-  { id: "teams", label: "Teams" },
-  { id: "members", label: "Members" },
-  { id: "api-keys", label: "API keys", adminOnly: true },
-  { id: "webhooks", label: "Webhooks", adminOnly: true },
-  { id: "profile", label: "Your profile" },
-] as const;
-type TabId = (typeof TABS)[number]["id"];
-
-function isTab(tabs: readonly { id: TabId }[], value: string | null): value is TabId {
-  return tabs.some((tab) => tab.id === value);
-}
 
 export function SettingsPage() {
   const canAdmin = useCan("org:admin");
   const pathname = usePathname();
   const params = useSearchParams();
-  const requested = params.get("tab");
-  // The API keys tab is for admins only: others never see it, nor ask the server for the keys.
-  const tabs = TABS.filter((tab) => canAdmin || !("adminOnly" in tab));
-  const current: TabId = isTab(tabs, requested) ? requested : "organisation";
+  // The API keys and webhooks tabs are for admins only: others never see them, nor ask the server for their data.
+  const tabs = settingsTabsFor(canAdmin);
+  const current = settingsTabOf(params.get("tab"), canAdmin);
   // The tab lives in the URL so a section can be linked to and survives a reload. Next.js keeps
   // useSearchParams in step with history.replaceState, without a round trip to the server.
-  const select = (tab: TabId) => {
+  const select = (tab: SettingsTabId) => {
     window.history.replaceState(null, "", tab === "organisation" ? pathname : `${pathname}?tab=${tab}`);
   };
 

@@ -7,11 +7,12 @@ import { useTRPC, type RouterOutputs } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DataTable, type Column } from "@/components/ui/data-table";
-import { EmptyState, QueryError, Skeleton } from "@/components/ui/feedback";
+import { EmptyState } from "@/components/ui/feedback";
 import { Field, Input } from "@/components/ui/form";
 import { LocalTime } from "@/components/ui/local-time";
-import { formLevelMessage, serverFieldErrors, validate } from "./errors";
-import { teamNameInput } from "@/server/domain/org/schemas";
+import { QueryBoundary } from "@/components/ui/query-boundary";
+import { formLevelMessage, serverFieldErrors, validate } from "@/components/ui/form-check";
+import { renameTeamInput, teamNameInput } from "@/server/domain/org/schemas";
 
 type Team = RouterOutputs["teams"]["list"][number];
 
@@ -68,26 +69,18 @@ export function TeamsSection() {
           <NewTeamForm />
         </div>
       ) : null}
-      {teams.error ? (
-        <div className="p-5">
-          <QueryError error={teams.error} retry={() => void teams.refetch()} />
-        </div>
-      ) : teams.data ? (
-        <DataTable
-          rows={teams.data}
-          columns={columns}
-          rowKey={(team) => team.id}
-          caption="Teams"
-          initialSort={{ key: "name", direction: "asc" }}
-          empty={<EmptyState title="No teams yet">{canAdmin ? "Create the first team above." : "Owners and admins create teams."}</EmptyState>}
-        />
-      ) : (
-        <div className="space-y-3 p-5" aria-busy="true">
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-full" />
-          <Skeleton className="h-5 w-2/3" />
-        </div>
-      )}
+      <QueryBoundary query={teams} label="teams" inset>
+        {(data) => (
+          <DataTable
+            rows={data}
+            columns={columns}
+            rowKey={(team) => team.id}
+            caption="Teams"
+            initialSort={{ key: "name", direction: "asc" }}
+            empty={<EmptyState title="No teams yet">{canAdmin ? "Create the first team above." : "Owners and admins create teams."}</EmptyState>}
+          />
+        )}
+      </QueryBoundary>
     </Card>
   );
 }
@@ -184,7 +177,7 @@ function RenameTeamForm({ team, onDone }: { team: Team; onDone: () => void }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const checked = validate(teamNameInput, { name });
+    const checked = validate(renameTeamInput, { teamId: team.id, name });
     if (!checked.ok) {
       setClientError(checked.errors.name ?? "Check the name");
       return;

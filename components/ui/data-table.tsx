@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState, type ReactNode } from "react";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 export interface Column<Row> {
@@ -64,7 +65,7 @@ export function DataTable<Row>({
                   key={column.key}
                   scope="col"
                   aria-sort={active ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}
-                  className={cn("px-4 py-2.5 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase", column.className)}
+                  className={cn("px-3 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase", column.className)}
                 >
                   {column.sortValue ? (
                     <button type="button" onClick={() => toggle(column.key)} className="inline-flex items-center gap-1 uppercase hover:text-slate-900">
@@ -90,7 +91,7 @@ export function DataTable<Row>({
             sorted.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-slate-50/60">
                 {columns.map((column) => (
-                  <td key={column.key} className={cn("px-4 py-2.5 align-top text-slate-700", column.className)}>
+                  <td key={column.key} className={cn("px-3 py-2.5 align-top text-slate-700", column.className)}>
                     {column.render(row)}
                   </td>
                 ))}
@@ -100,5 +101,37 @@ export function DataTable<Row>({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The Actions column with one "Edit" button a row, for those who may edit (nothing for the rest). */
+export function editColumn<Row>(canEdit: boolean, label: (row: Row) => string, onEdit: (row: Row) => void): Column<Row>[] {
+  if (!canEdit) return [];
+  return [
+    {
+      key: "actions",
+      header: "Actions",
+      className: "text-right",
+      render: (row) => (
+        <Button variant="ghost" size="sm" className="-my-1" aria-label={label(row)} onClick={() => onEdit(row)}>
+          Edit
+        </Button>
+      ),
+    },
+  ];
+}
+
+/** The header row of a small table that is read, not sorted (a comparison, a diff). */
+export function TableHead({ headers, className, dense = false }: { headers: readonly ReactNode[]; className?: string; dense?: boolean }) {
+  return (
+    <thead className={cn("bg-slate-50", className)}>
+      <tr>
+        {headers.map((header, index) => (
+          <th key={index} scope="col" className={cn("text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase", dense ? "px-3 py-2" : "px-4 py-2.5")}>
+            {header}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
+import { cn } from "./cn";
 
 /** Opens the <dialog> as a modal while `open` is true (focus trapped, Escape closes) and closes it after. */
 export function useModalDialog(open: boolean): RefObject<HTMLDialogElement | null> {
@@ -62,18 +63,27 @@ export function Dialog({
                 </div>
               ) : null}
             </div>
-            <button
-              type="button"
-              aria-label="Close"
-              onClick={onClose}
-              className="-mt-1 -mr-2 grid h-8 w-8 place-items-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700"
-            >
-              <span aria-hidden className="text-xl leading-none">×</span>
-            </button>
+            <CloseButton onClose={onClose} className="-mt-1" />
           </div>
           {children}
         </div>
       ) : null}
     </dialog>
+  );
+}
+
+/** The × in a dialog's corner. */
+export function CloseButton({ onClose, className }: { onClose: () => void; className?: string }) {
+  return (
+    <button
+      type="button"
+      aria-label="Close"
+      onClick={onClose}
+      className={cn("-mr-2 grid h-8 w-8 place-items-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700", className)}
+    >
+      <span aria-hidden className="text-xl leading-none">
+        ×
+      </span>
+    </button>
   );
 }

@@ -11,7 +11,7 @@ const BADGE: Record<Tone, string> = {
 };
 
 export function Badge({ tone = "neutral", children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", BADGE[tone])}>{children}</span>;
+  return <span className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", BADGE[tone])}>{children}</span>;
 }
 
 export function Alert({ tone = "info", title, children }: { tone?: Tone; title: string; children?: ReactNode }) {
@@ -33,15 +33,6 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-export function Spinner({ label = "Loading" }: { label?: string }) {
-  return (
-    <span role="status" className="inline-flex items-center gap-2 text-sm text-slate-500">
-      <span aria-hidden className="h-4 w-4 animate-spin rounded-full border-2 border-slate-300 border-t-brand-600" />
-      {label}…
-    </span>
-  );
-}
-
 export function Skeleton({ className }: { className?: string }) {
   return <div aria-hidden className={cn("animate-pulse rounded bg-slate-200", className)} />;
 }
@@ -50,17 +41,4 @@ export function Skeleton({ className }: { className?: string }) {
 export function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
   return "Something went wrong.";
-}
-
-export function QueryError({ error, retry }: { error: unknown; retry?: () => void }) {
-  return (
-    <Alert tone="bad" title="Could not load this">
-      <p>{errorMessage(error)}</p>
-      {retry ? (
-        <button type="button" onClick={retry} className="mt-2 text-sm font-medium underline">
-          Try again
-        </button>
-      ) : null}
-    </Alert>
-  );
 }

@@ -21,6 +21,17 @@ export function formatDateTime(value: Date | string, timeZone?: string): string 
   }).format(new Date(value));
 }
 
+/** A table-sized time: "25 Nov, 14:03:07" (the zone is in the full time, shown on hover). */
+export function formatShortDateTime(value: Date | string, timeZone?: string): string {
+  return new Intl.DateTimeFormat("en-GB", { month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone }).format(new Date(value));
+}
+
+/** A UTC calendar day ("2026-11-25"), as budgets and charts count days: "25 Nov", or "25 November 2026" in full. */
+export function formatUtcDay(day: string, style: "short" | "long" = "short"): string {
+  const options: Intl.DateTimeFormatOptions = style === "long" ? { day: "numeric", month: "long", year: "numeric" } : { day: "numeric", month: "short" };
+  return new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+}
+
 export function formatRelative(value: Date | string, now: Date = new Date()): string {
   const seconds = Math.round((new Date(value).getTime() - now.getTime()) / 1000);
   const units: [Intl.RelativeTimeFormatUnit, number][] = [

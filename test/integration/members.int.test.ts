@@ -1,5 +1,9 @@
 // Members and roles: the rules people rely on to keep an org governable, through the real API.
+import { TRPCError } from "@trpc/server";
 import { describe, expect, test } from "vitest";
+import { ZodError } from "zod";
+import { validate } from "@/components/ui/form-check";
+import { invitationInput, memberUpdateInput } from "@/server/domain/invitations/schemas";
 import { auditCount, callerFor, createTestOrg, errorCode, testDb } from "./helpers";
 
 const roleOf = async (membershipId: string) => (await testDb().membership.findUnique({ where: { id: membershipId } }))?.role ?? null;
@@ -131,5 +135,44 @@ describe("inviting", () => {
     );
     expect(await errorCode(owner.members.remove({ orgId: org.id, membershipId: other.users.viewer.membershipId }))).toBe("NOT_FOUND");
     expect(await roleOf(other.users.viewer.membershipId)).toBe("viewer");
+  });
+});
+
+describe("a team lead leads at least one team", () => {
+  const FORM_SAYS = { ok: false, errors: { teamIds: "Choose at least one team for a team lead" } };
+
+  /** The refusal's first validation message, from the same schema the Settings form checks with. */
+  async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string | undefined }> {
+    const error = await call.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    if (!(error instanceof TRPCError)) throw new Error(`expected a refusal, got ${String(error)}`);
+    return { code: error.code, message: error.cause instanceof ZodError ? error.cause.issues[0]?.message : undefined };
+  }
+
+  test("the server refuses a member made team lead with no team, as the Settings form does and in its words, and changes nothing", async () => {
+    const org = await createTestOrg();
+    const admin = callerFor(org.users.admin.userId);
+    const before = await auditCount(org.id);
+    const input = { membershipId: org.users.viewer.membershipId, role: "team_lead" as const, teamIds: [] };
+
+    expect(validate(memberUpdateInput, input)).toEqual(FORM_SAYS);
+    expect(await refusal(admin.members.update({ orgId: org.id, ...input }))).toEqual({ code: "BAD_REQUEST", message: FORM_SAYS.errors.teamIds });
+    expect(await roleOf(org.users.viewer.membershipId)).toBe("viewer");
+    expect(await auditCount(org.id)).toBe(before);
+
+    // With a team it goes through; and a team lead's last team cannot be taken away either.
+    await admin.members.update({ orgId: org.id, ...input, teamIds: [org.otherTeamId] });
+    expect(await roleOf(org.users.viewer.membershipId)).toBe("team_lead");
+    expect(await refusal(admin.members.update({ orgId: org.id, ...input }))).toEqual({ code: "BAD_REQUEST", message: FORM_SAYS.errors.teamIds });
+  });
+
+  test("an invitation of a team lead with no team is refused the same way", async () => {
+    const org = await createTestOrg();
+    const input = { email: `lead-${org.slug}@test.invalid`, role: "team_lead" as const, teamIds: [] };
+    expect(validate(invitationInput, input)).toEqual(FORM_SAYS);
+    expect(await refusal(callerFor(org.users.admin.userId).members.invite({ orgId: org.id, ...input }))).toEqual({ code: "BAD_REQUEST", message: FORM_SAYS.errors.teamIds });
+    expect(await testDb().invitation.count({ where: { orgId: org.id } })).toBe(0);
   });
 });

@@ -1,15 +1,23 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
+import { EVENT_PAGE_SIZE, readEventSearch, toEventListInput } from "@/components/events/event-search";
 import { EventsPage } from "@/components/events/events-page";
-import { Spinner } from "@/components/ui/feedback";
+import { byNextCursor } from "@/components/trpc/paging";
+import { HydrateClient, orgPage, prefetch, searchParamsOf, trpc, type OrgPageProps } from "../../_trpc/server";
 
 export const metadata: Metadata = { title: "Events" };
 
-export default function Page() {
-  // The filters and the open event are read from the URL on the client (useSearchParams), which needs a Suspense boundary.
+export default async function Page({ params, searchParams }: OrgPageProps) {
+  const { orgId } = await orgPage(params);
+  // The filters are in the URL as instants, so the server reads them exactly as the browser will.
+  const search = readEventSearch(await searchParamsOf(searchParams));
+  await prefetch(
+    trpc.events.list.infiniteQueryOptions({ orgId, ...toEventListInput(search), limit: EVENT_PAGE_SIZE }, byNextCursor),
+    trpc.events.facets.queryOptions({ orgId }),
+    trpc.agents.list.queryOptions({ orgId, includeArchived: true }),
+  );
   return (
-    <Suspense fallback={<Spinner label="Loading events" />}>
+    <HydrateClient>
       <EventsPage />
-    </Suspense>
+    </HydrateClient>
   );
 }

@@ -1,30 +1,18 @@
 "use client";
 
 import { useActionState } from "react";
-import { Button } from "@/components/ui/button";
+import { PasswordField, SubmitRow } from "@/components/auth/public-page";
 import { Field, Input } from "@/components/ui/form";
 import { MIN_PASSWORD_LENGTH } from "@/server/domain/account/password-change";
 import { acceptAsSignedIn, createAccountAndAccept, type AcceptState } from "./actions";
 
 const initial: AcceptState = { error: null, fieldErrors: {}, name: "" };
 
-function FormError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm font-medium text-red-700 ring-1 ring-red-200 ring-inset">
-      {message}
-    </p>
-  );
-}
-
 export function AcceptAsSignedInForm({ token, orgName }: { token: string; orgName: string }) {
   const [state, action, pending] = useActionState<AcceptState>(() => acceptAsSignedIn(token), initial);
   return (
     <form action={action} className="space-y-4">
-      <FormError message={state.error} />
-      <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Joining…" : `Join ${orgName}`}
-      </Button>
+      <SubmitRow error={state.error} pending={pending} label={`Join ${orgName}`} pendingLabel="Joining…" />
     </form>
   );
 }
@@ -41,32 +29,9 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
       <Field label="Your name" htmlFor="invite-account-name" error={errors.name}>
         <Input id="invite-account-name" name="name" autoComplete="name" required defaultValue={state.name} aria-invalid={Boolean(errors.name)} aria-describedby={described("name", "invite-account-name")} />
       </Field>
-      <Field label="Password" htmlFor="invite-account-password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password}>
-        <Input
-          id="invite-account-password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-invalid={Boolean(errors.password)}
-          aria-describedby={described("password", "invite-account-password")}
-        />
-      </Field>
-      <Field label="Repeat the password" htmlFor="invite-account-confirm" error={errors.confirmPassword}>
-        <Input
-          id="invite-account-confirm"
-          name="confirmPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          aria-invalid={Boolean(errors.confirmPassword)}
-          aria-describedby={described("confirmPassword", "invite-account-confirm")}
-        />
-      </Field>
-      <FormError message={state.error} />
-      <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Creating your account…" : "Create account and join"}
-      </Button>
+      <PasswordField id="invite-account-password" name="password" label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password} />
+      <PasswordField id="invite-account-confirm" name="confirmPassword" label="Repeat the password" error={errors.confirmPassword} />
+      <SubmitRow error={state.error} pending={pending} label="Create account and join" pendingLabel="Creating your account…" />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Notice, PublicPage } from "@/components/auth/public-page";
+import { Notice, PageLink, PublicPage } from "@/components/auth/public-page";
 import { buttonClass } from "@/components/ui/button";
 import { LocalTime } from "@/components/ui/local-time";
 import { signOut } from "@/server/auth";
@@ -22,11 +22,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         <p className="text-sm text-slate-600">
           The link has expired (invitations last seven days), has been used already, or was revoked. Ask whoever invited you for a new one.
         </p>
-        <p className="mt-6 text-sm">
-          <Link href="/signin" className="font-medium text-brand-700 hover:underline">
-            Go to sign-in
-          </Link>
-        </p>
+        <PageLink href="/signin">Go to sign-in</PageLink>
       </PublicPage>
     );
   }

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { PublicPage } from "@/components/auth/public-page";
+import { PageLink, PublicPage } from "@/components/auth/public-page";
 import { resetLinkIsUsable } from "@/server/data/password-resets";
 import { getDb } from "@/server/db";
 import { ResetPasswordForm } from "./reset-password-form";
@@ -13,11 +12,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
     return (
       <PublicPage title="This reset link cannot be used">
         <p className="text-sm text-slate-600">It has expired (links last one hour) or has been used already.</p>
-        <p className="mt-6 text-sm">
-          <Link href="/forgot-password" className="font-medium text-brand-700 hover:underline">
-            Request a new link
-          </Link>
-        </p>
+        <PageLink href="/forgot-password">Request a new link</PageLink>
       </PublicPage>
     );
   }

@@ -1,14 +1,11 @@
 // Budgets in the console. Owners and admins set any budget; a team lead splits their team's
 // budget among its agents (agent budgets only, within what the team has). Every change is
 // audited with before and after, and tells every process (directives, caches) through NOTIFY.
-import { z } from "zod";
 import { createBudget, deleteBudget, updateBudget } from "../../data/budget-definitions";
 import { listBudgets } from "../../data/budgets";
 import { costViews } from "../../data/cost-views";
-import { budgetCreateSchema, budgetFieldsSchema } from "../../domain/budget/validation";
+import { budgetCreateSchema, budgetRef, budgetUpdateSchema } from "../../domain/budget/validation";
 import { createTRPCRouter, orgProcedure } from "../trpc";
-
-const budgetId = z.object({ budgetId: z.string().uuid() });
 
 export const budgetsRouter = createTRPCRouter({
   /** Every budget in reach (team leads: their teams' and their agents'), with this period's figures. */
@@ -22,10 +19,10 @@ export const budgetsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => createBudget(tx, audit, ctx.access, input))),
 
   update: orgProcedure("budgets:write")
-    .input(budgetId.extend({ fields: budgetFieldsSchema }))
+    .input(budgetUpdateSchema)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => updateBudget(tx, audit, ctx.access, input.budgetId, input.fields))),
 
   delete: orgProcedure("budgets:write")
-    .input(budgetId)
+    .input(budgetRef)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => deleteBudget(tx, audit, ctx.access, input.budgetId))),
 });

@@ -1,11 +1,7 @@
-import { z } from "zod";
-import { ROLES } from "../../domain/access/permissions";
-import { invitationInput } from "../../domain/invitations/schemas";
+import { invitationInput, invitationRef, memberRef, memberUpdateInput } from "../../domain/invitations/schemas";
 import { inviteMember, listPendingInvitations, revokeInvitation } from "../../data/invitations";
 import { listMembers, removeMember, updateMember } from "../../data/members";
 import { createTRPCRouter, orgProcedure } from "../trpc";
-
-const teamIdsInput = z.array(z.string().uuid()).max(100);
 
 export const membersRouter = createTRPCRouter({
   list: orgProcedure("org:admin").query(({ ctx }) => listMembers(ctx.db, ctx.access.orgId)),
@@ -18,14 +14,14 @@ export const membersRouter = createTRPCRouter({
   invitations: orgProcedure("org:admin").query(({ ctx }) => listPendingInvitations(ctx.db, ctx.access.orgId)),
 
   revokeInvitation: orgProcedure("org:admin")
-    .input(z.object({ invitationId: z.string().uuid() }))
+    .input(invitationRef)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => revokeInvitation(tx, audit, ctx.access.orgId, input.invitationId))),
 
   update: orgProcedure("org:admin")
-    .input(z.object({ membershipId: z.string().uuid(), role: z.enum(ROLES), teamIds: teamIdsInput }))
+    .input(memberUpdateInput)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => updateMember(tx, audit, ctx.access, input))),
 
   remove: orgProcedure("org:admin")
-    .input(z.object({ membershipId: z.string().uuid() }))
+    .input(memberRef)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => removeMember(tx, audit, ctx.access, input.membershipId))),
 });

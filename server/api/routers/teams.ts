@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { createTeam, listTeams, renameTeam } from "../../data/teams";
-import { teamName } from "../../domain/org/schemas";
+import { renameTeamInput, teamNameInput } from "../../domain/org/schemas";
 import { createTRPCRouter, orgProcedure } from "../trpc";
 
 export const teamsRouter = createTRPCRouter({
@@ -8,10 +7,10 @@ export const teamsRouter = createTRPCRouter({
   list: orgProcedure("dashboard:read").query(({ ctx }) => listTeams(ctx.db, ctx.access)),
 
   create: orgProcedure("org:admin")
-    .input(z.object({ name: teamName }))
+    .input(teamNameInput)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => createTeam(tx, audit, ctx.access.orgId, input.name))),
 
   rename: orgProcedure("org:admin")
-    .input(z.object({ teamId: z.string().uuid(), name: teamName }))
+    .input(renameTeamInput)
     .mutation(({ ctx, input }) => ctx.audited((tx, audit) => renameTeam(tx, audit, ctx.access.orgId, input.teamId, input.name))),
 });

@@ -7,11 +7,11 @@ import {
   nextRetryDelayMs,
   RETRY_DELAYS_MS,
   signPayload,
-  validateWebhookUrl,
   verifySignature,
   webhookSecret,
   type AlertForPayload,
 } from "./webhook";
+import { validateWebhookUrl } from "./schemas";
 
 const alert: AlertForPayload = {
   id: "a1",

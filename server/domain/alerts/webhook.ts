@@ -119,16 +119,3 @@ export function isDelivered(status: number | null): boolean {
   return status !== null && status >= 200 && status < 300;
 }
 
-/** A URL people may register: http(s) only, with a host. */
-export function validateWebhookUrl(raw: string): { ok: true; url: string } | { ok: false; message: string } {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return { ok: false, message: "Enter a full URL, such as https://hooks.example.com/agentry." };
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return { ok: false, message: "Only http and https URLs can receive webhooks." };
-  if (!url.hostname) return { ok: false, message: "The URL needs a host." };
-  if (url.username || url.password) return { ok: false, message: "Put no credentials in the URL; verify the signature instead." };
-  return { ok: true, url: url.toString() };
-}

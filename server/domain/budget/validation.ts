@@ -58,6 +58,11 @@ export const budgetCreateSchema = budgetFieldsSchema
     if (value.scope === "agent" && !value.agentId) ctx.addIssue({ code: "custom", path: ["agentId"], message: "Choose an agent" });
   });
 
+export const budgetRef = z.object({ budgetId: z.string().uuid() });
+
+/** An edit: scope and period stay, the mode, limit and thresholds change. */
+export const budgetUpdateSchema = budgetRef.extend({ fields: budgetFieldsSchema });
+
 /** Refuses a limit below what the scope has already spent this period. */
 export function checkLimitAgainstSpent(limitMicros: bigint, spentMicros: bigint, period: BudgetPeriod): string | null {
   if (limitMicros >= spentMicros) return null;

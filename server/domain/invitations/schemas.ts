@@ -9,7 +9,7 @@ export const emailInput = z.string().trim().toLowerCase().email("Enter a valid e
 
 const teamIds = z.array(z.string().uuid()).max(100);
 
-/** A team lead without teams would see nothing: the form asks for at least one. */
+/** A team lead without teams would see nothing: the form and the server both ask for at least one. */
 function teamLeadHasTeams(input: { role: string; teamIds: string[] }) {
   return input.role !== "team_lead" || input.teamIds.length > 0;
 }
@@ -19,7 +19,10 @@ const teamLeadMessage = { message: "Choose at least one team for a team lead", p
 export const invitationInput = z.object({ email: emailInput, role: z.enum(ROLES), teamIds: teamIds.default([]) }).refine(teamLeadHasTeams, teamLeadMessage);
 export type InvitationInput = z.infer<typeof invitationInput>;
 
-export const memberUpdateInput = z.object({ role: z.enum(ROLES), teamIds }).refine(teamLeadHasTeams, teamLeadMessage);
+/** A member's new role and teams; the same rule as an invitation's (a team lead leads at least one team). */
+export const memberUpdateInput = z.object({ membershipId: z.string().uuid(), role: z.enum(ROLES), teamIds }).refine(teamLeadHasTeams, teamLeadMessage);
+export const memberRef = z.object({ membershipId: z.string().uuid() });
+export const invitationRef = z.object({ invitationId: z.string().uuid() });
 
 export const personName = displayName({ max: 200, required: "Enter your name" });
 

@@ -8,3 +8,4 @@ export const teamName = displayName({ max: 80, required: "Enter a team name" });
 
 export const orgNameInput = z.object({ name: orgName });
 export const teamNameInput = z.object({ name: teamName });
+export const renameTeamInput = z.object({ teamId: z.string().uuid(), name: teamName });

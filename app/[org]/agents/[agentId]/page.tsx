@@ -1,25 +1,44 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
 import { AgentPage } from "@/components/agents/agent-page";
-import { Spinner } from "@/components/ui/feedback";
-import { membershipBySlug, requireUserId } from "@/server/auth/session";
+import { AGENT_TABS, agentTabOf, RECENT_EVENTS } from "@/components/agents/agent-tabs";
+import { EVENT_PAGE_SIZE, readEventSearch, toEventListInput } from "@/components/events/event-search";
+import { byNextCursor } from "@/components/trpc/paging";
+import { authorize } from "@/server/auth/access";
 import { findAgent } from "@/server/data/agents";
 import { getDb } from "@/server/db";
+import { HydrateClient, orgPage, prefetch, searchParamsOf, trpc } from "../../../_trpc/server";
 
 export const metadata: Metadata = { title: "Agent" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function Page({ params }: { params: Promise<{ org: string; agentId: string }> }) {
-  const { org: slug, agentId } = await params;
+export default async function Page({ params, searchParams }: { params: Promise<{ org: string; agentId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { agentId } = await params;
   if (!UUID.test(agentId)) notFound();
-  const membership = await membershipBySlug(await requireUserId(), slug);
+  const { orgId, membership, can } = await orgPage(params);
   // An agent id from another org is no agent here. (Team scope is the API's to enforce: the page says so.)
-  if (!membership || !(await findAgent(getDb(), membership.orgId, agentId))) notFound();
+  const access = authorize(membership, "dashboard:read");
+  if (!access || !(await findAgent(getDb(), access.orgId, agentId))) notFound();
+  const query = await searchParamsOf(searchParams);
+  const tab = agentTabOf(query.get("tab"), can("agents:write"));
+  const agent = { orgId, agentId };
+  const tabQueries = {
+    overview: [trpc.events.list.queryOptions({ ...agent, limit: RECENT_EVENTS })],
+    events: [
+      trpc.events.list.infiniteQueryOptions({ orgId, ...toEventListInput({ ...readEventSearch(query), agentId }), limit: EVENT_PAGE_SIZE }, byNextCursor),
+      trpc.events.facets.queryOptions({ orgId }),
+    ],
+    metrics: [trpc.anomalies.metrics.queryOptions({ ...agent, window: "7d" }), trpc.anomalies.list.queryOptions({ ...agent, days: 7 })],
+    versions: [trpc.versions.list.queryOptions(agent)],
+    timeline: [trpc.versions.timeline.queryOptions(agent), trpc.versions.list.queryOptions(agent)],
+    compliance: [trpc.compliance.agent.queryOptions(agent), trpc.incidents.list.queryOptions({ ...agent, status: "all" })],
+    keys: [trpc.keys.forAgent.queryOptions(agent)],
+  } satisfies Record<(typeof AGENT_TABS)[number]["id"], unknown[]>;
+  await prefetch(trpc.agents.get.queryOptions(agent), trpc.killSwitches.forAgent.queryOptions(agent), ...tabQueries[tab]);
   return (
-    <Suspense fallback={<Spinner label="Loading the agent" />}>
+    <HydrateClient>
       <AgentPage agentId={agentId} />
-    </Suspense>
+    </HydrateClient>
   );
 }
