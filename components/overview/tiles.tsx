@@ -229,7 +229,7 @@ export function IncidentsTile({ incidents, base, canDecide }: { incidents: Summa
   ];
   return (
     <Tile
-      label="Open incidents"
+      label="Waiting for action"
       badge={<Badge tone={incidents.tone}>{incidents.tone === "good" ? "All clear" : incidents.tone === "bad" ? "Act now" : "Needs a look"}</Badge>}
       figure={<span className={incidents.total > 0 ? TONE_TEXT[incidents.tone] : undefined}>{formatNumber(incidents.total)}</span>}
     >

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatGuardValue, formatMinutes, formatRelative, ledgerTitle, phaseOf, stageSteps } from "./present";
+import { emptyShareHint, formatGuardValue, formatMinutes, formatRelative, ledgerTitle, phaseOf, stageSteps } from "./present";
 
 describe("rollout presentation", () => {
   test("guard values read in their units, money as money", () => {
@@ -9,6 +9,13 @@ describe("rollout presentation", () => {
     expect(formatGuardValue("cost_per_task", 123_456)).toBe("$0.1235");
     expect(formatGuardValue("latency_p95", 1834.2)).toBe("1,834 ms");
     expect(formatGuardValue("latency_p95", null)).toBe("—");
+  });
+
+  test("an empty canary share says how many instances to expect, and nothing when it cannot be empty by chance", () => {
+    expect(emptyShareHint(1, 20, "2.3.0")).toMatch(/^None of 20 yet: at 1 %, expect fewer than one on 2\.3\.0\./);
+    expect(emptyShareHint(10, 20, "2.3.0")).toMatch(/expect about 2 on 2\.3\.0/);
+    expect(emptyShareHint(100, 20, "2.3.0")).toBeNull();
+    expect(emptyShareHint(10, 0, "2.3.0")).toBeNull();
   });
 
   test("relative differences are signed", () => {

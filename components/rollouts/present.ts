@@ -20,6 +20,17 @@ export function formatGuardValue(metric: GuardMetric, value: number | null): str
   }
 }
 
+/**
+ * Said when no instance has hashed into the candidate's share yet: each instance's id decides its
+ * version, so a small share of a small fleet can hold none, and the guards then wait for samples.
+ */
+export function emptyShareHint(percent: number, seen: number, label: string): string | null {
+  if (percent >= 100 || seen === 0) return null;
+  const expected = (percent / 100) * seen;
+  const about = expected < 1 ? "fewer than one" : `about ${Math.round(expected)}`;
+  return `None of ${seen} yet: at ${percent} %, expect ${about} on ${label}. Each instance's id decides its version; the guards wait for samples until one lands on it (promote to take a larger share).`;
+}
+
 /** A relative difference as a signed percentage ("+12.3 %", "−4.0 %"). */
 export function formatRelative(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return "—";

@@ -14,7 +14,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { useNow } from "@/components/ui/use-now";
 import { TableHead } from "@/components/ui/data-table";
 import { GUARD_LABELS, type GuardMetric } from "@/server/domain/rollout/schemas";
-import { formatGuardValue, formatMinutes, formatPValue, formatRelative, GUARD_STATE, PHASE, phaseOf, stageSteps } from "./present";
+import { emptyShareHint, formatGuardValue, formatMinutes, formatPValue, formatRelative, GUARD_STATE, PHASE, phaseOf, stageSteps } from "./present";
 import { ReasonDialog } from "./reason-dialog";
 
 export type RolloutView = RouterOutputs["rollouts"]["list"]["active"][number];
@@ -55,7 +55,7 @@ function GuardsTable({ rollout }: { rollout: RolloutView }) {
     <div className="overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">Guards of the rollout of {rollout.to.label}</caption>
-        <TableHead headers={["Guard", `Stable ${rollout.from.label}`, `Candidate ${rollout.to.label}`, "Difference", "Tolerance", "Sequential test", "Evidence"]} />
+        <TableHead headers={["Guard", `Stable ${rollout.from.label}`, `Candidate ${rollout.to.label}`, "Difference", "Sequential test", "Evidence"]} />
         <tbody className="divide-y divide-slate-100">
           {evaluation.guards.map((guard) => {
             const state = GUARD_STATE[guard.state];
@@ -77,8 +77,10 @@ function GuardsTable({ rollout }: { rollout: RolloutView }) {
                     {guard.candidate.n.toLocaleString("en-US")} {guard.unit}; {guard.candidate.nInStage.toLocaleString("en-US")}/{guard.minSamples.toLocaleString("en-US")} this stage
                   </span>
                 </td>
-                <td className="px-4 py-2.5 whitespace-nowrap tabular-nums text-slate-700">{formatRelative(guard.relativeDifference)}</td>
-                <td className="px-4 py-2.5 whitespace-nowrap text-slate-700">up to +{guard.thresholdPercent} %</td>
+                <td className="px-4 py-2.5 whitespace-nowrap tabular-nums text-slate-700">
+                  {formatRelative(guard.relativeDifference)}
+                  <span className="block text-xs text-slate-500">tolerance up to +{guard.thresholdPercent} %</span>
+                </td>
                 <td className="px-4 py-2.5 whitespace-nowrap text-slate-700">
                   {guard.test ? (
                     <>
@@ -89,7 +91,7 @@ function GuardsTable({ rollout }: { rollout: RolloutView }) {
                     <span className="text-slate-400">not yet</span>
                   )}
                 </td>
-                <td className="px-4 py-2.5">
+                <td className="px-4 py-2.5 whitespace-nowrap">
                   <Badge tone={state.tone}>{state.label}</Badge>
                 </td>
               </tr>
@@ -197,6 +199,7 @@ export function RolloutCard({ rollout }: { rollout: RolloutView }) {
                 <>
                   {rollout.instances.assignedToCandidate} of {rollout.instances.seen} assigned to {rollout.to.label}
                   <span className="block text-slate-500">{rollout.instances.reportingCandidate} report running it</span>
+                  {rollout.instances.assignedToCandidate === 0 && stage ? <span className="mt-1 block text-xs text-amber-800">{emptyShareHint(stage.percent, rollout.instances.seen, rollout.to.label)}</span> : null}
                 </>
               ) : (
                 <span className="text-slate-500">No heartbeats in the last 10 minutes.</span>

@@ -228,8 +228,8 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
                   ))}
               </ul>
               <p className="mt-2 text-xs text-slate-500">
-                Fixed-window tests (not the sequential guards of a live rollout): two-proportion z-test for rates, Welch&apos;s t-test on per-task costs, Mann–Whitney U on the latency histograms; the four tests are
-                Holm-corrected at α = 0.05.
+                Fixed-window tests (not the sequential guards of a live rollout): two-proportion z-test for rates, Welch&apos;s t-test on per-task costs, Mann–Whitney U on the latency histograms (one test for p50 and p95); the tests that have enough data on both versions
+                are Holm-corrected together at α = 0.05.
               </p>
             </>
           )}
