@@ -2,6 +2,7 @@
 // discovered agents") is a link. Values that could not have been meant are dropped on reading.
 
 import { AGENT_STATUSES } from "@/server/domain/agents/schemas";
+import { isUuid } from "@/server/domain/text/uuid";
 
 export type RegistryStatus = (typeof AGENT_STATUSES)[number];
 
@@ -13,8 +14,6 @@ export interface RegistrySearch {
 }
 
 export const EMPTY_REGISTRY_SEARCH: RegistrySearch = { q: "", teamId: "", status: "", framework: "" };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEYS = ["q", "teamId", "status", "framework"] as const;
 
 export function readRegistrySearch(params: Pick<URLSearchParams, "get">): RegistrySearch {
@@ -24,7 +23,7 @@ export function readRegistrySearch(params: Pick<URLSearchParams, "get">): Regist
   const framework = (params.get("framework") ?? "").trim().slice(0, 60);
   return {
     q,
-    teamId: UUID.test(teamId) ? teamId : "",
+    teamId: isUuid(teamId) ? teamId : "",
     status: (AGENT_STATUSES as readonly string[]).includes(status) ? (status as RegistryStatus) : "",
     framework,
   };

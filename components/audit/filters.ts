@@ -1,6 +1,7 @@
 // The Audit page's filters live in the URL (so a filtered view can be shared): how they are read
 // from and written to search params, and turned into the list query and the export link.
 // Dates in the URL are calendar days (YYYY-MM-DD) in the viewer's zone; both ends inclusive.
+import { isUuid } from "@/server/domain/text/uuid";
 
 /** Entries per page of the log (the page prefetches the first one on the server). */
 export const AUDIT_PAGE_SIZE = 50;
@@ -19,7 +20,6 @@ export const EMPTY_AUDIT_SEARCH: AuditSearch = { action: "", actor: "", targetTy
 const KEYS = ["action", "actor", "targetType", "teamId", "from", "to"] as const satisfies readonly (keyof AuditSearch)[];
 const LIMITS: Record<keyof AuditSearch, number> = { action: 100, actor: 320, targetType: 60, teamId: 36, from: 10, to: 10 };
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The local midnight that starts `day` (YYYY-MM-DD), or null when it is not a real date. */
 export function startOfLocalDay(day: string): Date | null {
@@ -44,7 +44,7 @@ export function readAuditSearch(params: Pick<URLSearchParams, "get">): AuditSear
     const value = (params.get(key) ?? "").trim().slice(0, LIMITS[key]);
     search[key] = value;
   }
-  if (search.teamId && !UUID.test(search.teamId)) search.teamId = "";
+  if (search.teamId && !isUuid(search.teamId)) search.teamId = "";
   if (search.from && !startOfLocalDay(search.from)) search.from = "";
   if (search.to && !startOfLocalDay(search.to)) search.to = "";
   return search;

@@ -2,6 +2,7 @@
 // page keeps there (the agent page's ?tab=). Times travel as ISO instants, so a shared link means
 // the same moment in every time zone; the inputs show them in the viewer's zone.
 import { EVENT_TYPES } from "@/server/domain/telemetry/events";
+import { isUuid } from "@/server/domain/text/uuid";
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -19,7 +20,6 @@ export interface EventSearch {
 
 export const EMPTY_EVENT_SEARCH: EventSearch = { agentId: "", type: "", model: "", taskId: "", from: "", to: "" };
 const KEYS = ["agentId", "type", "model", "taskId", "from", "to"] as const satisfies readonly (keyof EventSearch)[];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isInstant(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
@@ -32,7 +32,7 @@ export function readEventSearch(params: Pick<URLSearchParams, "get">): EventSear
   const from = get("from", 40);
   const to = get("to", 40);
   return {
-    agentId: UUID.test(agentId) ? agentId : "",
+    agentId: isUuid(agentId) ? agentId : "",
     type: (EVENT_TYPES as readonly string[]).includes(type) ? (type as EventType) : "",
     model: get("model", 200),
     taskId: get("taskId", 200),

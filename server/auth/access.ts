@@ -5,6 +5,7 @@ import type { Db } from "../db";
 import { reachIncludesTeam, reachOf, type Permission, type Reach, type Role } from "../domain/access/permissions";
 import { Refused } from "../domain/refusal";
 import type { AuthorizedOrgId } from "./org-id";
+import { isUuid } from "../domain/text/uuid";
 
 export type { AuthorizedOrgId } from "./org-id";
 
@@ -65,14 +66,12 @@ export async function authorizeForRoute(
   permission: Permission,
   doing: string,
 ): Promise<{ ok: true; access: AuthorizedOrg } | { ok: false; message: string }> {
-  const membership = UUID.test(orgId) ? await loadMembership(db, userId, { id: orgId }) : null;
+  const membership = isUuid(orgId) ? await loadMembership(db, userId, { id: orgId }) : null;
   if (!membership) return { ok: false, message: "You are not a member of this organisation." };
   const access = authorize(membership, permission);
   if (!access) return { ok: false, message: `Your role (${membership.role}) may not ${doing}.` };
   return { ok: true, access };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Refuses (FORBIDDEN) unless the caller's reach covers `teamId` (team leads: only their own teams). */
 export function assertTeamInReach(access: Pick<AuthorizedOrg, "reach">, teamId: string | null): void {

@@ -13,12 +13,10 @@ import { approvalTtlMs, decisionRefusal, effectiveStatus, type ApprovalStatus } 
 import { refuse } from "../domain/refusal";
 import { appendAuditRaw, type AuditWriter } from "./audit";
 import { raiseAlert } from "./alerts";
+import { isUuid } from "../domain/text/uuid";
 
 /** The change kind on `agentry_changes` when an approval is decided or expires (long-polls wake on it). */
 export const APPROVAL_CHANGE_KIND = "approval";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
 
 export interface OpenApprovalInput {
   orgId: string;

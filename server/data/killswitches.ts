@@ -19,6 +19,7 @@ import { appendAuditRaw, type AuditWriter } from "./audit";
 import { forgetFacts } from "./facts";
 import { bumpDirectiveRevision } from "./directive-revisions";
 import { openIncident } from "./incidents";
+import { isUuid } from "../domain/text/uuid";
 
 export type { ActiveSwitch } from "../domain/killswitch/match";
 
@@ -35,14 +36,13 @@ export interface ResolvedTarget {
 
 /** The target as stored and shown, or null when there is no such agent, team, model or tag. */
 export async function resolveTarget(client: SqlClient, orgId: string, scope: KillSwitchScope, target: string): Promise<ResolvedTarget | null> {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   switch (scope) {
     case "org": {
       const rows = await sqlRows<{ name: string }>(client, "SELECT name FROM orgs WHERE id = $1::uuid", [orgId]);
       return rows[0] ? { target: "", teamId: null, displayName: rows[0].name } : null;
     }
     case "agent": {
-      if (!uuid.test(target)) return null;
+      if (!isUuid(target)) return null;
       const rows = await sqlRows<{ id: string; name: string; team_id: string | null }>(
         client,
         "SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid AND id = $2::uuid",
@@ -51,7 +51,7 @@ export async function resolveTarget(client: SqlClient, orgId: string, scope: Kil
       return rows[0] ? { target: rows[0].id, teamId: rows[0].team_id, displayName: rows[0].name } : null;
     }
     case "team": {
-      if (!uuid.test(target)) return null;
+      if (!isUuid(target)) return null;
       const rows = await sqlRows<{ id: string; name: string }>(client, "SELECT id::text, name FROM teams WHERE org_id = $1::uuid AND id = $2::uuid", [orgId, target]);
       return rows[0] ? { target: rows[0].id, teamId: rows[0].id, displayName: rows[0].name } : null;
     }

@@ -1,6 +1,7 @@
 // What a batch of newly stored events adds to SpendDaily: one delta per (agent, UTC day), in key
 // order so that concurrent batches lock the same rows in the same order (no deadlocks).
 import { utcDay } from "./period";
+import { isUuid } from "../text/uuid";
 
 export interface SpendEvent {
   orgId: string;
@@ -37,8 +38,6 @@ export interface Settlement {
   costMicros: bigint;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The settlements a batch carries: events with a decisionId (a decision's id is a UUID; anything
  * else cannot name a reservation) and a cost, summed per decision, sorted by decision id.
@@ -46,7 +45,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function settlementsOf(events: readonly { decisionId: string | null; costMicros: bigint | null }[]): Settlement[] {
   const byDecision = new Map<string, bigint>();
   for (const event of events) {
-    if (event.decisionId === null || event.costMicros === null || !UUID.test(event.decisionId)) continue;
+    if (event.decisionId === null || event.costMicros === null || !isUuid(event.decisionId)) continue;
     const id = event.decisionId.toLowerCase();
     byDecision.set(id, (byDecision.get(id) ?? 0n) + event.costMicros);
   }

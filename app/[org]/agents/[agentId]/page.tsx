@@ -8,14 +8,13 @@ import { authorize } from "@/server/auth/access";
 import { findAgent } from "@/server/data/agents";
 import { getDb } from "@/server/db";
 import { HydrateClient, orgPage, prefetch, searchParamsOf, trpc } from "../../../_trpc/server";
+import { isUuid } from "@/server/domain/text/uuid";
 
 export const metadata: Metadata = { title: "Agent" };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function Page({ params, searchParams }: { params: Promise<{ org: string; agentId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { agentId } = await params;
-  if (!UUID.test(agentId)) notFound();
+  if (!isUuid(agentId)) notFound();
   const { orgId, membership, can } = await orgPage(params);
   // An agent id from another org is no agent here. (Team scope is the API's to enforce: the page says so.)
   const access = authorize(membership, "dashboard:read");
