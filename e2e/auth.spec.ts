@@ -27,14 +27,14 @@ test.describe("signing in", () => {
     await expect(page).toHaveURL(/\/signin/);
   });
 
-  test("the console is closed to visitors who are not signed in", async ({ page }) => {
-    await page.goto("/acme");
+  test("the console is closed to visitors who are not signed in", async ({ page, overview }) => {
+    await overview.goto();
     await expect(page).toHaveURL(/\/signin/);
     const response = await page.request.post("/api/trpc/org.update", { data: { json: { orgId: "00000000-0000-4000-8000-000000000000", name: "x" } } });
     expect(response.status()).toBe(401);
   });
 
-  test("someone signed in without a membership is told so", async ({ page, signInPage }) => {
+  test("someone signed in without a membership is told so", async ({ page, signInPage, overview }) => {
     const email = `no-membership-${Date.now()}@example.test`;
     const password = "a-long-enough-password";
     await accountWithPassword(email, "Nora Nomember", password);
@@ -42,7 +42,7 @@ test.describe("signing in", () => {
     await signInPage.signIn(email, password);
     await expect(page).toHaveURL(/\/no-access$/);
     await expect(new NoAccessPage(page).heading()).toBeVisible();
-    await page.goto("/acme");
+    await overview.goto();
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   });
 });

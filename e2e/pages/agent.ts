@@ -39,6 +39,10 @@ export class AgentPage extends ConsolePage {
     return this.page.getByRole("table", { name: `Versions of ${agentName}` });
   }
 
+  noVersions(): Locator {
+    return this.page.getByText("No versions yet");
+  }
+
   version(agentName: string, label: string): Locator {
     return this.versions(agentName).getByRole("row", { name: new RegExp(label.replaceAll(".", "\\.")) });
   }
