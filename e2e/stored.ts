@@ -78,8 +78,8 @@ export async function routingRegistryOf(org = "acme") {
 
 /** The stored copies of one event of the agent named `agent` (one, once deduplicated). */
 export async function storedCopiesOf(agent: string, eventId: string): Promise<{ cost_micros: string | null }[]> {
-  return withDatabase(async (db) =>
-    (await db.query<{ cost_micros: string | null }>("SELECT e.cost_micros FROM events e JOIN agents a ON a.id = e.agent_id WHERE a.name = $1 AND e.event_id = $2", [agent, eventId])).rows,
+  return withDatabase(
+    async (db) => (await db.query<{ cost_micros: string | null }>("SELECT e.cost_micros FROM events e JOIN agents a ON a.id = e.agent_id WHERE a.name = $1 AND e.event_id = $2", [agent, eventId])).rows,
   );
 }
 

@@ -15,7 +15,9 @@ export class EventsPage extends ConsolePage {
   }
 
   eventRow(type: string, eventId: string): Locator {
-    return this.events().getByRole("row").filter({ has: this.page.getByRole("button", { name: `Show ${type} event ${eventId}` }) });
+    return this.events()
+      .getByRole("row")
+      .filter({ has: this.page.getByRole("button", { name: `Show ${type} event ${eventId}` }) });
   }
 
   shown(): Locator {

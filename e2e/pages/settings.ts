@@ -77,7 +77,9 @@ export class SettingsPage extends ConsolePage {
   }
 
   async changeRole(email: string, role: Role) {
-    await this.member(email).getByRole("button", { name: `Edit ${email}` }).click();
+    await this.member(email)
+      .getByRole("button", { name: `Edit ${email}` })
+      .click();
     const edit = this.page.getByRole("dialog", { name: "Edit member" });
     await edit.getByLabel("Role").selectOption(role);
     await edit.getByRole("button", { name: "Save changes" }).click();

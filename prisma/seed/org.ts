@@ -77,6 +77,12 @@ export async function createAgentWithKey(tx: Tx, actor: AuditActor, org: SeededO
   const key = await tx.apiKey.create({
     data: { orgId: org.orgId, kind: "agent", agentId: agent.id, name: keyName, prefix: secret.prefix, hash: secret.hash, createdBy: actor.label },
   });
-  await appendAudit(tx, org.orgId, actor, { action: "key.created", targetType: "api_key", targetId: key.id, teamId: agent.teamId, after: { kind: "agent", agent: agent.name, name: key.name, prefix: key.prefix } });
+  await appendAudit(tx, org.orgId, actor, {
+    action: "key.created",
+    targetType: "api_key",
+    targetId: key.id,
+    teamId: agent.teamId,
+    after: { kind: "agent", agent: agent.name, name: key.name, prefix: key.prefix },
+  });
   return { agentId: agent.id, teamId: agent.teamId, apiKey: secret.key };
 }
