@@ -1,8 +1,10 @@
 // The agent API over real HTTP (docs/agent-api.md): what an agent, an SDK or a curl
 // user sends, and what the database holds afterwards.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
+import type { ConsoleApi } from "./console-api";
 import { demoFile, expect, test, withDatabase } from "./fixtures";
+import { agentIdOf, agentStatusOf, modelPriceOf } from "./stored";
 
 const run = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
 let counter = 0;
@@ -76,22 +78,11 @@ async function storedEvents(eventIds: string[]) {
   });
 }
 
-/** A key made straight in the database, as the console would (only its hash is stored). */
-async function makeAgentKey(agentName: string): Promise<{ key: string; id: string }> {
-  const key = `agt_${randomBytes(32).toString("base64url")}`;
-  const hash = createHash("sha256").update(key).digest("hex");
-  const id = await withDatabase(async (db) => {
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO api_keys (org_id, kind, agent_id, name, prefix, hash)
-       SELECT a.org_id, 'agent', a.id, $2, $3, $4 FROM agents a JOIN orgs o ON o.id = a.org_id WHERE a.name = $1 AND o.slug = 'acme'
-       RETURNING id`,
-      [agentName, `e2e ${run}`, key.slice(0, 12), hash],
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`no agent ${agentName}`);
-    return row.id;
-  });
-  return { key, id };
+/** A new key for an agent of Acme, made in the console by the owner (the answer holds its secret, once). */
+async function makeAgentKey(owner: ConsoleApi, agentName: string): Promise<{ key: string; id: string }> {
+  const orgId = await owner.orgId();
+  const agentId = await agentIdOf(agentName);
+  return owner.mutate<{ id: string; key: string }>("keys.createAgentKey", { orgId, agentId, name: `e2e ${run}` });
 }
 
 test.describe("POST /api/v1/events", () => {
@@ -108,12 +99,7 @@ test.describe("POST /api/v1/events", () => {
   });
 
   test("computes the cost from the model registry's prices when the event has none, and keeps a reported one", async ({ request }) => {
-    const price = await withDatabase(async (db) => {
-      const { rows } = await db.query<{ input: string; output: string }>(
-        "SELECT input_micros_per_mtok::text AS input, output_micros_per_mtok::text AS output FROM models m JOIN orgs o ON o.id = m.org_id WHERE o.slug = 'acme' AND m.name = 'gpt-4.1-mini'",
-      );
-      return rows[0];
-    });
+    const price = await modelPriceOf("gpt-4.1-mini");
     expect(price).toBeDefined();
     const [computed, reported] = [uid("priced"), uid("reported")];
     const response = await post(request, "events", agentKey(), {
@@ -250,10 +236,11 @@ test.describe("keys", () => {
     await expectError(await post(request, "events", `agt_${randomBytes(32).toString("base64url")}`, batch()), 401, "unauthorized");
   });
 
-  test("a revoked key gets 401 from its next request on", async ({ request }) => {
-    const { key, id } = await makeAgentKey("seo-optimizer");
+  test("a revoked key gets 401 from its next request on", async ({ request, consoleAs }) => {
+    const owner = await consoleAs("owner");
+    const { key, id } = await makeAgentKey(owner, "seo-optimizer");
     expect((await post(request, "events", key, batch())).status()).toBe(200);
-    await withDatabase((db) => db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [id]));
+    await owner.mutate("keys.revoke", { orgId: await owner.orgId(), keyId: id });
     await expectError(await post(request, "events", key, batch()), 401, "unauthorized");
     await expectError(await post(request, "heartbeat", key, { instanceId: "i-1" }), 401, "unauthorized");
   });
@@ -266,8 +253,7 @@ test.describe("keys", () => {
     const response = await post(request, "events", ingestKey(), { events: [{ id: uid("shadow"), type: "llm_call", timestamp: now(), agent: name, model: "gpt-5-mini" }] });
     expect(response.status()).toBe(200);
     expect(await jsonOf(response)).toMatchObject({ accepted: 1, directives: null });
-    const status = await withDatabase(async (db) => (await db.query<{ status: string }>("SELECT status FROM agents WHERE name = $1", [name])).rows[0]?.status);
-    expect(status).toBe("discovered");
+    expect(await agentStatusOf(name)).toBe("discovered");
   });
 });
 

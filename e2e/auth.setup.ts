@@ -1,5 +1,6 @@
 import { test as setup, expect } from "@playwright/test";
-import { DEMO, demoLogin, SignInPage, storageStatePath, type DemoPerson } from "./fixtures";
+import { DEMO, demoLogin, storageStatePath, type DemoPerson } from "./fixtures";
+import { OverviewPage, SignInPage } from "./pages";
 
 // Signs in once as each demo person through the real form and saves the session for the specs.
 for (const person of Object.keys(DEMO) as DemoPerson[]) {
@@ -9,7 +10,7 @@ for (const person of Object.keys(DEMO) as DemoPerson[]) {
     await signIn.goto();
     await signIn.signIn(login.email, login.password);
     await expect(page).toHaveURL(/\/acme$/);
-    await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+    await expect(new OverviewPage(page).heading("Overview")).toBeVisible();
     await page.context().storageState({ path: storageStatePath(person) });
   });
 }

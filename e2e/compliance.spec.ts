@@ -12,33 +12,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { costSpike, SPIKE_AGENT } from "../scripts/simulate/drives";
-import { demoFile, expect, signedInAs, test, withDatabase } from "./fixtures";
+import { demoFile, expect, signedInAs, test } from "./fixtures";
+import { agentIdOf, orgIdOf } from "./stored";
 
 const AGENT = "reconciliation-agent";
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
-
-async function agentId(name: string): Promise<string> {
-  return withDatabase(async (client) => {
-    const { rows } = await client.query<{ id: string }>("SELECT a.id FROM agents a JOIN orgs o ON o.id = a.org_id WHERE o.slug = 'acme' AND a.name = $1", [name]);
-    if (!rows[0]) throw new Error(`no agent ${name}`);
-    return rows[0].id;
-  });
-}
 
 test.describe.configure({ mode: "serial" });
 
 test.describe("the compliance officer", () => {
   signedInAs("compliance");
 
-  test("tags reconciliation-agent high risk with PCI, closes the approval gap with a policy, opens an incident on the clock, and exports evidence the audit chain vouches for", async ({ page }) => {
+  test("tags reconciliation-agent high risk with PCI, closes the approval gap with a policy, opens an incident on the clock, and exports evidence the audit chain vouches for", async ({ page, agentPage, policies }) => {
     test.setTimeout(120_000);
-    const id = await agentId(AGENT);
-    await page.goto(`/acme/agents/${id}?tab=compliance`);
-    await expect(page.getByRole("heading", { name: "EU AI Act risk class" })).toBeVisible();
+    const agent = agentPage(await agentIdOf(AGENT));
+    await agent.open("compliance");
+    await expect(agent.riskClassHeading()).toBeVisible();
 
     // Classify: the questionnaire suggests high risk (credit decisions), the officer declares PCI and says why.
-    await page.getByRole("button", { name: "Classify", exact: true }).click();
-    const dialog = page.getByRole("dialog", { name: `Classify ${AGENT}` });
+    const dialog = await agent.openClassification(AGENT);
     await dialog.getByLabel("Access to essential private and public services").check();
     await expect(dialog.getByRole("region", { name: "Suggested class" })).toContainText("High risk");
     await expect(dialog.getByRole("region", { name: "Suggested class" })).toContainText("Access to essential private and public services");
@@ -52,56 +44,41 @@ test.describe("the compliance officer", () => {
 
     // The controls it now needs, and which are gaps: human oversight is one (create_journal_entry needs no approval yet).
     await expect(page.getByText("High risk").first()).toBeVisible();
-    const gaps = page.getByRole("list", { name: "Controls with a gap or not assessed" });
-    const oversight = gaps.getByRole("listitem", { name: "EUAIA-14 Human oversight: Gap" });
+    const oversight = agent.gaps().getByRole("listitem", { name: "EUAIA-14 Human oversight: Gap" });
     await expect(oversight).toContainText("create_journal_entry");
     await page.screenshot({ path: "test-results/compliance-agent-classified.png", fullPage: true });
     // PCI needs approval already (the compliance rule for high-risk agents): met.
-    await page.getByText(/controls met — show them/).click();
-    await expect(page.getByRole("list", { name: "Controls met" }).getByRole("listitem", { name: "SOC2-CC6.1 Access to sensitive data restricted: Met" })).toBeVisible();
+    await agent.showControlsMet();
+    await expect(agent.controlsMet().getByRole("listitem", { name: "SOC2-CC6.1 Access to sensitive data restricted: Met" })).toBeVisible();
     // The calendar: what applies now, and the high-risk obligations from 2 December 2027.
-    await expect(page.getByRole("region", { name: "Applies later" })).toContainText("from 2 December 2027: EU AI Act Art. 14");
+    await expect(agent.appliesLater()).toContainText("from 2 December 2027: EU AI Act Art. 14");
 
     // The approval policy that closes the gap.
-    await page.goto("/acme/policies");
-    await page.getByRole("button", { name: "New policy" }).click();
-    await page.getByLabel("Policy name").fill(`Journal entries of ${AGENT} need approval ${Date.now()}`);
-    await page.getByLabel("Who").selectOption("agent");
-    await page.getByLabel("Agent name").fill(AGENT);
-    await page.getByLabel("Action", { exact: true }).selectOption("tool");
-    await page.getByLabel("Names (comma-separated; empty: any)").fill("create_journal_entry");
-    await page.getByLabel("Effect").selectOption("require_approval");
-    await expect(page.getByText("Valid against the schema.")).toBeVisible();
-    await page.getByRole("button", { name: "Save and enforce" }).click();
-    await page.getByRole("dialog", { name: "Enforce this policy?" }).getByRole("button", { name: "Enforce" }).click();
-    await expect(page.getByRole("heading", { name: "New policy" })).toBeHidden();
+    await policies.goto();
+    await policies.newPolicy(`Journal entries of ${AGENT} need approval ${Date.now()}`);
+    await policies.describeRule({ agent: AGENT, action: "tool", names: "create_journal_entry", effect: "require_approval" });
+    await expect(policies.valid()).toBeVisible();
+    await policies.saveAndEnforce();
+    await expect(policies.editorHeading()).toBeHidden();
 
-    await page.goto(`/acme/agents/${id}?tab=compliance`);
-    await page.getByRole("button", { name: "Re-evaluate now" }).click();
-    await expect(page.getByRole("list", { name: "Controls with a gap or not assessed" }).getByRole("listitem", { name: /^EUAIA-14 / })).toHaveCount(0);
-    await page.getByText(/controls met — show them/).click();
-    await expect(page.getByRole("list", { name: "Controls met" }).getByRole("listitem", { name: "EUAIA-14 Human oversight: Met" })).toContainText("Every consequential tool (create_journal_entry) needs a person's approval");
+    await agent.open("compliance");
+    await agent.reevaluate();
+    await expect(agent.gaps().getByRole("listitem", { name: /^EUAIA-14 / })).toHaveCount(0);
+    await agent.showControlsMet();
+    await expect(agent.controlsMet().getByRole("listitem", { name: "EUAIA-14 Human oversight: Met" })).toContainText("Every consequential tool (create_journal_entry) needs a person's approval");
 
     // An incident, serious, on the 2-day clock.
     const title = `Journal entries posted twice ${Date.now()}`;
-    await page.getByRole("button", { name: "Open incident" }).click();
-    const open = page.getByRole("dialog", { name: "Open an incident" });
-    await open.getByLabel("Title").fill(title);
-    await open.getByLabel("Severity").selectOption("critical");
-    await open.getByLabel(/This is a serious incident/).check();
-    await open.getByLabel("Which kind (sets the reporting clock)").selectOption("widespread_or_critical_infrastructure");
-    await open.getByRole("button", { name: "Open incident" }).click();
+    const open = await agent.openIncident({ title, severity: "critical", serious: "widespread_or_critical_infrastructure" });
     await expect(open).toBeHidden();
-    const incident = page.getByRole("listitem", { name: `Incident: ${title}` });
+    const incident = agent.incident(title);
     await expect(incident.getByRole("timer")).toHaveAccessibleName(/^Reporting clock: (1 d 23 h \d+ min|2 d 0 h 0 min) left to report$/);
     await expect(incident).toContainText("Serious (Art. 73)");
     await expect(incident).toContainText(/deadline/);
     await page.screenshot({ path: "test-results/compliance-incident-clock.png", fullPage: true });
 
     // The evidence pack for this agent, and the audit export that vouches for it.
-    const downloading = page.waitForEvent("download");
-    await page.getByRole("button", { name: "Download evidence pack (.zip)" }).click();
-    const download = await downloading;
+    const download = await agent.downloadEvidencePack();
     const dir = mkdtempSync(join(tmpdir(), "agentry-evidence-"));
     const zipPath = join(dir, download.suggestedFilename());
     await download.saveAs(zipPath);
@@ -113,7 +90,7 @@ test.describe("the compliance officer", () => {
     const pack = JSON.parse(strFromU8(files["evidence.json"] as Uint8Array)) as { controls: { id: string; status: string }[]; auditEntries: { seq: number; hash: string }[] };
     expect(pack.controls.find((control) => control.id === "EUAIA-14")?.status).toBe("met");
 
-    const orgId = await withDatabase(async (client) => (await client.query<{ id: string }>("SELECT id FROM orgs WHERE slug = 'acme'")).rows[0]?.id);
+    const orgId = await orgIdOf("acme");
     const exported = await page.request.get(`/api/orgs/${orgId}/audit/export`);
     expect(exported.status()).toBe(200);
     const exportPath = join(dir, "audit.ndjson");
@@ -133,39 +110,35 @@ test.describe("the compliance officer", () => {
     for (const ref of pack.auditEntries) expect(entries.get(ref.seq)?.hash).toBe(ref.hash);
   });
 
-  test("an empty period says so instead of producing a pack", async ({ page }) => {
-    await page.goto("/acme/compliance?tab=evidence");
-    await page.getByLabel("From (UTC day)").fill("2020-01-01");
-    await page.getByLabel("Until (UTC day, not included)").fill("2020-02-01");
-    await page.getByRole("button", { name: "Download evidence pack (.zip)" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Nothing to export for this period" })).toContainText("No pack was produced");
+  test("an empty period says so instead of producing a pack", async ({ compliance }) => {
+    await compliance.open("evidence");
+    await compliance.downloadEvidenceFor({ from: "2020-01-01", until: "2020-02-01" });
+    await expect(compliance.notice("Nothing to export for this period")).toContainText("No pack was produced");
   });
 });
 
 test.describe("a spike the simulator causes", () => {
   signedInAs("owner");
 
-  test("appears as an anomaly, linked to the events behind it, and can open an incident", async ({ page, baseURL }) => {
+  test("appears as an anomaly, linked to the events behind it, and can open an incident", async ({ page, baseURL, compliance }) => {
     test.setTimeout(90_000);
     const lines: string[] = [];
     await costSpike({ baseUrl: baseURL ?? demoFile().url, agentKeys: demoFile().agentKeys, users: demoFile().users, log: (line) => lines.push(line), signal: new AbortController().signal });
     expect(lines.join("\n")).toContain(`${SPIKE_AGENT} made 40 model calls`);
 
-    await page.goto("/acme/compliance?tab=anomalies");
-    const spike = page.getByRole("listitem", { name: `Anomaly: Cost spike: ${SPIKE_AGENT}` }).first();
+    await compliance.open("anomalies");
+    const spike = compliance.costSpike(SPIKE_AGENT).first();
     // Detection runs every 15 s; the list refreshes itself.
     await expect(spike).toBeVisible({ timeout: 60_000 });
     await expect(spike).toContainText(/\$\d+\.\d{2} in the hour \(usual \$\d+\.\d{2}\)/);
     await expect(spike).toContainText("robust z-score");
     await page.screenshot({ path: "test-results/compliance-anomaly.png", fullPage: true });
 
-    await spike.getByRole("button", { name: `Open an incident for the cost spike of ${SPIKE_AGENT}` }).click();
-    const dialog = page.getByRole("dialog", { name: "Open an incident from this anomaly" });
-    await dialog.getByRole("button", { name: "Open incident" }).click();
-    await expect(dialog).toBeHidden();
+    await compliance.openIncidentFromCostSpike(spike, SPIKE_AGENT);
+    await expect(compliance.incidentFromAnomalyDialog()).toBeHidden();
     await expect(spike.getByRole("link", { name: "Incident opened →" })).toBeVisible();
 
-    await spike.getByRole("link", { name: `Events behind the cost spike of ${SPIKE_AGENT}` }).click();
+    await compliance.eventsBehindCostSpike(spike, SPIKE_AGENT);
     await expect(page).toHaveURL(/\/acme\/events\?agentId=/);
     await expect(page.getByRole("table").getByRole("row").filter({ hasText: "gpt-4o-mini" }).first()).toBeVisible();
   });
@@ -174,29 +147,29 @@ test.describe("a spike the simulator causes", () => {
 test.describe("the CIO's Overview", () => {
   signedInAs("viewer");
 
-  test("shows compliance posture and anomalies whose numbers match the pages they link to", async ({ page }) => {
+  test("shows compliance posture and anomalies whose numbers match the pages they link to", async ({ page, overview, compliance }) => {
     test.setTimeout(60_000);
     // Other specs engage kill switches (each opens an incident) while this runs: compare again until a reading agrees.
     await expect(async () => {
-      await page.goto("/acme");
-      const gaps = Number((await page.getByRole("link", { name: /^Open gaps: \d+$/ }).getAttribute("aria-label"))?.split(": ")[1]);
-      const incidents = Number((await page.getByRole("link", { name: /^Incidents open: \d+$/ }).getAttribute("aria-label"))?.split(": ")[1]);
-      const anomalies = Number(/\((\d+)\)/.exec((await page.getByRole("link", { name: /^All anomalies \(\d+\)$/ }).getAttribute("aria-label")) ?? "")?.[1]);
+      await overview.goto();
+      const gaps = await overview.figure("Open gaps");
+      const incidents = await overview.figure("Incidents open");
+      const anomalies = await overview.anomalyCount();
 
-      await page.getByRole("link", { name: /^Open gaps: \d+$/ }).click();
+      await overview.figureLink("Open gaps").click();
       await expect(page).toHaveURL(/\/acme\/compliance$/);
-      await expect(page.getByText(/\d+ gaps · \d+ not assessed · \d+ met/)).toContainText(`${gaps} gaps`);
+      await expect(compliance.controlsSummary()).toContainText(`${gaps} gaps`);
 
-      await page.goto("/acme/compliance?tab=incidents");
-      await page.getByLabel("Show incidents").selectOption("open");
-      await expect(page.getByRole("list", { name: "Incidents list" }).getByRole("listitem").first()).toBeVisible();
-      expect(await page.getByRole("list", { name: "Incidents list" }).locator(":scope > li").count()).toBe(incidents);
+      await compliance.open("incidents");
+      await compliance.showIncidents("open");
+      await expect(compliance.incidents().getByRole("listitem").first()).toBeVisible();
+      expect(await compliance.count(compliance.incidents())).toBe(incidents);
 
-      await page.goto("/acme/compliance?tab=anomalies");
-      await expect(page.getByRole("list", { name: "Anomalies list" })).toBeVisible();
-      expect(await page.getByRole("list", { name: "Anomalies list" }).locator(":scope > li").count()).toBe(anomalies);
+      await compliance.open("anomalies");
+      await expect(compliance.anomalies()).toBeVisible();
+      expect(await compliance.count(compliance.anomalies())).toBe(anomalies);
     }).toPass({ timeout: 45_000 });
-    await page.goto("/acme");
+    await overview.goto();
     await page.screenshot({ path: "test-results/compliance-overview.png", fullPage: true });
   });
 });

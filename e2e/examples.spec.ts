@@ -94,7 +94,7 @@ test.describe("examples/langgraph-style-agent", () => {
   test.describe("with a person in the loop", () => {
     signedInAs("compliance");
 
-    test("a refund above 100 waits for approval; approved in the console, the refund runs", async ({ page, baseURL }) => {
+    test("a refund above 100 waits for approval; approved in the console, the refund runs", async ({ approvals, baseURL }) => {
       test.slow();
       const orderId = `EX-${randomUUID().slice(0, 8)}`;
       const agent = spawn("python3", [script, `Please refund order ${orderId}`, "--order", orderId, "--amount", "250", "--approval-timeout", "60"], {
@@ -106,14 +106,13 @@ test.describe("examples/langgraph-style-agent", () => {
       agent.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((done) => agent.on("close", done));
       try {
-        const card = page.getByRole("article").filter({ hasText: orderId });
+        const card = approvals.request(orderId);
         await expect(async () => {
-          await page.goto("/acme/approvals");
+          await approvals.goto();
           await expect(card).toBeVisible({ timeout: 2_000 });
         }).toPass({ timeout: 30_000 });
         await expect(card.getByRole("heading")).toContainText("support-chatbot wants to call tool issue_refund");
-        await card.getByLabel(/Note/).fill("Refund checked against the order");
-        await card.getByRole("button", { name: "Approve" }).click();
+        await approvals.approve(orderId, "Refund checked against the order");
         await expect(card).toHaveCount(0);
 
         expect(await exited, stderr).toBe(0);

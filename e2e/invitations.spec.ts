@@ -2,68 +2,60 @@
 // itself (its password untouched), a revoked link is dead, and a forgotten password is reset with
 // a single-use link that ends every session of the account.
 import { randomUUID } from "node:crypto";
-import { hashPassword } from "../server/auth/password";
-import { hashToken } from "../server/domain/invitations/tokens";
-import { expect, signedInAs, SignInPage, test, withDatabase } from "./fixtures";
+import { expect, signedInAs, test } from "./fixtures";
+import { AuditPage, ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage } from "./pages";
+import { accountWithPassword, issuePasswordResetLink } from "./seed";
+import { passwordHashOf } from "./stored";
 
 async function userWithPassword(label: string, password: string): Promise<string> {
   const email = `${label}-${randomUUID().slice(0, 8)}@elsewhere.test`;
-  const passwordHash = await hashPassword(password);
-  await withDatabase((client) => client.query("INSERT INTO users (id, email, name, password_hash) VALUES (gen_random_uuid(), $1, $2, $3)", [email, "Existing Person", passwordHash]));
+  await accountWithPassword(email, "Existing Person", password);
   return email;
 }
 
 test.describe("the owner's invitations", () => {
   signedInAs("owner");
 
-  test("someone with an account elsewhere signs in to it to accept, and joins without any change to their password", async ({ page, browser }) => {
+  test("someone with an account elsewhere signs in to it to accept, and joins without any change to their password", async ({ settings, browser }) => {
     const password = "their own existing password";
     const email = await userWithPassword("existing", password);
-    await page.goto("/acme/settings?tab=members");
-    await page.getByRole("button", { name: "Invite member" }).click();
-    const dialog = page.getByRole("dialog", { name: "Invite member" });
-    await dialog.getByLabel("Email").fill(email);
-    await dialog.getByLabel("Role").selectOption("compliance");
-    await dialog.getByRole("button", { name: "Create invitation link" }).click();
-    const link = new URL(await dialog.getByRole("textbox", { name: "Invitation link" }).inputValue());
+    await settings.open("members");
+    await settings.invite({ email, role: "compliance" });
+    const link = await settings.invitationLink();
     // The same answer as for a new address: a link, never a password.
-    await expect(dialog).not.toContainText(/password:/i);
-    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(settings.inviteDialog()).not.toContainText(/password:/i);
+    await settings.closeInvitation();
 
     const person = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const personPage = await person.newPage();
-    await personPage.goto(link.pathname);
-    await personPage.getByRole("link", { name: "Sign in to accept" }).click();
-    await new SignInPage(personPage).signIn(email, password);
-    await expect(personPage).toHaveURL(link.pathname);
-    await personPage.getByRole("button", { name: "Join Acme Corp" }).click();
+    const invitation = new InvitationPage(personPage);
+    await invitation.goto(link);
+    await invitation.signInToAccept(email, password);
+    await expect(personPage).toHaveURL(new URL(link).pathname);
+    await invitation.join("Acme Corp");
     await expect(personPage).toHaveURL(/\/acme$/);
-    await personPage.goto("/acme/audit");
-    await expect(personPage.getByText("Chain verified")).toBeVisible();
+    const audit = new AuditPage(personPage);
+    await audit.goto();
+    await expect(audit.chainVerified()).toBeVisible();
     await person.close();
 
-    const stored = await withDatabase((client) => client.query<{ password_hash: string }>("SELECT password_hash FROM users WHERE email = $1", [email]));
-    expect(stored.rows[0]?.password_hash).toMatch(/^scrypt\$/);
+    expect(await passwordHashOf(email)).toMatch(/^scrypt\$/);
   });
 
-  test("a revoked invitation's link no longer works", async ({ page, browser }) => {
+  test("a revoked invitation's link no longer works", async ({ settings, browser }) => {
     const email = `revoked-${randomUUID().slice(0, 8)}@acme.test`;
-    await page.goto("/acme/settings?tab=members");
-    await page.getByRole("button", { name: "Invite member" }).click();
-    const dialog = page.getByRole("dialog", { name: "Invite member" });
-    await dialog.getByLabel("Email").fill(email);
-    await dialog.getByRole("button", { name: "Create invitation link" }).click();
-    const link = new URL(await dialog.getByRole("textbox", { name: "Invitation link" }).inputValue());
-    await dialog.getByRole("button", { name: "Done" }).click();
+    await settings.open("members");
+    await settings.invite({ email });
+    const link = await settings.invitationLink();
+    await settings.closeInvitation();
 
-    await page.getByRole("button", { name: `Revoke the invitation of ${email}` }).click();
-    await page.getByRole("dialog", { name: "Revoke invitation" }).getByRole("button", { name: "Revoke invitation" }).click();
-    await expect(page.getByRole("table", { name: "Pending invitations" })).not.toContainText(email);
+    await settings.revokeInvitation(email);
+    await expect(settings.pendingInvitations()).not.toContainText(email);
 
     const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-    const strangerPage = await stranger.newPage();
-    await strangerPage.goto(link.pathname);
-    await expect(strangerPage.getByRole("heading", { name: "This invitation cannot be used" })).toBeVisible();
+    const invitation = new InvitationPage(await stranger.newPage());
+    await invitation.goto(link);
+    await expect(invitation.unusable()).toBeVisible();
     await stranger.close();
   });
 });
@@ -76,34 +68,28 @@ test.describe("a forgotten password", () => {
     // A session from before the reset, in another browser.
     const other = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const otherPage = await other.newPage();
-    await new SignInPage(otherPage).goto();
-    await new SignInPage(otherPage).signIn(email, oldPassword);
+    const otherSignIn = new SignInPage(otherPage);
+    await otherSignIn.goto();
+    await otherSignIn.signIn(email, oldPassword);
     await expect(otherPage).toHaveURL(/\/no-access$/);
 
+    const forgotPassword = new ForgotPasswordPage(page);
     for (const address of [email, `nobody-${randomUUID().slice(0, 8)}@nowhere.test`]) {
-      await page.goto("/signin");
-      await page.getByRole("link", { name: "Forgot your password?" }).click();
-      await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
-      await page.getByLabel("Email").fill(address);
-      await page.getByRole("button", { name: "Request a reset link" }).click();
-      await expect(page.getByRole("status")).toContainText(`If ${address} has an Agentry account with a password, a reset link valid for one hour has been issued.`);
-      await expect(page.getByRole("status")).toContainText("written to the server's log");
+      await signInPage.goto();
+      await signInPage.forgotPassword();
+      await expect(forgotPassword.heading()).toBeVisible();
+      await forgotPassword.requestResetLink(address);
+      await expect(forgotPassword.answer()).toContainText(`If ${address} has an Agentry account with a password, a reset link valid for one hour has been issued.`);
+      await expect(forgotPassword.answer()).toContainText("written to the server's log");
     }
 
-    // The link itself went to the server's log; this test makes its own, as the server would.
-    const token = `rst_${Buffer.from(randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, ""), "hex").toString("base64url").slice(0, 43)}`;
-    await withDatabase((client) =>
-      client.query("INSERT INTO password_resets (id, user_id, token_hash, expires_at) SELECT gen_random_uuid(), id, $2, now() + interval '1 hour' FROM users WHERE email = $1", [
-        email,
-        hashToken(token),
-      ]),
-    );
-    await page.goto(`/reset-password/${token}`);
-    await page.getByLabel("New password", { exact: true }).fill("my brand new password");
-    await page.getByLabel("Repeat the new password").fill("my brand new password");
-    await page.getByRole("button", { name: "Set new password" }).click();
+    // The link itself went to the server's log; this test has the app issue another, as the form did.
+    const token = await issuePasswordResetLink(email);
+    const reset = new ResetPasswordPage(page);
+    await reset.goto(token);
+    await reset.setNewPassword("my brand new password");
     await expect(page).toHaveURL(/\/signin\?reset=done/);
-    await expect(page.getByRole("status")).toContainText("every session of your account was ended");
+    await expect(signInPage.notice()).toContainText("every session of your account was ended");
 
     await signInPage.signIn(email, oldPassword);
     await expect(signInPage.error()).toHaveText("Wrong email or password.");
@@ -115,7 +101,7 @@ test.describe("a forgotten password", () => {
     await expect(otherPage).toHaveURL(/\/signin/);
     await other.close();
 
-    await page.goto(`/reset-password/${token}`);
-    await expect(page.getByRole("heading", { name: "This reset link cannot be used" })).toBeVisible();
+    await reset.goto(token);
+    await expect(reset.unusable()).toBeVisible();
   });
 });

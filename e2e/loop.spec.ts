@@ -17,7 +17,7 @@ function agent(baseURL: string | undefined): AgentryClient {
 test.describe("a runaway loop", () => {
   signedInAs("owner");
 
-  test("is halted within seconds without a person, alerted in the console, and resumed by a person", async ({ page, baseURL }) => {
+  test("is halted within seconds without a person, alerted in the console, and resumed by a person", async ({ page, alerts, killSwitches, baseURL }) => {
     test.setTimeout(60_000);
     const client = agent(baseURL);
     // Arguments unique to this run, so an earlier run's calls never count.
@@ -45,23 +45,20 @@ test.describe("a runaway loop", () => {
     expect((await client.heartbeat()).halt).toBe(true);
 
     // The alert is in the console, with the unacknowledged count in the nav.
-    await page.goto("/acme/alerts");
+    await alerts.goto();
     // Newest first: this run's alert is the first (a rerun on the same data may have older ones).
-    const alert = page.getByRole("listitem").filter({ hasText: `Loop detected: ${AGENT} suspended` }).first();
+    const alert = alerts.alert(`Loop detected: ${AGENT} suspended`).first();
     await expect(alert).toBeVisible();
     await expect(alert).toContainText("extract_invoice");
-    const navLink = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Alerts", exact: true });
-    await expect(navLink).toHaveAccessibleDescription(/alerts? not acknowledged/);
+    await expect(alerts.navLink("Alerts")).toHaveAccessibleDescription(/alerts? not acknowledged/);
 
     // A person resumes it on the Kill switches page.
     await alert.getByRole("link", { name: "Open kill switches" }).click();
     await page.waitForURL(/\/acme\/kill-switches$/, { timeout: 20_000 });
-    const engaged = page.getByRole("list", { name: "Engaged kill switches" }).getByRole("listitem").filter({ hasText: AGENT });
+    const engaged = killSwitches.engaged(AGENT);
     await expect(engaged).toContainText("Loop detected");
     await expect(engaged).toContainText("By system");
-    await engaged.getByRole("button", { name: /^Release/ }).click();
-    await engaged.getByLabel("Why release it?").fill("Fixed the extractor's retry bug");
-    await engaged.getByRole("button", { name: "Release and resume" }).click();
+    await killSwitches.release(engaged, "Fixed the extractor's retry bug");
     await expect(engaged).toHaveCount(0);
 
     // Resumed: the directives say so, and the calls before the resume do not halt it again.
@@ -71,11 +68,11 @@ test.describe("a runaway loop", () => {
     expect(after.reasons.map((reason) => reason.code)).not.toContain("loop_detected");
 
     // Acknowledged by the person who looked at it: it leaves the list of alerts needing attention.
-    await page.goto("/acme/alerts");
-    const open = page.getByRole("listitem").filter({ hasText: `Loop detected: ${AGENT} suspended` });
+    await alerts.goto();
+    const open = alerts.alert(`Loop detected: ${AGENT} suspended`);
     await expect(open.first()).toBeVisible();
     const before = await open.count();
-    await open.first().getByRole("button", { name: /^Acknowledge/ }).click();
+    await alerts.acknowledge(open.first());
     await expect(open).toHaveCount(before - 1);
     await client.close();
   });

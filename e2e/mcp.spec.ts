@@ -2,7 +2,8 @@
 // HTTP, against the running app's /api/v1/mcp with the agent's key.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { demoFile, expect, test, withDatabase } from "./fixtures";
+import { demoFile, expect, test } from "./fixtures";
+import { recordedDecisionOf, storedCopiesOf } from "./stored";
 
 const AGENT = "doc-classifier";
 
@@ -38,18 +39,14 @@ test("an MCP client lists the tools and calls them as the agent", async ({ baseU
       arguments: { events: [{ id: eventId, type: "llm_call", timestamp: new Date().toISOString(), model: "gpt-4o-mini", inputTokens: 120, outputTokens: 30 }] },
     });
     expect(reported.structuredContent).toMatchObject({ accepted: 1, duplicates: 0, rejected: [] });
-    const stored = await withDatabase((db) =>
-      db.query<{ cost_micros: string | null }>("SELECT e.cost_micros FROM events e JOIN agents a ON a.id = e.agent_id WHERE a.name = $1 AND e.event_id = $2", [AGENT, eventId]),
-    );
-    expect(stored.rows).toHaveLength(1);
+    expect(await storedCopiesOf(AGENT, eventId)).toHaveLength(1);
 
     // The demo's policies: no agent may call delete_records.
     const decided = await client.callTool({ name: "decide", arguments: { action: { type: "tool", name: "delete_records", arguments: { table: "tickets" } } } });
     expect(decided.isError).toBeFalsy();
     expect(decided.structuredContent).toMatchObject({ decision: "deny" });
     const { decisionId } = decided.structuredContent as { decisionId: string };
-    const recorded = await withDatabase((db) => db.query<{ decision: string }>("SELECT decision FROM decisions WHERE id = $1", [decisionId]));
-    expect(recorded.rows[0]?.decision).toBe("deny");
+    expect(await recordedDecisionOf(decisionId)).toBe("deny");
   } finally {
     await client.close();
   }

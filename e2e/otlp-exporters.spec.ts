@@ -125,7 +125,7 @@ function agentKey(name: string): string {
 test.describe("OpenTelemetry's OTLP exporters", () => {
   signedInAs("owner");
 
-  test("the protobuf exporter, gzip-compressed, with an agent key: the spans become events on the Events page", async ({ page, baseURL }) => {
+  test("the protobuf exporter, gzip-compressed, with an agent key: the spans become events on the Events page", async ({ events, baseURL }) => {
     const exporter = new OtlpHttpProtobufExporter({
       url: url(baseURL),
       headers: { Authorization: `Bearer ${agentKey("kb-summarizer")}` },
@@ -139,13 +139,12 @@ test.describe("OpenTelemetry's OTLP exporters", () => {
     expectTaskStored(rows, task, "kb-summarizer");
     expect(rows.every((row) => row.instance_id === "otlp-proto-1")).toBe(true);
 
-    await page.goto(`/acme/events?taskId=${encodeURIComponent(task.conversation)}`);
-    await expect(page.getByRole("heading", { name: "Events", level: 1 })).toBeVisible();
-    const table = page.getByRole("table");
-    await expect(table.getByRole("button", { name: `Show llm_call event ${task.spanIds.chat}` })).toBeVisible();
-    await expect(table.getByRole("button", { name: `Show tool_call event ${task.spanIds.tool}` })).toBeVisible();
-    await expect(table.getByRole("button", { name: `Show task_end event ${task.spanIds.agent}` })).toBeVisible();
-    const chatRow = table.getByRole("row").filter({ has: page.getByRole("button", { name: `Show llm_call event ${task.spanIds.chat}` }) });
+    await events.goto({ taskId: task.conversation });
+    await expect(events.heading("Events")).toBeVisible();
+    await expect(events.eventButton("llm_call", task.spanIds.chat)).toBeVisible();
+    await expect(events.eventButton("tool_call", task.spanIds.tool)).toBeVisible();
+    await expect(events.eventButton("task_end", task.spanIds.agent)).toBeVisible();
+    const chatRow = events.eventRow("llm_call", task.spanIds.chat);
     await expect(chatRow).toContainText("gpt-4.1-mini");
     await expect(chatRow).toContainText("1,200 / 300");
   });

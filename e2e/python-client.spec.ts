@@ -81,7 +81,7 @@ test.describe("the Python client", () => {
   test.describe("waiting for an approval", () => {
     signedInAs("compliance");
 
-    test("a refund approved in the console reaches wait_for_approval, and the approved call is then allowed", async ({ page, baseURL }) => {
+    test("a refund approved in the console reaches wait_for_approval, and the approved call is then allowed", async ({ approvals, baseURL }) => {
       test.slow();
       const orderId = `PY-${randomUUID().slice(0, 8)}`;
       const agent = spawn("python3", ["-m", "live_tests.wait_for_refund", orderId], { cwd: PYTHON_DIR, env: pythonEnv(baseURL) });
@@ -95,12 +95,11 @@ test.describe("the Python client", () => {
         expect(lines.length, `the agent ended without a word: ${stderr}`).toBeGreaterThan(0);
         expect(lines[0]).toMatchObject({ decision: "require_approval", approvalId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
-        await page.goto("/acme/approvals");
-        const card = page.getByRole("article").filter({ hasText: orderId });
+        await approvals.goto();
+        const card = approvals.request(orderId);
         await expect(card.getByRole("heading")).toContainText("support-chatbot wants to call tool issue_refund");
         await expect(card.getByText("500", { exact: true })).toBeVisible();
-        await card.getByLabel(/Note/).fill("Approved for the Python client's test");
-        await card.getByRole("button", { name: "Approve" }).click();
+        await approvals.approve(orderId, "Approved for the Python client's test");
         await expect(card).toHaveCount(0);
 
         expect(await exited, stderr).toBe(0);

@@ -5,7 +5,8 @@
 // stamps every event with it.
 import { randomUUID } from "node:crypto";
 import { AgentryClient } from "../sdk";
-import { demoFile, expect, signedInAs, test, withDatabase } from "./fixtures";
+import { demoFile, expect, signedInAs, test } from "./fixtures";
+import { agentIdOf, rolloutCountOf } from "./stored";
 
 interface Fleet {
   stop: () => Promise<void>;
@@ -73,121 +74,86 @@ function startFleet(baseURL: string, agent: string, instances: string[], failRat
   };
 }
 
-async function agentId(name: string): Promise<string> {
-  return withDatabase(async (db) => {
-    const id = (await db.query<{ id: string }>("SELECT id::text FROM agents WHERE name = $1", [name])).rows[0]?.id;
-    if (!id) throw new Error(`no agent ${name}`);
-    return id;
-  });
-}
-
 test.describe("rollouts", () => {
   signedInAs("owner");
 
-  test("a person creates and releases versions, a refused rollout changes nothing, and a good candidate advances stage by stage to 100 %", async ({ page, baseURL }) => {
+  test("a person creates and releases versions, a refused rollout changes nothing, and a good candidate advances stage by stage to 100 %", async ({ agentPage, rollouts, baseURL }) => {
     test.setTimeout(240_000);
     if (!baseURL) throw new Error("no baseURL");
     const agent = "financial-analyst";
-    const id = await agentId(agent);
-    await page.goto(`/acme/agents/${id}?tab=versions`);
-    await expect(page.getByText("No versions yet")).toBeVisible();
+    const id = await agentIdOf(agent);
+    const analyst = agentPage(id);
+    await analyst.open("versions");
+    await expect(analyst.noVersions()).toBeVisible();
 
     // The first version, released, becomes stable.
-    await page.getByRole("button", { name: "New version" }).first().click();
-    let dialog = page.getByRole("dialog", { name: "New version" });
-    await dialog.getByLabel("Label").fill("1.0.0");
-    await dialog.getByLabel("System prompt").fill("Analyse the quarter's ledgers for the finance team.\nCite the rows you used.");
-    await dialog.getByRole("button", { name: "Create draft" }).click();
-    await expect(dialog).toBeHidden();
-    await page.getByRole("button", { name: "Release 1.0.0" }).click();
-    dialog = page.getByRole("dialog", { name: "Release 1.0.0?" });
-    await dialog.getByLabel("Reason").fill("What runs today");
-    await dialog.getByRole("button", { name: "Release", exact: true }).click();
-    const versions = page.getByRole("table", { name: `Versions of ${agent}` });
-    await expect(versions.getByRole("row", { name: /1\.0\.0/ })).toContainText("Stable");
+    await expect(await analyst.createVersion({ label: "1.0.0", systemPrompt: "Analyse the quarter's ledgers for the finance team.\nCite the rows you used." })).toBeHidden();
+    await analyst.release("1.0.0", "What runs today");
+    await expect(analyst.version(agent, "1.0.0")).toContainText("Stable");
 
     // A candidate (started from the stable version, its prompt changed), and a copy identical to stable.
     for (const [label, extra] of [
       ["1.1.0", "\nFlag any figure that moved more than 10 %."],
       ["1.0.1", ""],
     ] as const) {
-      await page.getByRole("button", { name: "New version" }).click();
-      dialog = page.getByRole("dialog", { name: "New version" });
-      await dialog.getByLabel("Label").fill(label);
-      if (extra) await dialog.getByLabel("System prompt").press("End");
-      if (extra) await dialog.getByLabel("System prompt").pressSequentially(extra);
-      await dialog.getByRole("button", { name: "Create draft" }).click();
-      await expect(dialog).toBeHidden();
-      await page.getByRole("button", { name: `Release ${label}` }).click();
-      dialog = page.getByRole("dialog", { name: `Release ${label}?` });
-      await dialog.getByLabel("Reason").fill(`Release ${label}`);
-      await dialog.getByRole("button", { name: "Release", exact: true }).click();
-      await expect(dialog).toBeHidden();
+      await expect(await analyst.createVersion({ label, appendToPrompt: extra })).toBeHidden();
+      await expect(await analyst.release(label, `Release ${label}`)).toBeHidden();
     }
 
     // The side-by-side diff shows the added line.
-    await page.getByLabel("From (A)").selectOption({ label: "1.0.0 (stable)" });
-    await page.getByLabel("To (B)").selectOption({ label: "1.1.0 (released)" });
-    await expect(page.getByRole("region", { name: "Changes from 1.0.0 to 1.1.0" }).getByLabel("added: Flag any figure that moved more than 10 %.")).toBeVisible();
+    await analyst.compare("1.0.0 (stable)", "1.1.0 (released)");
+    await expect(analyst.changes("1.0.0", "1.1.0").getByLabel("added: Flag any figure that moved more than 10 %.")).toBeVisible();
 
     // A candidate identical to stable is refused, in the form, and nothing is started.
-    await page.getByRole("button", { name: "Start a rollout" }).click();
-    dialog = page.getByRole("dialog", { name: "Start a rollout" });
-    await dialog.getByLabel("Candidate version").selectOption({ label: "1.0.1" });
-    await dialog.getByLabel("Reason").fill("Try the copy");
-    await dialog.getByRole("button", { name: "Start rollout" }).click();
-    await expect(dialog.getByRole("alert")).toContainText("Version 1.0.1 is identical to the stable version 1.0.0");
-    expect(await withDatabase(async (db) => (await db.query("SELECT 1 FROM rollouts WHERE agent_id = $1", [id])).rowCount)).toBe(0);
+    const rollout = await analyst.openRolloutForm();
+    await rollout.candidate("1.0.1");
+    await rollout.reason("Try the copy");
+    await rollout.start();
+    await expect(rollout.error()).toContainText("Version 1.0.1 is identical to the stable version 1.0.0");
+    expect(await rolloutCountOf(id)).toBe(0);
 
     // The real candidate, in three stages: 30 % → 60 % → 100 %, no dwell, 30 samples per guard and stage.
-    await dialog.getByLabel("Candidate version").selectOption({ label: "1.1.0" });
-    await dialog.getByRole("button", { name: "Remove stage 3" }).click();
-    for (const [stage, percent] of [
-      [1, "30"],
-      [2, "60"],
-    ] as const) {
-      await dialog.getByLabel(`Stage ${stage} percent`).fill(percent);
-      await dialog.getByLabel(`Stage ${stage} minimum dwell in minutes`).fill("0");
-      await dialog.getByLabel(`Stage ${stage} minimum samples`).fill("30");
-    }
+    await rollout.candidate("1.1.0");
+    await rollout.removeStage(3);
+    await rollout.stage(1, { percent: "30", dwellMinutes: "0", samples: "30" });
+    await rollout.stage(2, { percent: "60", dwellMinutes: "0", samples: "30" });
     // This agent does not call decide: it has no decisions to judge a denial rate on.
-    await dialog.getByRole("checkbox", { name: /Policy-denial rate/ }).uncheck();
-    await dialog.getByLabel("On a breach").selectOption("pause");
-    await dialog.getByLabel("Reason").fill("1.1.0 links its sources");
-    await dialog.getByRole("button", { name: "Start rollout" }).click();
-    await expect(dialog).toBeHidden();
+    await rollout.withoutGuard(/Policy-denial rate/);
+    await rollout.onBreach("pause");
+    await rollout.reason("1.1.0 links its sources");
+    await rollout.start();
+    await expect(rollout.dialog).toBeHidden();
 
     const fleet = startFleet(baseURL, agent, Array.from({ length: 20 }, (_, n) => `fa-e2e-${n + 1}`), () => 0.02);
     try {
-      await page.goto("/acme/rollouts");
-      const card = page.getByRole("article", { name: `Rollout of ${agent} 1.1.0` });
-      await expect(card.getByRole("list", { name: "Stages" }).locator("[aria-current=step]")).toContainText("30 %");
+      await rollouts.goto();
+      const card = rollouts.rollout(agent, "1.1.0");
+      await expect(rollouts.currentStage(card)).toContainText("30 %");
       // The guards gather evidence, hold, and the rollout advances by itself.
-      await expect(card.getByRole("list", { name: "Stages" }).locator("[aria-current=step]")).toContainText("60 %", { timeout: 120_000 });
-      await expect(card.getByRole("row", { name: /Error rate/ })).toBeVisible();
-      const past = page.getByRole("table", { name: "Past rollouts" }).getByRole("row", { name: new RegExp(agent) });
-      await expect(past).toContainText("Completed", { timeout: 120_000 });
+      await expect(rollouts.currentStage(card)).toContainText("60 %", { timeout: 120_000 });
+      await expect(rollouts.guard(card, /Error rate/)).toBeVisible();
+      await expect(rollouts.past(agent)).toContainText("Completed", { timeout: 120_000 });
       // The instances moved with it: every heartbeat now directs 1.1.0.
       await expect.poll(() => fleet.instances.filter((instance) => fleet.client.directedVersion(instance)?.label === "1.1.0").length, { timeout: 15_000 }).toBe(20);
     } finally {
       await fleet.stop();
     }
 
-    await page.goto(`/acme/agents/${id}?tab=versions`);
-    await expect(versions.getByRole("row", { name: /1\.1\.0/ })).toContainText("Stable");
-    await page.getByRole("tab", { name: "Timeline" }).click();
-    const ledger = page.getByRole("list", { name: "Release ledger" });
+    await analyst.open("versions");
+    await expect(analyst.version(agent, "1.1.0")).toContainText("Stable");
+    await analyst.switchTab("Timeline");
+    const ledger = analyst.releaseLedger();
     await expect(ledger.getByText("Rollout complete: 1.1.0 is stable at 100 %")).toBeVisible();
     await expect(ledger.getByText("Stage advanced: 30 % → 60 %")).toBeVisible();
     await expect(ledger.getByText("Rollout started: 1.0.0 → 1.1.0 at 30 %")).toBeVisible();
   });
 
-  test("a worse candidate is rolled back by its guard, with no click, and its instances move back", async ({ page, baseURL }) => {
+  test("a worse candidate is rolled back by its guard, with no click, and its instances move back", async ({ rollouts, agentPage, alerts, baseURL }) => {
     test.setTimeout(240_000);
     if (!baseURL) throw new Error("no baseURL");
     // The demo's running canary: ticket-router 2.2.0 at 10 % over 2.1.0.
-    await page.goto("/acme/rollouts");
-    const card = page.getByRole("article", { name: "Rollout of ticket-router 2.2.0" });
+    await rollouts.goto();
+    const card = rollouts.rollout("ticket-router", "2.2.0");
     await expect(card).toContainText("10 % of instances on 2.2.0");
 
     const instances = Array.from({ length: 20 }, (_, n) => `ticket-router-${n + 1}`);
@@ -196,7 +162,7 @@ test.describe("rollouts", () => {
       await expect.poll(() => instances.filter((instance) => fleet.client.directedVersion(instance)?.label === "2.2.0").length, { timeout: 15_000 }).toBe(2);
       // Other specs' instances of ticket-router may be heard from too, and a share of them hash
       // onto 2.2.0 as well: the card counts at least our two of at least our twenty.
-      const assignment = card.getByText(/^\d+ of \d+ assigned to 2\.2\.0/);
+      const assignment = rollouts.assignment(card, "2.2.0");
       await expect
         .poll(
           async () => {
@@ -208,7 +174,7 @@ test.describe("rollouts", () => {
         )
         .toBe(true);
       // No one touches anything: the error-rate guard breaches and the rollout is rolled back.
-      const past = page.getByRole("table", { name: "Past rollouts" }).getByRole("row", { name: /ticket-router/ });
+      const past = rollouts.past("ticket-router");
       await expect(past).toContainText("Rolled back", { timeout: 150_000 });
       await expect(past).toContainText("Error rate");
       await expect(card).toBeHidden();
@@ -217,12 +183,12 @@ test.describe("rollouts", () => {
       await fleet.stop();
     }
 
-    const id = await agentId("ticket-router");
-    await page.goto(`/acme/agents/${id}?tab=timeline`);
-    const line = page.getByRole("list", { name: "Release ledger" }).getByRole("listitem").filter({ hasText: "Rolled back: 2.2.0 → 2.1.0 (from 10 %)" });
+    const ticketRouter = agentPage(await agentIdOf("ticket-router"));
+    await ticketRouter.open("timeline");
+    const line = ticketRouter.releaseLedger().getByRole("listitem").filter({ hasText: "Rolled back: 2.2.0 → 2.1.0 (from 10 %)" });
     await expect(line).toContainText("automatic");
     await expect(line).toContainText("system (rollout guards)");
-    await page.goto("/acme/alerts");
-    await expect(page.getByText("Rollout of 2.2.0 rolled back: error rate").first()).toBeVisible();
+    await alerts.goto();
+    await expect(alerts.page.getByText("Rollout of 2.2.0 rolled back: error rate").first()).toBeVisible();
   });
 });

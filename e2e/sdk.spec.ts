@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { AgentryClient, type Directives, type Rejection } from "../sdk";
 import { demoFile, expect, test, withDatabase } from "./fixtures";
+import { agentStatusOf } from "./stored";
 
 // A quiet demo agent, so other specs' kill switches and budgets are unlikely to touch it.
 const AGENT = "access-reviewer";
@@ -124,8 +125,7 @@ test.describe("the TypeScript SDK", () => {
     client.track({ type: "llm_call", agent: name, taskId, model: "gpt-4o-mini", inputTokens: 100, outputTokens: 10 });
     await client.flush();
     expect(client.stats.accepted).toBe(1);
-    const status = await withDatabase(async (db) => (await db.query<{ status: string }>("SELECT status FROM agents WHERE name = $1", [name])).rows[0]?.status);
-    expect(status).toBe("discovered");
+    expect(await agentStatusOf(name)).toBe("discovered");
   });
 
   test("follows the directives stream", async ({ baseURL }) => {

@@ -6,7 +6,7 @@ import { DEMO, demoLogin, expect, signedInAs, test } from "./fixtures";
 test.describe("as the owner", () => {
   signedInAs("owner");
 
-  test("every console page works under its Content-Security-Policy without one violation", async ({ page }) => {
+  test("every console page works under its Content-Security-Policy without one violation", async ({ page, overview, agents, events, budgets, policies, routing, audit, settings }) => {
     // Nine full page loads: more than the default 30 s on a busy two-core machine.
     test.setTimeout(120_000);
     const violations: string[] = [];
@@ -15,7 +15,7 @@ test.describe("as the owner", () => {
     });
     page.on("pageerror", (error) => violations.push(error.message));
 
-    const response = await page.goto("/acme");
+    const response = await overview.goto();
     const csp = response?.headers()["content-security-policy"] ?? "";
     expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
     expect(csp).toContain("frame-ancestors 'none'");
@@ -24,15 +24,17 @@ test.describe("as the owner", () => {
     expect(response?.headers()["referrer-policy"]).toBe("same-origin");
     expect(response?.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     // A fresh nonce on every response.
-    const again = await page.goto("/acme");
+    const again = await overview.goto();
     expect(again?.headers()["content-security-policy"]).not.toBe(csp);
 
-    for (const path of ["/acme/agents", "/acme/events", "/acme/budgets", "/acme/policies", "/acme/routing", "/acme/audit", "/acme/settings?tab=members"]) {
-      await page.goto(path);
+    for (const consolePage of [agents, events, budgets, policies, routing, audit]) {
+      await consolePage.goto();
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     }
+    await settings.open("members");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     // Hydrated and working: a client-side tab switch and a tRPC query.
-    await page.getByRole("tab", { name: "Teams" }).click();
+    await settings.switchTab("Teams");
     await expect(page.getByRole("table")).toContainText("Finance");
     expect(violations).toEqual([]);
   });
@@ -47,8 +49,9 @@ test.describe("as the owner", () => {
     expect(await frame()?.getByRole("heading", { name: "Overview" }).count()).toBe(0);
   });
 
-  test("a state-changing request from another site is refused; from the console itself it goes through", async ({ page }) => {
-    const orgName = await page.goto("/acme/settings").then(() => page.getByLabel("Organisation name").inputValue());
+  test("a state-changing request from another site is refused; from the console itself it goes through", async ({ page, settings }) => {
+    await settings.goto();
+    const orgName = await settings.orgName().inputValue();
     const refused = await page.request.post("/api/trpc/org.update", {
       headers: { origin: "https://evil.example", "content-type": "application/json" },
       data: { json: { orgId: "00000000-0000-4000-8000-000000000000", name: "Pwned" } },
@@ -67,12 +70,11 @@ test.describe("as the owner", () => {
 
     // The browser's own requests carry the console's origin and go through.
     const teamName = `Same-origin ${Date.now()}`;
-    await page.goto("/acme/settings?tab=teams");
-    await page.getByLabel("New team").fill(teamName);
-    await page.getByRole("button", { name: "Create team" }).click();
-    await expect(page.getByRole("cell", { name: teamName, exact: true })).toBeVisible();
-    await page.goto("/acme/settings");
-    await expect(page.getByLabel("Organisation name")).toHaveValue(orgName);
+    await settings.open("teams");
+    await settings.createTeam(teamName);
+    await expect(settings.team(teamName)).toBeVisible();
+    await settings.goto();
+    await expect(settings.orgName()).toHaveValue(orgName);
   });
 });
 

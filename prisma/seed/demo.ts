@@ -4,8 +4,6 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../../server/db";
 import { hashPassword } from "../../server/auth/password";
 import { appendAudit, type AuditActor } from "../../server/data/audit";
-import { agentSnapshot } from "../../server/data/agents";
-import { createMembership } from "../../server/data/members";
 import type { Role } from "../../server/domain/access/permissions";
 import { usdToMicros } from "../../server/domain/cost/money";
 import { generateApiKey } from "../../server/domain/keys/api-key";
@@ -13,6 +11,7 @@ import { SEED_AGENTS } from "./agents";
 import { seedBudgets } from "./budgets";
 import { seedLifecycle } from "./lifecycle";
 import { SEED_MODELS } from "./models";
+import { addMember, createAgentWithKey, createOrg } from "./org";
 import { seedPolicies } from "./policies";
 import { SEED_ROUTING_RULES, seedRouting } from "./routing";
 
@@ -60,31 +59,15 @@ export async function seedDemoOrg(db: Db): Promise<DemoSeed> {
 
   await db.$transaction(
     async (tx) => {
-      const org = await tx.org.create({ data: { slug: DEMO_ORG.slug, name: DEMO_ORG.name } });
-      await appendAudit(tx, org.id, SYSTEM, { action: "org.created", targetType: "org", targetId: org.id, after: { name: org.name, slug: org.slug } });
-
-      const teamIds = new Map<string, string>();
-      for (const name of DEMO_TEAMS) {
-        const team = await tx.team.create({ data: { orgId: org.id, name } });
-        teamIds.set(name, team.id);
-        await appendAudit(tx, org.id, SYSTEM, { action: "team.created", targetType: "team", targetId: team.id, teamId: team.id, after: { name } });
-      }
-
+      const acme = await createOrg(tx, SYSTEM, { slug: DEMO_ORG.slug, name: DEMO_ORG.name, teams: DEMO_TEAMS });
+      const teamIds = acme.teamIds;
       for (const [index, person] of people.entries()) {
-        const user = await tx.user.create({ data: { email: person.email, name: person.name, passwordHash: hashes[index] ?? null } });
-        const ids = person.teams.map((name) => teamIds.get(name)).filter((id): id is string => id !== undefined);
-        const membership = await createMembership(tx, org.id, user.id, person.role, ids);
-        await appendAudit(tx, org.id, SYSTEM, {
-          action: "member.invited",
-          targetType: "membership",
-          targetId: membership.id,
-          after: { email: person.email, role: person.role, teamIds: [...ids].sort() },
-        });
+        await addMember(tx, SYSTEM, acme, { ...person, passwordHash: hashes[index] ?? null });
       }
 
       await tx.model.createMany({
         data: SEED_MODELS.map((model) => ({
-          orgId: org.id,
+          orgId: acme.orgId,
           provider: model.provider,
           name: model.name,
           inputMicrosPerMTok: usdToMicros(model.inputUsdPerMTok),
@@ -94,34 +77,27 @@ export async function seedDemoOrg(db: Db): Promise<DemoSeed> {
           status: model.status,
         })),
       });
-      await appendAudit(tx, org.id, SYSTEM, { action: "models.seeded", targetType: "model_registry", after: { models: SEED_MODELS.map((model) => model.name) } });
-      await seedRouting(tx, org.id);
-      await appendAudit(tx, org.id, SYSTEM, { action: "routing.seeded", targetType: "routing_rules", after: { rules: SEED_ROUTING_RULES } });
+      await appendAudit(tx, acme.orgId, SYSTEM, { action: "models.seeded", targetType: "model_registry", after: { models: SEED_MODELS.map((model) => model.name) } });
+      await seedRouting(tx, acme.orgId);
+      await appendAudit(tx, acme.orgId, SYSTEM, { action: "routing.seeded", targetType: "routing_rules", after: { rules: SEED_ROUTING_RULES } });
 
       const agentIds = new Map<string, string>();
       for (const seed of SEED_AGENTS) {
-        const { team, ...fields } = seed;
-        const agent = await tx.agent.create({ data: { ...fields, orgId: org.id, teamId: teamIds.get(team) ?? null, status: "active" } });
-        agentIds.set(agent.name, agent.id);
-        await appendAudit(tx, org.id, SYSTEM, { action: "agent.created", targetType: "agent", targetId: agent.id, teamId: agent.teamId, after: agentSnapshot(agent) });
-        const secret = generateApiKey();
-        const key = await tx.apiKey.create({
-          data: { orgId: org.id, kind: "agent", agentId: agent.id, name: "demo", prefix: secret.prefix, hash: secret.hash, createdBy: SYSTEM.label },
-        });
-        await appendAudit(tx, org.id, SYSTEM, { action: "key.created", targetType: "api_key", targetId: key.id, teamId: agent.teamId, after: { kind: "agent", agent: agent.name, name: key.name, prefix: key.prefix } });
-        agentKeys[agent.name] = secret.key;
+        const agent = await createAgentWithKey(tx, SYSTEM, acme, seed, "demo");
+        agentIds.set(seed.name, agent.agentId);
+        agentKeys[seed.name] = agent.apiKey;
       }
 
       const ingest = generateApiKey();
       const ingestRow = await tx.apiKey.create({
-        data: { orgId: org.id, kind: "ingest", name: "demo collector", prefix: ingest.prefix, hash: ingest.hash, createdBy: SYSTEM.label },
+        data: { orgId: acme.orgId, kind: "ingest", name: "demo collector", prefix: ingest.prefix, hash: ingest.hash, createdBy: SYSTEM.label },
       });
-      await appendAudit(tx, org.id, SYSTEM, { action: "key.created", targetType: "api_key", targetId: ingestRow.id, after: { kind: "ingest", name: ingestRow.name, prefix: ingestRow.prefix } });
+      await appendAudit(tx, acme.orgId, SYSTEM, { action: "key.created", targetType: "api_key", targetId: ingestRow.id, after: { kind: "ingest", name: ingestRow.name, prefix: ingestRow.prefix } });
       ingestKey = ingest.key;
 
-      await seedBudgets(tx, { orgId: org.id, teamIds, agentIds, system: SYSTEM });
-      await seedPolicies(tx, { orgId: org.id, system: SYSTEM, teamIds, agentIds });
-      await seedLifecycle(tx, { orgId: org.id, agentIds, teamIds, system: SYSTEM, now: new Date() });
+      await seedBudgets(tx, { orgId: acme.orgId, teamIds, agentIds, system: SYSTEM });
+      await seedPolicies(tx, { orgId: acme.orgId, system: SYSTEM, teamIds, agentIds });
+      await seedLifecycle(tx, { orgId: acme.orgId, agentIds, teamIds, system: SYSTEM, now: new Date() });
     },
     { timeout: 60_000 },
   );
