@@ -1,6 +1,7 @@
 // Lifecycle in the browser, against the built app with traffic from the SDK over real HTTP: a
 // person creates and releases versions, a refused rollout changes nothing, a rollout advances
-// stage by stage on its guards to 100 %, and a worse candidate is rolled back with no click.
+// stage by stage on its guards to 100 %, a worse candidate is rolled back with no click, the two
+// versions are compared with the test behind each difference, and an old version is retired.
 // Each fleet of 20 instances follows the version its heartbeats direct it to run, and the SDK
 // stamps every event with it.
 import { randomUUID } from "node:crypto";
@@ -148,7 +149,7 @@ test.describe("rollouts", () => {
     await expect(ledger.getByText("Rollout started: 1.0.0 → 1.1.0 at 30 %")).toBeVisible();
   });
 
-  test("a worse candidate is rolled back by its guard, with no click, and its instances move back", async ({ rollouts, agentPage, alerts, baseURL }) => {
+  test("a worse candidate is rolled back by its guard, with no click, and its instances move back; the comparison shows why; an old version is retired", async ({ rollouts, agentPage, alerts, baseURL }) => {
     test.setTimeout(240_000);
     if (!baseURL) throw new Error("no baseURL");
     // The demo's running canary: ticket-router 2.2.0 at 10 % over 2.1.0.
@@ -190,5 +191,31 @@ test.describe("rollouts", () => {
     await expect(line).toContainText("system (rollout guards)");
     await alerts.goto();
     await expect(alerts.page.getByText("Rollout of 2.2.0 rolled back: error rate").first()).toBeVisible();
+
+    // The two versions on the same traffic window: the candidate's failures are a significant
+    // difference, said with the test that says so and corrected for the other metrics tested.
+    await ticketRouter.open("versions");
+    await ticketRouter.compare("2.1.0 (stable)", "2.2.0 (released)");
+    const ab = ticketRouter.abComparison("2.1.0", "2.2.0");
+    await expect(ab).toContainText(/2\.2\.0 differs significantly from 2\.1\.0 in success rate.*Holm-corrected across \d tests/);
+    const successRate = ab.getByRole("row", { name: /^Success rate/ });
+    await expect(successRate).toContainText("two-proportion z-test");
+    await expect(successRate).toContainText("Yes");
+
+    // The old 2.0.3 retired: an instance still running it is directed to the stable version, and
+    // refused (reason retired) if it acts before it has moved.
+    await expect(await ticketRouter.retire("2.0.3", "Superseded by 2.1.0 weeks ago")).toBeHidden();
+    await expect(ticketRouter.version("ticket-router", "2.0.3")).toContainText("Retired");
+    const apiKey = demoFile().agentKeys["ticket-router"] ?? "";
+    const straggler = new AgentryClient({ baseUrl: baseURL, apiKey, instanceId: `ticket-router-old-${randomUUID()}`, version: "2.0.3" });
+    try {
+      const directives = await straggler.heartbeat({ status: "ok" });
+      expect(directives.version?.label).toBe("2.1.0");
+      const answer = await straggler.decide({ action: { type: "tool", name: "ticket_read" }, version: "2.0.3" });
+      expect(answer.decision).toBe("deny");
+      expect(answer.reasons.map((reason) => reason.code)).toEqual(["retired"]);
+    } finally {
+      await straggler.close();
+    }
   });
 });

@@ -70,6 +70,15 @@ export class AgentPage extends ConsolePage {
     return dialog;
   }
 
+  /** Retires a version: instances on it are refused by decide and told to move to the stable one. */
+  async retire(label: string, reason: string) {
+    await this.page.getByRole("button", { name: `Retire ${label}` }).click();
+    const dialog = this.page.getByRole("dialog", { name: `Retire ${label}?` });
+    await dialog.getByLabel("Reason").fill(reason);
+    await dialog.getByRole("button", { name: "Retire", exact: true }).click();
+    return dialog;
+  }
+
   /** The side-by-side diff of two versions, chosen by their labels in the pickers. */
   async compare(from: string, to: string) {
     await this.page.getByLabel("From (A)").selectOption({ label: from });
@@ -78,6 +87,11 @@ export class AgentPage extends ConsolePage {
 
   changes(from: string, to: string): Locator {
     return this.page.getByRole("region", { name: `Changes from ${from} to ${to}` });
+  }
+
+  /** The two versions' metrics on the same traffic window, with the test behind each difference. */
+  abComparison(a: string, b: string): Locator {
+    return this.page.getByRole("region", { name: `A/B comparison of ${a} and ${b}` });
   }
 
   async openRolloutForm(): Promise<RolloutForm> {
