@@ -75,7 +75,9 @@ try {
   const orgId = (await pool.query<{ id: string }>("INSERT INTO orgs (id, slug, name) VALUES (gen_random_uuid(), $1, $2) RETURNING id", [`bench-${suffix}`, `Bench ${suffix}`])).rows[0]?.id as string;
   const userId = (await pool.query<{ id: string }>("INSERT INTO users (id, email, name) VALUES (gen_random_uuid(), $1, 'Bench Owner') RETURNING id", [`owner-${suffix}@bench.invalid`])).rows[0]?.id as string;
   await pool.query("INSERT INTO memberships (id, org_id, user_id, role) VALUES (gen_random_uuid(), $1, $2, 'owner')", [orgId, userId]);
-  const teams = (await pool.query<{ id: string }>("INSERT INTO teams (id, org_id, name) SELECT gen_random_uuid(), $1, unnest(ARRAY['Marketing','Finance','IT','Customer Service']) RETURNING id", [orgId])).rows.map((row) => row.id);
+  const teams = (
+    await pool.query<{ id: string }>("INSERT INTO teams (id, org_id, name) SELECT gen_random_uuid(), $1, unnest(ARRAY['Marketing','Finance','IT','Customer Service']) RETURNING id", [orgId])
+  ).rows.map((row) => row.id);
   await pool.query(
     `INSERT INTO agents (org_id, name, team_id, owner, description, models, tools, data_categories, tags, risk_class, risk_reason, last_seen_at)
      SELECT $1, 'agent-' || lpad(g::text, 3, '0'), ($2::uuid[])[1 + g % 4], CASE WHEN g % 7 = 0 THEN NULL ELSE 'owner' || g || '@bench.invalid' END,
@@ -89,10 +91,10 @@ try {
   );
   await pool.query("INSERT INTO models (org_id, provider, name, input_micros_per_mtok, output_micros_per_mtok, quality_tier) VALUES ($1, 'bench', 'gpt-bench', 1000000, 4000000, 3)", [orgId]);
   await pool.query("INSERT INTO budgets (org_id, scope, scope_key, period, mode, limit_micros) VALUES ($1, 'org', 'org', 'monthly', 'soft', 50000000000)", [orgId]);
-  await pool.query(
-    "INSERT INTO budgets (org_id, scope, scope_key, team_id, period, mode, limit_micros) SELECT $1, 'team', 'team:' || t, t, 'monthly', 'hard', 10000000000 FROM unnest($2::uuid[]) AS t",
-    [orgId, teams],
-  );
+  await pool.query("INSERT INTO budgets (org_id, scope, scope_key, team_id, period, mode, limit_micros) SELECT $1, 'team', 'team:' || t, t, 'monthly', 'hard', 10000000000 FROM unnest($2::uuid[]) AS t", [
+    orgId,
+    teams,
+  ]);
 
   await pool.query("ALTER TABLE events SET (autovacuum_enabled = false)");
   for (let offset = 0; offset < EVENTS; offset += CHUNK) {
@@ -194,9 +196,16 @@ try {
   };
   const figures: BenchFigure[] = [];
   const summary = await overviewSummary(db, access, new Date());
-  log(`check: the Overview counts ${summary.agents.total} agents, ${summary.activity.calls.toLocaleString("en-US")} calls in the last 24 h, ${summary.compliance.openGaps} open gaps, ${summary.anomalies.total} anomalies in 7 days`);
+  log(
+    `check: the Overview counts ${summary.agents.total} agents, ${summary.activity.calls.toLocaleString("en-US")} calls in the last 24 h, ${summary.compliance.openGaps} open gaps, ${summary.anomalies.total} anomalies in 7 days`,
+  );
   // Other work on the same cores shows in the tail of the figures: say how busy the machine was.
-  log(`measured (load average ${os.loadavg().map((value) => value.toFixed(1)).join(", ")} over 1, 5, 15 min):`);
+  log(
+    `measured (load average ${os
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(", ")} over 1, 5, 15 min):`,
+  );
   await measure("  overviewSummary (the Overview's data)", AIMS.overview, () => overviewSummary(db, access, new Date()));
   const matrix = await coverageMatrix(db, access);
   await measure(`  coverageMatrix (${matrix.agents.length} agents × ${matrix.controls.length} controls)`, AIMS.matrix, () => coverageMatrix(db, access));

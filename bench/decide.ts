@@ -7,7 +7,23 @@
 // has exactly one row and one reservation.
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { benchResult, cpuPer, cpuSnapshot, DECIDE_CALLERS, decideOnce, describeMachine, latencySummary, loadClient, percentile, sleep, startApp, type BenchFigure, type DecideTally, type DemoFile, type RunningApp } from "./lib";
+import {
+  benchResult,
+  cpuPer,
+  cpuSnapshot,
+  DECIDE_CALLERS,
+  decideOnce,
+  describeMachine,
+  latencySummary,
+  loadClient,
+  percentile,
+  sleep,
+  startApp,
+  type BenchFigure,
+  type DecideTally,
+  type DemoFile,
+  type RunningApp,
+} from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -156,7 +172,10 @@ try {
   const row = rows[0];
   console.log(`\nallowed decisions with an estimate recorded: ${row?.allowed}; reservations: ${row?.reserved}; allowed decisions without exactly one reservation: ${row?.unmatched}`);
   if (row?.unmatched !== "0") process.exitCode = 1;
-  benchResult("decide", [...phases.flatMap((phase, index) => figuresOf(phase, index === 1 ? Number(args.rate) : null, Number(args.clients))), { measure: "allowed decisions without exactly one reservation", figure: String(row?.unmatched), aim: "0", met: row?.unmatched === "0" }]);
+  benchResult("decide", [
+    ...phases.flatMap((phase, index) => figuresOf(phase, index === 1 ? Number(args.rate) : null, Number(args.clients))),
+    { measure: "allowed decisions without exactly one reservation", figure: String(row?.unmatched), aim: "0", met: row?.unmatched === "0" },
+  ]);
 } finally {
   await app.stop();
 }

@@ -161,7 +161,11 @@ try {
   if (counted !== accepted) process.exitCode = 1;
   // The aims: at least 40,000 events/s in batches of 1,000 (closed loop); p99 at most 100 ms at 10,000 events/s in batches of 100.
   const rate = (phase: PhaseResult) => Math.round(phase.acceptedEvents / phase.elapsedS);
-  const p99 = (phase: PhaseResult) => percentile([...phase.latencies].sort((a, b) => a - b), 99);
+  const p99 = (phase: PhaseResult) =>
+    percentile(
+      [...phase.latencies].sort((a, b) => a - b),
+      99,
+    );
   const [bulk, paced, small] = phases as [PhaseResult, PhaseResult, PhaseResult];
   benchResult("ingest", [
     { measure: `${bulk.name}: events accepted per second`, figure: `${rate(bulk).toLocaleString("en-US")} events/s`, aim: "≥ 40,000 events/s", met: rate(bulk) >= 40_000 && bulk.errors === 0 },

@@ -272,7 +272,10 @@ async function run(baseUrl: string, demo: DemoFile): Promise<void> {
         `latency of the allowed answers ${latencySummary(tally.allowed)}; other answers: ${others.length > 0 ? others.join(", ") : "none"}; ${tally.failures} failed`,
     );
   }
-  const p99 = percentile([...latencies].sort((a, b) => a - b), 99);
+  const p99 = percentile(
+    [...latencies].sort((a, b) => a - b),
+    99,
+  );
   const met = halted.length === streams.length && p99 <= 250;
   const aim = `p99 ≤ 250 ms, every stream${DECIDE_RATE > 0 ? `, while deciding at ${DECIDE_RATE}/s` : ""}`;
   console.log(`aim ${aim}: ${met ? "met" : "NOT met"}`);
@@ -291,9 +294,9 @@ async function run(baseUrl: string, demo: DemoFile): Promise<void> {
   // What the page shows once the acknowledgements are in.
   const ackCalls = ackQueue.map((stream) => heartbeat(baseUrl, stream.key, stream.instanceId, stream.revision ?? 0).catch(() => false));
   const acked = (await withDeadline(Promise.all(ackCalls), 30_000, "acknowledging")).filter(Boolean).length;
-  const listing = (await (
-    await fetch(`${baseUrl}/api/trpc/killSwitches.list?input=${encodeURIComponent(JSON.stringify({ json: { orgId: org.orgId } }))}`, { headers: { cookie } })
-  ).json()) as { result?: { data?: { json?: { active: { id: string; acks: { connected: number; acknowledged: number; p50Ms: number | null; p95Ms: number | null } | null }[] } } } };
+  const listing = (await (await fetch(`${baseUrl}/api/trpc/killSwitches.list?input=${encodeURIComponent(JSON.stringify({ json: { orgId: org.orgId } }))}`, { headers: { cookie } })).json()) as {
+    result?: { data?: { json?: { active: { id: string; acks: { connected: number; acknowledged: number; p50Ms: number | null; p95Ms: number | null } | null }[] } } };
+  };
   const acks = listing.result?.data?.json?.active.find((sw) => sw.id === engaged.id)?.acks;
   console.log(`acknowledging heartbeats answered 200: ${acked} of ${ackCalls.length}`);
   console.log(

@@ -197,7 +197,10 @@ try {
     }
   }
   await client.end();
-  benchResult("org-keys", figures.map((figure) => ({ ...figure, aim: null, met: null })));
+  benchResult(
+    "org-keys",
+    figures.map((figure) => ({ ...figure, aim: null, met: null })),
+  );
 } finally {
   await database.stop();
   rmSync(scratch, { recursive: true, force: true });

@@ -36,7 +36,13 @@ function policies(): PolicySource[] {
     const kind = index % 10;
     const form =
       kind < 6
-        ? { who: { kind: "agent", name: agent.name }, action: "tool", resources: [`tool-${index % 40}`], effect: index % 2 ? "require_approval" : "deny", conditions: [{ kind: "number", argument: "amount", op: ">", value: String(100 + index) }] }
+        ? {
+            who: { kind: "agent", name: agent.name },
+            action: "tool",
+            resources: [`tool-${index % 40}`],
+            effect: index % 2 ? "require_approval" : "deny",
+            conditions: [{ kind: "number", argument: "amount", op: ">", value: String(100 + index) }],
+          }
         : kind < 8
           ? { who: { kind: "team", name: team }, action: "model", resources: [`model-${index % 12}`], effect: "deny", conditions: [{ kind: "hours", from: 22, to: 6, inside: true }] }
           : kind < 9
@@ -82,7 +88,12 @@ function summary(label: string, samples: number[]): string {
 
 const cpus = os.cpus();
 console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`);
-console.log(`runtime: Node ${process.version}, @cedar-policy/cedar-wasm ${cedar.getCedarVersion()}; load average ${os.loadavg().map((load) => load.toFixed(1)).join(" ")} (other work on these cores widens p99)`);
+console.log(
+  `runtime: Node ${process.version}, @cedar-policy/cedar-wasm ${cedar.getCedarVersion()}; load average ${os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" ")} (other work on these cores widens p99)`,
+);
 
 const sources = policies();
 let started = performance.now();
@@ -125,9 +136,16 @@ for (const { request, facts } of work.slice(0, 5_000)) {
   whole.push((performance.now() - started) * 1000);
 }
 console.log(summary("whole set to Cedar each time (for comparison)", whole));
-const p99 = percentile([...warm].sort((a, b) => a - b), 99);
+const p99 = percentile(
+  [...warm].sort((a, b) => a - b),
+  99,
+);
 console.log(p99 < 500 ? `aim met: p99 ${p99.toFixed(0)} µs < 500 µs` : `aim MISSED: p99 ${p99.toFixed(0)} µs ≥ 500 µs`);
-const micros = (samples: number[], p: number) => `${percentile([...samples].sort((a, b) => a - b), p).toFixed(0)} µs`;
+const micros = (samples: number[], p: number) =>
+  `${percentile(
+    [...samples].sort((a, b) => a - b),
+    p,
+  ).toFixed(0)} µs`;
 benchResult("policy", [
   { measure: `evaluation, warm, ${sources.length} policies: p50 / p99`, figure: `${micros(warm, 50)} / ${micros(warm, 99)}`, aim: "p99 < 500 µs", met: p99 < 500 },
   { measure: "the whole set handed to Cedar each time (comparison): p50 / p99", figure: `${micros(whole, 50)} / ${micros(whole, 99)}`, aim: null, met: null },

@@ -113,7 +113,12 @@ const widths = header.map((title, column) => Math.max(title.length, ...rows.map(
 const line = (row: Row) => `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
 const cpus = os.cpus();
 console.log(`\n━━ results ━━`);
-console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average at the end ${os.loadavg().map((load) => load.toFixed(1)).join(" ")}`);
+console.log(
+  `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average at the end ${os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" ")}`,
+);
 console.log(`ran: ${outcomes.map(({ bench, seconds }) => `${bench.name} ${seconds.toFixed(0)} s`).join(", ")}\n`);
 console.log(line(header));
 console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);

@@ -263,7 +263,9 @@ const mb = (value: number) => `${value.toFixed(1)} MB`;
 const slope = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(2)} MB/min`;
 
 console.log(`\nran ${(elapsedS / 60).toFixed(1)} min`);
-console.log(`events: ${t.tracked} tracked (${(t.tracked / elapsedS).toFixed(1)}/s), ${t.accepted} accepted, ${t.duplicates} duplicates, ${t.rejected} rejected, ${t.failed} failed, ${t.dropped} dropped, ${t.retries} retried requests`);
+console.log(
+  `events: ${t.tracked} tracked (${(t.tracked / elapsedS).toFixed(1)}/s), ${t.accepted} accepted, ${t.duplicates} duplicates, ${t.rejected} rejected, ${t.failed} failed, ${t.dropped} dropped, ${t.retries} retried requests`,
+);
 console.log(`decisions: ${counts.decisions} (${(counts.decisions / elapsedS).toFixed(1)}/s): ${[...counts.verdicts].map(([verdict, n]) => `${verdict} ${n}`).join(", ")}`);
 console.log(`heartbeats: ${counts.heartbeats}; agents halted at the end: ${haltedAgents.length > 0 ? haltedAgents.join(", ") : "none"}`);
 console.log(`request errors: ${requestErrors}`);
@@ -284,8 +286,18 @@ if (rss.growth > maxRssGrowthMb) failures.push(`RSS grew ${mb(rss.growth)} after
 console.log(`\nbounds: no failed or retried request; after the warm-up, heap growth ≤ ${maxHeapGrowthMb} MB and RSS growth ≤ ${maxRssGrowthMb} MB`);
 console.log(failures.length === 0 ? "verdict: PASS" : `verdict: FAIL (${failures.join("; ")})`);
 benchResult("soak", [
-  { measure: `traffic over ${(elapsedS / 60).toFixed(1)} min: events, decisions`, figure: `${(t.tracked / elapsedS).toFixed(1)} events/s, ${(counts.decisions / elapsedS).toFixed(1)} decisions/s`, aim: `${eventRate} events/s, ${decideRate} decisions/s`, met: null },
-  { measure: "failed, rejected, dropped or retried requests", figure: String(requestErrors + t.failed + t.rejected + t.dropped + t.retries), aim: "0", met: requestErrors + t.failed + t.rejected + t.dropped + t.retries === 0 && !appExit },
+  {
+    measure: `traffic over ${(elapsedS / 60).toFixed(1)} min: events, decisions`,
+    figure: `${(t.tracked / elapsedS).toFixed(1)} events/s, ${(counts.decisions / elapsedS).toFixed(1)} decisions/s`,
+    aim: `${eventRate} events/s, ${decideRate} decisions/s`,
+    met: null,
+  },
+  {
+    measure: "failed, rejected, dropped or retried requests",
+    figure: String(requestErrors + t.failed + t.rejected + t.dropped + t.retries),
+    aim: "0",
+    met: requestErrors + t.failed + t.rejected + t.dropped + t.retries === 0 && !appExit,
+  },
   { measure: "heap used (after GC), growth after the warm-up", figure: mb(heap.growth), aim: `≤ ${maxHeapGrowthMb} MB`, met: afterWarmup.length >= 3 ? heap.growth <= maxHeapGrowthMb : null },
   { measure: "RSS, growth after the warm-up", figure: mb(rss.growth), aim: `≤ ${maxRssGrowthMb} MB`, met: afterWarmup.length >= 3 ? rss.growth <= maxRssGrowthMb : null },
 ]);

@@ -166,18 +166,10 @@ test.describe("POST /api/v1/events", () => {
     const unknownType = await expectError(await post(request, "events", agentKey(), { events: [{ id: uid("x"), type: "telepathy", timestamp: now() }] }), 400, "invalid_request");
     expect(unknownType.details).toEqual([expect.objectContaining({ path: "events.0.type", index: 0 })]);
 
-    const notIso = await expectError(
-      await post(request, "events", agentKey(), { events: [{ id: uid("x"), type: "log", timestamp: "25/11/2026 10:00" }] }),
-      400,
-      "invalid_request",
-    );
+    const notIso = await expectError(await post(request, "events", agentKey(), { events: [{ id: uid("x"), type: "log", timestamp: "25/11/2026 10:00" }] }), 400, "invalid_request");
     expect(notIso.details).toEqual([expect.objectContaining({ path: "events.0.timestamp", index: 0 })]);
 
-    const wrongTypes = await expectError(
-      await post(request, "events", agentKey(), { events: [{ id: uid("x"), type: "llm_call", timestamp: now(), inputTokens: "many" }] }),
-      400,
-      "invalid_request",
-    );
+    const wrongTypes = await expectError(await post(request, "events", agentKey(), { events: [{ id: uid("x"), type: "llm_call", timestamp: now(), inputTokens: "many" }] }), 400, "invalid_request");
     expect(wrongTypes.details).toEqual([expect.objectContaining({ path: "events.0.inputTokens", index: 0 })]);
 
     const tooMany = Array.from({ length: 1001 }, () => ({ id: uid("many"), type: "log", timestamp: now() }));
@@ -204,11 +196,7 @@ test.describe("POST /api/v1/events", () => {
 
   test("refuses a body over 1 MiB with 413", async ({ request }) => {
     const padding = "x".repeat(1024 * 1024);
-    const error = await expectError(
-      await post(request, "events", agentKey(), { events: [{ id: uid("big"), type: "log", timestamp: now(), attributes: { padding } }] }),
-      413,
-      "payload_too_large",
-    );
+    const error = await expectError(await post(request, "events", agentKey(), { events: [{ id: uid("big"), type: "log", timestamp: now(), attributes: { padding } }] }), 413, "payload_too_large");
     expect(error.message).toContain("1048576");
   });
 

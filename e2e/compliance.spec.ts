@@ -23,7 +23,11 @@ test.describe.configure({ mode: "serial" });
 test.describe("the compliance officer", () => {
   signedInAs("compliance");
 
-  test("tags reconciliation-agent high risk with PCI, closes the approval gap with a policy, opens an incident on the clock, and exports evidence the audit chain vouches for", async ({ page, agentPage, policies }) => {
+  test("tags reconciliation-agent high risk with PCI, closes the approval gap with a policy, opens an incident on the clock, and exports evidence the audit chain vouches for", async ({
+    page,
+    agentPage,
+    policies,
+  }) => {
     test.setTimeout(120_000);
     const agent = agentPage(await agentIdOf(AGENT));
     await agent.open("compliance");

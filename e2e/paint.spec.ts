@@ -40,7 +40,12 @@ test.describe("a console page opened with JavaScript off", () => {
     const agent = await openCold(ticketRouter);
     await expect(agent.getByRole("heading", { name: "ticket-router", level: 1 })).toBeVisible();
     await expect(agent.getByText("Team IT · AutoGen")).toBeVisible();
-    await expect(ticketRouter.instances("ticket-router").getByRole("cell", { name: /^ticket-router-\d+$/ }).first()).toBeVisible();
+    await expect(
+      ticketRouter
+        .instances("ticket-router")
+        .getByRole("cell", { name: /^ticket-router-\d+$/ })
+        .first(),
+    ).toBeVisible();
   });
 
   test("the events page lists events, newest first, with their agents", async ({ events }) => {

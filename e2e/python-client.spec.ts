@@ -61,10 +61,10 @@ test.describe("the Python client", () => {
         expect(stored.get(decision.id), label).toMatchObject({ decision: decision.decision, agent: decision.agent });
       }
 
-      const instance = await db.query<{ version: string }>(
-        "SELECT i.version FROM agent_instances i JOIN agents a ON a.id = i.agent_id WHERE a.name = $1 AND i.instance_id = $2",
-        [sent.heartbeat.agent, sent.heartbeat.instanceId],
-      );
+      const instance = await db.query<{ version: string }>("SELECT i.version FROM agent_instances i JOIN agents a ON a.id = i.agent_id WHERE a.name = $1 AND i.instance_id = $2", [
+        sent.heartbeat.agent,
+        sent.heartbeat.instanceId,
+      ]);
       expect(instance.rows).toEqual([{ version: sent.heartbeat.version }]);
 
       const spans = await db.query<{ type: string; agent: string; model: string | null }>(

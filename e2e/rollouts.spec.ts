@@ -125,7 +125,12 @@ test.describe("rollouts", () => {
     await rollout.start();
     await expect(rollout.dialog).toBeHidden();
 
-    const fleet = startFleet(baseURL, agent, Array.from({ length: 20 }, (_, n) => `fa-e2e-${n + 1}`), () => 0.02);
+    const fleet = startFleet(
+      baseURL,
+      agent,
+      Array.from({ length: 20 }, (_, n) => `fa-e2e-${n + 1}`),
+      () => 0.02,
+    );
     try {
       await rollouts.goto();
       const card = rollouts.rollout(agent, "1.1.0");

@@ -4,12 +4,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import {
-  AUDIT_VERIFY_USAGE,
-  ExportVerifier,
-  formatExportVerification,
-  parseAuditVerifyArgs,
-} from "../server/domain/audit/verify-export";
+import { AUDIT_VERIFY_USAGE, ExportVerifier, formatExportVerification, parseAuditVerifyArgs } from "../server/domain/audit/verify-export";
 
 async function main(): Promise<number> {
   const args = parseAuditVerifyArgs(process.argv.slice(2));

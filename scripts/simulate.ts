@@ -91,10 +91,7 @@ const runners: Runner[] = fleet.map((member) => {
     onError: (error) => noteError(member.agent, error),
   });
   client.onHalt((directives) => console.log(`  ⏸ ${member.agent} halted (${directives.reason ?? "no reason given"}): it stops working until resumed`));
-  const heartbeats =
-    member.via === "agent-key"
-      ? member.instances.map((instanceId) => ({ instanceId, dueAt: started + rng.int(0, Math.min(2000, heartbeatMs)) }))
-      : []; // heartbeats need an agent key: discovered agents only report events
+  const heartbeats = member.via === "agent-key" ? member.instances.map((instanceId) => ({ instanceId, dueAt: started + rng.int(0, Math.min(2000, heartbeatMs)) })) : []; // heartbeats need an agent key: discovered agents only report events
   return { member, client, tasks: 0, heartbeats };
 });
 

@@ -92,11 +92,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 server.listen(port, () => {
-  const lines = [
-    "",
-    `  Agentry is listening on ${publicUrl}`,
-    `  Database: ${booted.embedded ? `embedded PostgreSQL in ${dataDir}/pg` : "DATABASE_URL"}`,
-  ];
+  const lines = ["", `  Agentry is listening on ${publicUrl}`, `  Database: ${booted.embedded ? `embedded PostgreSQL in ${dataDir}/pg` : "DATABASE_URL"}`];
   if (booted.demo) {
     lines.push("", "  Demo logins (also in " + `${dataDir}/demo.json):`);
     for (const user of booted.demo.users) {

@@ -1,4 +1,4 @@
-// `npm test`: everything that checks the project, in order: type check, lint, import boundaries, unit tests, the
+// `npm test`: everything that checks the project, in order: type check, lint, format (Prettier), import boundaries, unit tests, the
 // production build, integration tests against a real (embedded) PostgreSQL, tests that run the built
 // app as processes (test/integration/processes, on a database of their own), and end-to-end tests in Chromium
 // against that build. Every step runs; the run fails if any step failed.
@@ -43,6 +43,7 @@ const playwrightReport = join(RESULTS, "playwright.json");
 const steps: Step[] = [
   { name: "type check", command: ["node_modules/typescript/bin/tsc", "--noEmit"] },
   { name: "lint", command: ["node_modules/eslint/bin/eslint.js", "--max-warnings", "0", "."] },
+  { name: "format", command: ["node_modules/prettier/bin/prettier.cjs", "--check", "."] },
   { name: "import boundaries", command: ["scripts/check-imports.mjs"] },
   vitestStep("unit"),
   { name: "build", command: ["scripts/ensure-build.mjs"] },

@@ -365,13 +365,7 @@ export class AgentryClient {
       if (remaining <= 0) return last;
       const waitMs = Math.max(0, Math.min(remaining, pollMs));
       const started = Date.now();
-      const { body } = await this.request(
-        "GET",
-        `/api/v1/approvals/${encodeURIComponent(approvalId)}?waitMs=${waitMs}`,
-        undefined,
-        approvalResponseSchema,
-        this.timeoutMs + waitMs,
-      );
+      const { body } = await this.request("GET", `/api/v1/approvals/${encodeURIComponent(approvalId)}?waitMs=${waitMs}`, undefined, approvalResponseSchema, this.timeoutMs + waitMs);
       last = body;
       if (body.status !== "pending") return body;
       // A server that answers at once (no long poll) is asked again after a second, not in a tight loop.
@@ -499,7 +493,12 @@ export class AgentryClient {
             // Acknowledge a new revision at once (a heartbeat carrying it), in order: the Kill switches page times how fast a halt lands.
             if (directives.revision !== acknowledged) {
               acknowledged = directives.revision;
-              acks = acks.then(() => this.heartbeat({ instanceId, directiveVersion: directives.revision }).then(() => undefined, (error: unknown) => this.report(error)));
+              acks = acks.then(() =>
+                this.heartbeat({ instanceId, directiveVersion: directives.revision }).then(
+                  () => undefined,
+                  (error: unknown) => this.report(error),
+                ),
+              );
             }
           });
           const reader = response.body.getReader();
@@ -567,13 +566,7 @@ export class AgentryClient {
   }
 
   /** One API call with the retry policy: 429 (after Retry-After), 5xx and lost connections are retried with backoff and full jitter. */
-  private async request<T>(
-    method: "GET" | "POST",
-    path: string,
-    body: unknown,
-    schema: z.ZodType<T>,
-    timeoutMs = this.timeoutMs,
-  ): Promise<{ status: number; body: T }> {
+  private async request<T>(method: "GET" | "POST", path: string, body: unknown, schema: z.ZodType<T>, timeoutMs = this.timeoutMs): Promise<{ status: number; body: T }> {
     const text = body === undefined ? undefined : JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
       try {

@@ -7,12 +7,4 @@ export { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from "./retry";
 export type { RetryOptions } from "./retry";
 export { SseParser } from "./sse";
 export type { SseMessage } from "./sse";
-export type {
-  AgentEvent,
-  ApprovalResponse,
-  DecideRequest,
-  DecideResponse,
-  Directives,
-  EventsResponse,
-  HeartbeatRequest,
-} from "../server/agent-api/schemas";
+export type { AgentEvent, ApprovalResponse, DecideRequest, DecideResponse, Directives, EventsResponse, HeartbeatRequest } from "../server/agent-api/schemas";

@@ -95,9 +95,7 @@ describe("directed versions", () => {
 
   test("decide's answer names the version too", async () => {
     const agent = client();
-    server.handle((request, response) =>
-      json(response, 200, { decision: "allow", decisionId: "d-1", reasons: [{ code: "allowed", message: "Allowed." }], version: candidate, directives: directives() }),
-    );
+    server.handle((request, response) => json(response, 200, { decision: "allow", decisionId: "d-1", reasons: [{ code: "allowed", message: "Allowed." }], version: candidate, directives: directives() }));
     await agent.decide({ action: { type: "tool", name: "ticket_read" } });
     expect(agent.directedVersion()).toEqual(candidate);
     // The next decide says which version asks (a retired one is refused by the server).

@@ -160,7 +160,11 @@ const rateLimitSchema = z.object({
   /** Agent API requests per second per key, across all app processes; 0 turns the limit off. */
   AGENTRY_RATE_LIMIT_RPS: z.coerce.number("AGENTRY_RATE_LIMIT_RPS must be a number").min(0, "AGENTRY_RATE_LIMIT_RPS cannot be negative").optional(),
   /** Requests a key may send at once before the rate applies (default 200, or 4 × a non-default rate). */
-  AGENTRY_RATE_LIMIT_BURST: z.coerce.number("AGENTRY_RATE_LIMIT_BURST must be a whole number").int("AGENTRY_RATE_LIMIT_BURST must be a whole number").min(1, "AGENTRY_RATE_LIMIT_BURST must be at least 1").optional(),
+  AGENTRY_RATE_LIMIT_BURST: z.coerce
+    .number("AGENTRY_RATE_LIMIT_BURST must be a whole number")
+    .int("AGENTRY_RATE_LIMIT_BURST must be a whole number")
+    .min(1, "AGENTRY_RATE_LIMIT_BURST must be at least 1")
+    .optional(),
   /** How often each process reconciles its counts with the others' through PostgreSQL, in ms. */
   AGENTRY_RATE_LIMIT_SYNC_MS: z.coerce.number("AGENTRY_RATE_LIMIT_SYNC_MS must be a whole number of milliseconds").int().min(10, "AGENTRY_RATE_LIMIT_SYNC_MS must be at least 10").default(250),
 });

@@ -63,7 +63,12 @@ function brokenLink(file: string, href: string): string | null {
   if (href.startsWith("/")) return "starts with /: write it relative to the file";
   const [rawPath = "", anchor] = href.split("#", 2);
   const path = decodeURIComponent(rawPath);
-  const target = path === "" ? file : relative(ROOT, resolve(ROOT, dirname(file), path)).split(sep).join("/");
+  const target =
+    path === ""
+      ? file
+      : relative(ROOT, resolve(ROOT, dirname(file), path))
+          .split(sep)
+          .join("/");
   if (target === ".." || target.startsWith("../")) return "points outside the repository";
   if (LOCAL.test(target)) return "points into a generated or local folder";
   if (!existsSync(join(ROOT, target))) return `${target} does not exist`;

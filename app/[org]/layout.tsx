@@ -29,7 +29,9 @@ export default async function OrgLayout({ children, params }: { children: ReactN
         <div className="w-60 shrink-0 bg-slate-900">
           <aside className="sticky top-0 flex h-screen flex-col px-3 py-4">
             <Link href={`/${membership.orgSlug}`} className="mb-6 flex items-center gap-2 px-3 text-white">
-              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-500 text-sm font-bold">A</span>
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-500 text-sm font-bold">
+                A
+              </span>
               <span className="text-base font-semibold tracking-tight">Agentry</span>
             </Link>
             <p className="mb-2 px-3 text-xs font-medium tracking-wide text-slate-400 uppercase">{membership.orgName}</p>

@@ -11,12 +11,11 @@ export function ForgotPasswordForm() {
     return (
       <div role="status" className="space-y-3 text-sm text-slate-700">
         <p>
-          If <strong className="text-slate-900">{state.requestedFor}</strong> has an Agentry account with a password, a reset link valid for one hour has been
-          issued.
+          If <strong className="text-slate-900">{state.requestedFor}</strong> has an Agentry account with a password, a reset link valid for one hour has been issued.
         </p>
         <p>
-          This server sends no email: the link is written to the server&apos;s log. Ask whoever runs Agentry for your organisation to pass it on to you. The link
-          works once; using it signs the account out everywhere.
+          This server sends no email: the link is written to the server&apos;s log. Ask whoever runs Agentry for your organisation to pass it on to you. The link works once; using it signs the account out
+          everywhere.
         </p>
       </div>
     );

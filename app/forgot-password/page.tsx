@@ -6,10 +6,7 @@ export const metadata: Metadata = { title: "Forgot your password?" };
 
 export default function ForgotPasswordPage() {
   return (
-    <PublicPage
-      title="Forgot your password?"
-      description="Request a single-use link to set a new one. No administrator ever sees your password or sets it for you."
-    >
+    <PublicPage title="Forgot your password?" description="Request a single-use link to set a new one. No administrator ever sees your password or sets it for you.">
       <ForgotPasswordForm />
       <PageLink href="/signin" centred>
         Back to sign-in

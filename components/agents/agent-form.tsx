@@ -149,9 +149,7 @@ export function AgentForm({
     const fields = toFields({ ...values, teamId });
     // Checked with the very input schema of the procedure it goes to.
     const checked =
-      mode.kind === "create"
-        ? validate(createAgentInput, { ...fields, ...(mode.card ? { card: mode.card } : {}) })
-        : validate(updateAgentInput, { agentId: mode.agentId, fields }, { under: "fields" });
+      mode.kind === "create" ? validate(createAgentInput, { ...fields, ...(mode.card ? { card: mode.card } : {}) }) : validate(updateAgentInput, { agentId: mode.agentId, fields }, { under: "fields" });
     if (!checked.ok) {
       const next: Partial<Record<FieldKey | "form", string>> = {};
       for (const [key, message] of Object.entries(checked.errors)) {
@@ -230,23 +228,28 @@ export function AgentForm({
         {models.error ? <p className="mt-1 text-xs text-red-600">Could not load the model registry: {models.error.message}</p> : null}
         <div className="mt-2 grid max-h-44 grid-cols-1 gap-x-4 gap-y-1 overflow-y-auto rounded-md p-2 ring-1 ring-slate-200 sm:grid-cols-2">
           {models.isPending ? <p className="text-xs text-slate-500">Loading models…</p> : null}
-          {[...registryModels.map((model) => ({ name: model.name, note: `${model.provider}${model.status === "active" ? "" : `, ${model.status}`}` })), ...extraModels.map((name) => ({ name, note: "not in the registry" }))].map(
-            (model) => (
-              <label key={model.name} className="flex items-center gap-2 text-sm text-slate-800">
-                <input
-                  type="checkbox"
-                  className="h-4 w-4 rounded border-slate-300 text-brand-600"
-                  checked={values.models.includes(model.name)}
-                  onChange={(event) => set("models", event.target.checked ? [...values.models, model.name] : values.models.filter((name) => name !== model.name))}
-                />
-                <span className="font-mono text-xs">{model.name}</span>
-                <span className="text-xs text-slate-400">{model.note}</span>
-              </label>
-            ),
-          )}
+          {[
+            ...registryModels.map((model) => ({ name: model.name, note: `${model.provider}${model.status === "active" ? "" : `, ${model.status}`}` })),
+            ...extraModels.map((name) => ({ name, note: "not in the registry" })),
+          ].map((model) => (
+            <label key={model.name} className="flex items-center gap-2 text-sm text-slate-800">
+              <input
+                type="checkbox"
+                className="h-4 w-4 rounded border-slate-300 text-brand-600"
+                checked={values.models.includes(model.name)}
+                onChange={(event) => set("models", event.target.checked ? [...values.models, model.name] : values.models.filter((name) => name !== model.name))}
+              />
+              <span className="font-mono text-xs">{model.name}</span>
+              <span className="text-xs text-slate-400">{model.note}</span>
+            </label>
+          ))}
           {!models.isPending && registryModels.length === 0 && extraModels.length === 0 ? <p className="text-xs text-slate-500">The model registry is empty.</p> : null}
         </div>
-        {errors.models ? <p className="mt-1 text-xs font-medium text-red-600" role="alert">{errors.models}</p> : null}
+        {errors.models ? (
+          <p className="mt-1 text-xs font-medium text-red-600" role="alert">
+            {errors.models}
+          </p>
+        ) : null}
       </fieldset>
 
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
@@ -266,7 +269,11 @@ export function AgentForm({
         onChange={(categories) => set("dataCategories", categories)}
       />
 
-      {serverError ? <Alert tone="bad" title="Not saved">{serverError}</Alert> : null}
+      {serverError ? (
+        <Alert tone="bad" title="Not saved">
+          {serverError}
+        </Alert>
+      ) : null}
       <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
         <Button variant="secondary" onClick={onCancel}>
           Cancel

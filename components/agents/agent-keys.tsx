@@ -17,8 +17,7 @@ export function AgentKeys({ agent }: { agent: { id: string; name: string; status
       title="Keys"
       description={
         <>
-          The agent sends one as <code className="font-mono text-xs">Authorization: Bearer …</code>. Keys are shown once and stored hashed; they are listed here by
-          their first characters.
+          The agent sends one as <code className="font-mono text-xs">Authorization: Bearer …</code>. Keys are shown once and stored hashed; they are listed here by their first characters.
         </>
       }
       keys={keys}
@@ -34,9 +33,7 @@ export function AgentKeys({ agent }: { agent: { id: string; name: string; status
       }}
       exampleAgent={null}
       consequence={`${agent.name} can no longer report in or ask for decisions with it.`}
-      blocked={
-        agent.status === "archived" ? <p className="text-sm text-slate-600">This agent is archived, and archiving revoked its keys. Restore it to give it a new key.</p> : undefined
-      }
+      blocked={agent.status === "archived" ? <p className="text-sm text-slate-600">This agent is archived, and archiving revoked its keys. Restore it to give it a new key.</p> : undefined}
     />
   );
 }

@@ -27,7 +27,11 @@ function figuresOf(totals: Totals): [string, string, string?][] {
     ["Cost", formatMicroUsd(totals.costMicros)],
     ["Error rate", totals.errorRatePercent === null ? "–" : `${totals.errorRatePercent} %`, `${formatNumber(totals.errors)} errors in ${formatNumber(totals.events)} events`],
     ["Latency p50 / p95", `${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`],
-    ["Cost per task", totals.costPerTaskMicros === null ? "–" : formatMicroUsd(totals.costPerTaskMicros, { precise: true }), `${formatNumber(totals.tasks)} tasks ended, ${formatNumber(totals.failedTasks)} failed`],
+    [
+      "Cost per task",
+      totals.costPerTaskMicros === null ? "–" : formatMicroUsd(totals.costPerTaskMicros, { precise: true }),
+      `${formatNumber(totals.tasks)} tasks ended, ${formatNumber(totals.failedTasks)} failed`,
+    ],
   ];
 }
 

@@ -42,12 +42,7 @@ export function AgentPage({ agentId }: { agentId: string }) {
   const agent = useQuery(trpc.agents.get.queryOptions({ orgId: org.orgId, agentId }));
 
   return (
-    <QueryBoundary
-      query={agent}
-      label="the agent"
-      skeleton={["h-4 w-24", "h-8 w-72", "h-48 w-full"]}
-      failure={(error) => <AgentUnavailable error={error} />}
-    >
+    <QueryBoundary query={agent} label="the agent" skeleton={["h-4 w-24", "h-8 w-72", "h-48 w-full"]} failure={(error) => <AgentUnavailable error={error} />}>
       {(data) => <AgentView agent={data} />}
     </QueryBoundary>
   );
@@ -178,12 +173,7 @@ function AgentView({ agent }: { agent: Agent }) {
             title={dialog === "review" ? `Review & register ${agent.name}` : `Edit ${agent.name}`}
             description={dialog === "review" ? "Complete its record; saving registers it (it stops being discovered)." : undefined}
           >
-            <AgentForm
-              initial={formValuesOf(agent)}
-              mode={{ kind: dialog === "review" ? "review" : "edit", agentId: agent.id }}
-              onCancel={() => setDialog(null)}
-              onSaved={() => setDialog(null)}
-            />
+            <AgentForm initial={formValuesOf(agent)} mode={{ kind: dialog === "review" ? "review" : "edit", agentId: agent.id }} onCancel={() => setDialog(null)} onSaved={() => setDialog(null)} />
           </Dialog>
           <ArchiveDialog agent={agent} open={dialog === "archive"} onClose={() => setDialog(null)} />
           <RestoreDialog agent={agent} open={dialog === "restore"} onClose={() => setDialog(null)} />
@@ -225,8 +215,8 @@ function ArchiveForm({ agent, onClose }: { agent: Agent; onClose: () => void }) 
   return (
     <form className="space-y-4" {...check.formProps((input) => archive.mutate({ orgId: org.orgId, ...input }))}>
       <p className="text-sm text-slate-600">
-        It leaves the registry&apos;s default view and <strong>all its keys are revoked at once</strong>, so it can no longer report in as itself. Its events and
-        audit history stay. You can restore it later (with new keys).
+        It leaves the registry&apos;s default view and <strong>all its keys are revoked at once</strong>, so it can no longer report in as itself. Its events and audit history stay. You can restore it later
+        (with new keys).
       </p>
       <Field label="Reason (optional, kept in the audit log)" htmlFor={`${id}-reason`} error={check.errors.reason}>
         <Input
@@ -261,7 +251,11 @@ function RestoreDialog({ agent, open, onClose }: { agent: Agent; open: boolean; 
     <Dialog open={open} onClose={onClose} size="sm" title={`Restore ${agent.name}?`}>
       <div className="space-y-4">
         <p className="text-sm text-slate-600">It returns to the registry as registered. Its old keys stay revoked: create a new key for it on the Keys tab.</p>
-        {restore.error ? <Alert tone="bad" title="Not restored">{restore.error.message}</Alert> : null}
+        {restore.error ? (
+          <Alert tone="bad" title="Not restored">
+            {restore.error.message}
+          </Alert>
+        ) : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel
@@ -379,7 +373,11 @@ function Overview({ agent, onShowEvents }: { agent: Agent; onShowEvents: () => v
                     {skill.name} {skill.id ? <code className="ml-1 font-mono text-xs font-normal text-slate-500">{skill.id}</code> : null}
                   </p>
                   {skill.description ? <p className="mt-0.5 text-slate-600">{skill.description}</p> : null}
-                  {skill.tags && skill.tags.length > 0 ? <div className="mt-1.5"><Chips items={skill.tags} empty="" /></div> : null}
+                  {skill.tags && skill.tags.length > 0 ? (
+                    <div className="mt-1.5">
+                      <Chips items={skill.tags} empty="" />
+                    </div>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -464,29 +462,29 @@ function RecentEvents({ agent, onShowAll }: { agent: Agent; onShowAll: () => voi
         empty={<EmptyState title="No events yet">They appear as the agent reports in.</EmptyState>}
       >
         {(data) => (
-            <ul className="divide-y divide-slate-100">
-              {data.events.map((event) => (
-                <li key={event.id}>
-                  <Link
-                    href={`/${org.slug}/agents/${agent.id}?tab=events&event=${event.id}`}
-                    scroll={false}
-                    aria-label={`${event.type} event ${event.eventId}: details`}
-                    className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm hover:bg-slate-50"
-                  >
-                    <span className="flex min-w-0 items-center gap-2">
-                      <EventTypeBadge type={event.type} />
-                      <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
+          <ul className="divide-y divide-slate-100">
+            {data.events.map((event) => (
+              <li key={event.id}>
+                <Link
+                  href={`/${org.slug}/agents/${agent.id}?tab=events&event=${event.id}`}
+                  scroll={false}
+                  aria-label={`${event.type} event ${event.eventId}: details`}
+                  className="flex items-center justify-between gap-3 px-5 py-2.5 text-sm hover:bg-slate-50"
+                >
+                  <span className="flex min-w-0 items-center gap-2">
+                    <EventTypeBadge type={event.type} />
+                    <span className="truncate font-mono text-xs text-slate-600">{event.model ?? event.tool ?? event.status ?? ""}</span>
+                  </span>
+                  <span className="shrink-0 text-right text-xs text-slate-500">
+                    {formatCost(event.costMicros, event.costSource)}
+                    <span className="block">
+                      <LocalTime value={event.ts} style="relative" />
                     </span>
-                    <span className="shrink-0 text-right text-xs text-slate-500">
-                      {formatCost(event.costMicros, event.costSource)}
-                      <span className="block">
-                        <LocalTime value={event.ts} style="relative" />
-                      </span>
-                    </span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
         )}
       </QueryBoundary>
     </Card>

@@ -60,7 +60,11 @@ export function AgentsPage() {
           <Link href={`${base}/${agent.id}`} className="font-medium text-brand-700 hover:underline">
             {agent.name}
           </Link>
-          {agent.description ? <p className="truncate text-xs text-slate-500" title={agent.description}>{agent.description}</p> : null}
+          {agent.description ? (
+            <p className="truncate text-xs text-slate-500" title={agent.description}>
+              {agent.description}
+            </p>
+          ) : null}
         </div>
       ),
     },
@@ -79,7 +83,14 @@ export function AgentsPage() {
       key: "owner",
       header: "Owner",
       sortValue: (agent) => agent.owner,
-      render: (agent) => (agent.owner ? <span className="block max-w-32 truncate" title={agent.owner}>{agent.owner}</span> : <span className="text-slate-400">—</span>),
+      render: (agent) =>
+        agent.owner ? (
+          <span className="block max-w-32 truncate" title={agent.owner}>
+            {agent.owner}
+          </span>
+        ) : (
+          <span className="text-slate-400">—</span>
+        ),
     },
     { key: "status", header: "Status", sortValue: (agent) => STATUS_ORDER[agent.status], render: (agent) => <StatusBadge status={agent.status} compact /> },
     {
@@ -162,10 +173,7 @@ export function AgentsPage() {
                       Try another search or clear a filter.
                     </EmptyState>
                   ) : (
-                    <EmptyState
-                      title="No agents yet"
-                      action={canWrite ? <Button onClick={() => setRegistering(true)}>Register agent</Button> : null}
-                    >
+                    <EmptyState title="No agents yet" action={canWrite ? <Button onClick={() => setRegistering(true)}>Register agent</Button> : null}>
                       Register an agent, or let agents report in with an org ingest key: unknown ones appear here as discovered.
                     </EmptyState>
                   )
@@ -222,10 +230,15 @@ function RegistryFilters({
 
   return (
     <Card className="mb-5 px-5 py-4">
-      <form role="search" aria-label="Filter agents" onSubmit={(event) => {
+      <form
+        role="search"
+        aria-label="Filter agents"
+        onSubmit={(event) => {
           event.preventDefault();
           onApply({ ...search, q: text.trim() });
-        }} className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_auto] lg:items-end">
+        }}
+        className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_auto] lg:items-end"
+      >
         <Field label="Search" htmlFor={`${id}-q`}>
           <Input id={`${id}-q`} type="search" value={text} onChange={(event) => setText(event.target.value)} placeholder="Name, description, owner or tag" maxLength={100} />
         </Field>

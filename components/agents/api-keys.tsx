@@ -129,12 +129,7 @@ export function exampleCurl(key: string, agentName: string | null): string {
     outputTokens: 300,
     latencyMs: 850,
   };
-  return [
-    `curl -X POST ${origin}/api/v1/events \\`,
-    `  -H "authorization: Bearer ${key}" \\`,
-    `  -H "content-type: application/json" \\`,
-    `  -d '${JSON.stringify({ events: [event] }, null, 2)}'`,
-  ].join("\n");
+  return [`curl -X POST ${origin}/api/v1/events \\`, `  -H "authorization: Bearer ${key}" \\`, `  -H "content-type: application/json" \\`, `  -d '${JSON.stringify({ events: [event] }, null, 2)}'`].join("\n");
 }
 
 function CopyButton({ text, label }: { text: string; label: string }) {
@@ -212,7 +207,11 @@ export function RevokeKeyDialog({
           <p className="text-sm text-slate-600">
             The key <code className="font-mono text-xs">{keyRow.prefix}…</code> stops working at once: {consequence} This cannot be undone.
           </p>
-          {error ? <Alert tone="bad" title="Not revoked">{error}</Alert> : null}
+          {error ? (
+            <Alert tone="bad" title="Not revoked">
+              {error}
+            </Alert>
+          ) : null}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={onClose}>
               Cancel

@@ -19,10 +19,7 @@ export function StatusBadge({ status, compact = false }: { status: string; compa
       </span>
     );
   }
-  const badge =
-    status === "discovered" ? <Badge tone="warn">Discovered · pending review</Badge>
-    : status === "archived" ? <Badge tone="neutral">Archived</Badge>
-    : <Badge tone="good">Registered</Badge>;
+  const badge = status === "discovered" ? <Badge tone="warn">Discovered · pending review</Badge> : status === "archived" ? <Badge tone="neutral">Archived</Badge> : <Badge tone="good">Registered</Badge>;
   return <Nowrap>{badge}</Nowrap>;
 }
 

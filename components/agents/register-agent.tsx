@@ -48,10 +48,7 @@ function RegisterAgent({ onClose }: { onClose: () => void }) {
             aria-selected={tab === item.id}
             aria-controls={`register-panel-${item.id}`}
             onClick={() => setTab(item.id)}
-            className={cn(
-              "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
-              tab === item.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:text-slate-800",
-            )}
+            className={cn("-mb-px border-b-2 px-3 py-2 text-sm font-medium", tab === item.id ? "border-brand-600 text-brand-700" : "border-transparent text-slate-500 hover:text-slate-800")}
           >
             {item.label}
           </button>
@@ -72,8 +69,8 @@ function RegisterAgent({ onClose }: { onClose: () => void }) {
               imported ? (
                 <Alert tone="info" title="Read from the agent's card">
                   Name, description, version and the skills (as tools and tags) come from the card
-                  {imported.card.provider?.organization ? ` published by ${imported.card.provider.organization.replace(/\.$/, "")}` : ""}. Choose its team and
-                  owner, check the rest, then register it. Nothing is saved until you do.
+                  {imported.card.provider?.organization ? ` published by ${imported.card.provider.organization.replace(/\.$/, "")}` : ""}. Choose its team and owner, check the rest, then register it. Nothing is
+                  saved until you do.
                 </Alert>
               ) : null
             }
@@ -160,7 +157,9 @@ function ImportCard({ onRead }: { onRead: (values: AgentFormValues, card: Import
             spellCheck={false}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${id}-json-error` : undefined}
-            placeholder={'{\n  "name": "Travel Planner",\n  "description": "…",\n  "version": "1.2.0",\n  "provider": { "organization": "Acme" },\n  "skills": [{ "id": "book_flight", "name": "Book a flight", "tags": ["travel"] }]\n}'}
+            placeholder={
+              '{\n  "name": "Travel Planner",\n  "description": "…",\n  "version": "1.2.0",\n  "provider": { "organization": "Acme" },\n  "skills": [{ "id": "book_flight", "name": "Book a flight", "tags": ["travel"] }]\n}'
+            }
             className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:ring-inset"
           />
         </Field>

@@ -44,8 +44,8 @@ export function AlertsPage() {
         title="Alerts"
         description={
           <>
-            Budgets crossing their thresholds or running out, loops stopped automatically, kill switches engaged and released. Each alert is
-            also sent to the organisation&apos;s webhooks (Settings → Webhooks). Acknowledge an alert once someone has looked at it.
+            Budgets crossing their thresholds or running out, loops stopped automatically, kill switches engaged and released. Each alert is also sent to the organisation&apos;s webhooks (Settings → Webhooks).
+            Acknowledge an alert once someone has looked at it.
             {org.role === "team_lead" ? " You see your teams' alerts and organisation-wide ones." : ""}
           </>
         }
@@ -62,11 +62,7 @@ export function AlertsPage() {
           </div>
           <div className="w-56">
             <Field label="Kind" htmlFor={kindId}>
-              <Select
-                id={kindId}
-                value={filter.kind ?? ""}
-                onChange={(event) => setFilter({ status: filter.status, ...(isAlertKind(event.target.value) ? { kind: event.target.value } : {}) })}
-              >
+              <Select id={kindId} value={filter.kind ?? ""} onChange={(event) => setFilter({ status: filter.status, ...(isAlertKind(event.target.value) ? { kind: event.target.value } : {}) })}>
                 <option value="">All kinds</option>
                 {Object.entries(KIND_LABEL).map(([value, label]) => (
                   <option key={value} value={value}>
@@ -184,12 +180,7 @@ function AlertRow({ alert }: { alert: AlertItem }) {
           </Link>
         ) : null}
         {alert.acknowledgedAt ? null : (
-          <Button
-            size="sm"
-            onClick={() => acknowledge.mutate({ orgId: org.orgId, alertId: alert.id })}
-            disabled={acknowledge.isPending}
-            aria-label={`Acknowledge: ${alert.title}`}
-          >
+          <Button size="sm" onClick={() => acknowledge.mutate({ orgId: org.orgId, alertId: alert.id })} disabled={acknowledge.isPending} aria-label={`Acknowledge: ${alert.title}`}>
             {acknowledge.isPending ? "Acknowledging…" : "Acknowledge"}
           </Button>
         )}

@@ -76,9 +76,7 @@ export function deliveryStatus(delivery: { status: string; attempts: number; las
     case "sending":
       return { label: "Sending", tone: "info" };
     default:
-      return delivery.attempts === 0
-        ? { label: "Queued", tone: "info" }
-        : { label: `Retrying: ${delivery.attempts} ${delivery.attempts === 1 ? "attempt" : "attempts"} so far${answer}`, tone: "warn" };
+      return delivery.attempts === 0 ? { label: "Queued", tone: "info" } : { label: `Retrying: ${delivery.attempts} ${delivery.attempts === 1 ? "attempt" : "attempts"} so far${answer}`, tone: "warn" };
   }
 }
 

@@ -41,9 +41,8 @@ export function WebhooksSection() {
           title="Webhooks"
           description={
             <>
-              Every alert (budget thresholds, exhausted budgets, loops stopped, kill switches) is POSTed as JSON to these URLs. The body has a
-              one-line <code className="font-mono text-xs">text</code> field, so a Slack incoming webhook shows it as is. Each request is signed:
-              header <code className="font-mono text-xs">X-Agentry-Signature: t=&lt;unix time&gt;,v1=&lt;hex HMAC-SHA256 of t.body&gt;</code>.
+              Every alert (budget thresholds, exhausted budgets, loops stopped, kill switches) is POSTed as JSON to these URLs. The body has a one-line <code className="font-mono text-xs">text</code> field, so
+              a Slack incoming webhook shows it as is. Each request is signed: header <code className="font-mono text-xs">X-Agentry-Signature: t=&lt;unix time&gt;,v1=&lt;hex HMAC-SHA256 of t.body&gt;</code>.
               Failed deliveries are retried after about 10 s, 30 s, 2 min, 10 min and 1 h, then given up.
             </>
           }
@@ -63,10 +62,7 @@ export function WebhooksSection() {
         <details className="px-5 py-3 text-sm text-slate-600">
           <summary className="cursor-pointer font-medium text-slate-700">How to verify the signature</summary>
           <pre className="mt-2 overflow-x-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{VERIFY_SNIPPET}</pre>
-          <p className="mt-2">
-            The secret is shown once, when the webhook is added; it is not stored, so it cannot be shown again. To rotate it, delete the
-            webhook and add it again.
-          </p>
+          <p className="mt-2">The secret is shown once, when the webhook is added; it is not stored, so it cannot be shown again. To rotate it, delete the webhook and add it again.</p>
         </details>
       </Card>
 
@@ -250,7 +246,11 @@ function WebhookCard({ hook, onChanged }: { hook: HookView; onChanged: () => Pro
                             Next attempt <LocalTime value={delivery.nextAttemptAt} />
                           </>
                         ) : null}
-                        {delivery.lastError ? <p className="max-w-md truncate" title={delivery.lastError}>{delivery.lastError}</p> : null}
+                        {delivery.lastError ? (
+                          <p className="max-w-md truncate" title={delivery.lastError}>
+                            {delivery.lastError}
+                          </p>
+                        ) : null}
                       </td>
                     </tr>
                   );

@@ -51,8 +51,8 @@ function ApprovalQueue() {
         title="Approvals"
         description={
           <>
-            When a policy says an action needs a person, the agent waits here. Approve to let it act once, exactly as shown; deny to stop it.
-            A request nobody decides expires (after 30 minutes by default) and the agent has to ask again.
+            When a policy says an action needs a person, the agent waits here. Approve to let it act once, exactly as shown; deny to stop it. A request nobody decides expires (after 30 minutes by default) and
+            the agent has to ask again.
             {org.role === "team_lead" ? " You see your teams' agents." : ""}
           </>
         }
@@ -97,8 +97,7 @@ function ApprovalQueue() {
           empty={
             <Card>
               <EmptyState title="Nothing waits for a decision">
-                When an agent asks to do something a policy marks as needing approval (a refund above a limit, access to card data), the request
-                appears here, and the agent waits for your answer.
+                When an agent asks to do something a policy marks as needing approval (a refund above a limit, access to card data), the request appears here, and the agent waits for your answer.
               </EmptyState>
             </Card>
           }
@@ -129,10 +128,7 @@ function ApprovalHistory() {
   const [team, setTeam] = useState("");
   const teams = useQuery(trpc.teams.list.queryOptions({ orgId: org.orgId }));
   const history = useInfiniteQuery(
-    trpc.approvals.list.infiniteQueryOptions(
-      { orgId: org.orgId, view: "history", limit: APPROVAL_HISTORY_PAGE, ...(status ? { status } : {}), ...(team ? { teamId: team } : {}) },
-      byNextCursor,
-    ),
+    trpc.approvals.list.infiniteQueryOptions({ orgId: org.orgId, view: "history", limit: APPROVAL_HISTORY_PAGE, ...(status ? { status } : {}), ...(team ? { teamId: team } : {}) }, byNextCursor),
   );
 
   const columns: Column<ApprovalItem>[] = [

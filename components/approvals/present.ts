@@ -49,7 +49,7 @@ export function argumentLines(value: unknown): { name: string; value: string }[]
   if (typeof value !== "object" || Array.isArray(value)) return [{ name: "(value)", value: JSON.stringify(value) }];
   return Object.entries(value as Record<string, unknown>).map(([name, item]) => ({
     name,
-    value: typeof item === "string" ? item : JSON.stringify(item) ?? "undefined",
+    value: typeof item === "string" ? item : (JSON.stringify(item) ?? "undefined"),
   }));
 }
 

@@ -50,11 +50,7 @@ export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear
                 <thead className="bg-slate-50">
                   <tr>
                     {COLUMNS.map((header, index) => (
-                      <th
-                        key={header || index}
-                        scope="col"
-                        className="px-3 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase"
-                      >
+                      <th key={header || index} scope="col" className="px-3 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase">
                         {header ? header : <span className="sr-only">Details</span>}
                       </th>
                     ))}
@@ -76,9 +72,7 @@ export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear
                             Widen the date range or clear a filter.
                           </EmptyState>
                         ) : (
-                          <EmptyState title="No audit entries yet">
-                            {org.role === "team_lead" ? "Changes to your teams will appear here." : "Every change made in the console will appear here."}
-                          </EmptyState>
+                          <EmptyState title="No audit entries yet">{org.role === "team_lead" ? "Changes to your teams will appear here." : "Every change made in the console will appear here."}</EmptyState>
                         )}
                       </td>
                     </tr>
@@ -127,9 +121,7 @@ export function AuditEntries({ search, onClear }: { search: AuditSearch; onClear
                                 </code>
                               ) : null}
                             </td>
-                            <td className="px-3 py-2.5 align-top text-slate-700">
-                              {team ?? (entry.teamId ? <span className="text-slate-400">Other team</span> : <span className="text-slate-400">—</span>)}
-                            </td>
+                            <td className="px-3 py-2.5 align-top text-slate-700">{team ?? (entry.teamId ? <span className="text-slate-400">Other team</span> : <span className="text-slate-400">—</span>)}</td>
                             <td className="max-w-44 truncate px-3 py-2.5 align-top text-slate-700" title={entry.reason ?? undefined}>
                               {entry.reason ?? <span className="text-slate-400">—</span>}
                             </td>

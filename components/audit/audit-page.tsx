@@ -21,8 +21,7 @@ export function AuditPage() {
       <>
         <PageHeader title="Audit" description="The organisation's hash-chained, append-only record of every change." />
         <Alert tone="warn" title={`Your role (${ROLE_LABELS[org.role]}) cannot read the audit log`}>
-          Owners, admins and compliance officers read and export the whole audit trail; team leads read their own teams&apos;. Ask an
-          admin if you need access.
+          Owners, admins and compliance officers read and export the whole audit trail; team leads read their own teams&apos;. Ask an admin if you need access.
         </Alert>
       </>
     );
@@ -47,9 +46,7 @@ function AuditLog() {
     [router, pathname],
   );
 
-  const exportDescription = teamScoped
-    ? "Your export holds only your teams' entries: verify it with npm run audit:verify -- --partial <file>."
-    : "Verify the file offline with npm run audit:verify -- <file>.";
+  const exportDescription = teamScoped ? "Your export holds only your teams' entries: verify it with npm run audit:verify -- --partial <file>." : "Verify the file offline with npm run audit:verify -- <file>.";
 
   return (
     <>
@@ -57,8 +54,8 @@ function AuditLog() {
         title="Audit"
         description={
           <>
-            Every change made in the console and every agent decision that was not a plain allow, in an append-only chain: each entry&apos;s
-            hash covers the one before it, so an altered or missing entry shows.{teamScoped ? " You see your teams' entries." : ""}
+            Every change made in the console and every agent decision that was not a plain allow, in an append-only chain: each entry&apos;s hash covers the one before it, so an altered or missing entry shows.
+            {teamScoped ? " You see your teams' entries." : ""}
           </>
         }
         actions={

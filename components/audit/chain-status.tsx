@@ -26,7 +26,9 @@ export function ChainStatus() {
               <>
                 {result.ok ? (
                   <p className="mt-1 flex items-center gap-2 text-base font-semibold text-emerald-700">
-                    <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-emerald-100 text-sm">✓</span>
+                    <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-emerald-100 text-sm">
+                      ✓
+                    </span>
                     <span>
                       Chain verified: {formatNumber(result.count)} {result.count === 1 ? "entry" : "entries"}
                       {result.headHash ? (
@@ -42,20 +44,21 @@ export function ChainStatus() {
                 ) : (
                   <div role="alert" className="mt-1">
                     <p className="flex items-center gap-2 text-base font-semibold text-red-700">
-                      <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-red-100 text-sm">!</span>
+                      <span aria-hidden className="grid h-6 w-6 place-items-center rounded-full bg-red-100 text-sm">
+                        !
+                      </span>
                       <span>
                         Chain broken at entry #{result.brokenAt.seq ?? "?"}: {result.problem}
                       </span>
                     </p>
                     <p className="mt-1 text-sm text-slate-600">
-                      The {formatNumber(result.count)} {result.count === 1 ? "entry" : "entries"} before it check out. An entry was altered,
-                      removed or reordered outside the application: the database refuses such changes, so someone went around it.
+                      The {formatNumber(result.count)} {result.count === 1 ? "entry" : "entries"} before it check out. An entry was altered, removed or reordered outside the application: the database refuses
+                      such changes, so someone went around it.
                     </p>
                   </div>
                 )}
                 <p className="mt-1 text-xs text-slate-500">
-                  Every hash recomputed from the entries{result.ok ? " (sha256 of the previous hash and the entry's canonical JSON)" : ""}. Checked{" "}
-                  <LocalTime value={result.checkedAt} />
+                  Every hash recomputed from the entries{result.ok ? " (sha256 of the previous hash and the entry's canonical JSON)" : ""}. Checked <LocalTime value={result.checkedAt} />
                   {verify.error ? <span className="text-red-600"> · the last re-check failed: {verify.error.message}</span> : null}
                 </p>
               </>

@@ -28,10 +28,7 @@ export function EntryDetail({ entry, teamName }: { entry: ChainedAuditRecord; te
     <div className="space-y-4 bg-slate-50 px-5 py-4">
       <div>
         <h3 className="text-sm font-semibold text-slate-900">
-          What changed{" "}
-          <span className="font-normal text-slate-500">
-            {rows.length === 0 ? "" : `(${changed} of ${rows.length} ${rows.length === 1 ? "field" : "fields"})`}
-          </span>
+          What changed <span className="font-normal text-slate-500">{rows.length === 0 ? "" : `(${changed} of ${rows.length} ${rows.length === 1 ? "field" : "fields"})`}</span>
         </h3>
         {rows.length === 0 ? (
           <p className="mt-1 text-sm text-slate-500">This entry records no before or after values.</p>
@@ -70,7 +67,11 @@ export function EntryDetail({ entry, teamName }: { entry: ChainedAuditRecord; te
         </dd>
         <dt className="font-medium text-slate-600">Actor</dt>
         <dd className="text-slate-800">
-          {entry.actorLabel} <span className="text-slate-500">({entry.actorType}{entry.actorId ? `, ${entry.actorId}` : ""})</span>
+          {entry.actorLabel}{" "}
+          <span className="text-slate-500">
+            ({entry.actorType}
+            {entry.actorId ? `, ${entry.actorId}` : ""})
+          </span>
         </dd>
         <dt className="font-medium text-slate-600">Target</dt>
         <dd className="text-slate-800">

@@ -103,7 +103,15 @@ export function BudgetFormDialog({
         {budget ? null : (
           <>
             <Field label="Applies to" htmlFor="budget-scope" error={errors.scope}>
-              <Select id="budget-scope" value={scope} onChange={(event) => { setScope(event.target.value as Scope); reset(); }} disabled={isLead}>
+              <Select
+                id="budget-scope"
+                value={scope}
+                onChange={(event) => {
+                  setScope(event.target.value as Scope);
+                  reset();
+                }}
+                disabled={isLead}
+              >
                 {isLead ? null : <option value="org">The whole organisation</option>}
                 {isLead ? null : <option value="team">A team</option>}
                 <option value="agent">An agent</option>
@@ -111,27 +119,53 @@ export function BudgetFormDialog({
             </Field>
             {scope === "team" ? (
               <Field label="Team" htmlFor="budget-team" error={errors.teamId ?? serverFields.teamId}>
-                <Select id="budget-team" value={teamId} onChange={(event) => { setTeamId(event.target.value); reset(); }} aria-invalid={Boolean(errors.teamId)}>
+                <Select
+                  id="budget-team"
+                  value={teamId}
+                  onChange={(event) => {
+                    setTeamId(event.target.value);
+                    reset();
+                  }}
+                  aria-invalid={Boolean(errors.teamId)}
+                >
                   {teams.map((team) => (
-                    <option key={team.id} value={team.id}>{team.name}</option>
+                    <option key={team.id} value={team.id}>
+                      {team.name}
+                    </option>
                   ))}
                 </Select>
               </Field>
             ) : null}
             {scope === "agent" ? (
               <Field label="Agent" htmlFor="budget-agent" error={errors.agentId ?? serverFields.agentId}>
-                <Select id="budget-agent" value={agentId} onChange={(event) => { setAgentId(event.target.value); reset(); }} aria-invalid={Boolean(errors.agentId)}>
+                <Select
+                  id="budget-agent"
+                  value={agentId}
+                  onChange={(event) => {
+                    setAgentId(event.target.value);
+                    reset();
+                  }}
+                  aria-invalid={Boolean(errors.agentId)}
+                >
                   <option value="">Choose an agent…</option>
                   {agentChoices.map((agent) => (
                     <option key={agent.id} value={agent.id}>
-                      {agent.name}{agent.teamId ? ` (${teams.find((team) => team.id === agent.teamId)?.name ?? "team"})` : ""}
+                      {agent.name}
+                      {agent.teamId ? ` (${teams.find((team) => team.id === agent.teamId)?.name ?? "team"})` : ""}
                     </option>
                   ))}
                 </Select>
               </Field>
             ) : null}
             <Field label="Period" htmlFor="budget-period">
-              <Select id="budget-period" value={period} onChange={(event) => { setPeriod(event.target.value as Period); reset(); }}>
+              <Select
+                id="budget-period"
+                value={period}
+                onChange={(event) => {
+                  setPeriod(event.target.value as Period);
+                  reset();
+                }}
+              >
                 <option value="monthly">Monthly (UTC month)</option>
                 <option value="daily">Daily (UTC day)</option>
               </Select>
@@ -148,14 +182,22 @@ export function BudgetFormDialog({
           label="Limit in US dollars"
           htmlFor="budget-limit"
           error={limitError}
-          hint={allocation ? `${allocationTeamName ?? "The team"} has ${formatMicroUsd(allocation.availableMicros)} of its ${formatMicroUsd(allocation.teamLimitMicros)} ${period} budget left to allocate.` : "Per day or per month, e.g. 250 or 99.50"}
+          hint={
+            allocation
+              ? `${allocationTeamName ?? "The team"} has ${formatMicroUsd(allocation.availableMicros)} of its ${formatMicroUsd(allocation.teamLimitMicros)} ${period} budget left to allocate.`
+              : "Per day or per month, e.g. 250 or 99.50"
+          }
         >
           <Input
             id="budget-limit"
             inputMode="decimal"
             value={limitUsd}
             placeholder="250"
-            onChange={(event) => { setLimitUsd(event.target.value); setErrors((current) => ({ ...current, limitUsd: undefined })); reset(); }}
+            onChange={(event) => {
+              setLimitUsd(event.target.value);
+              setErrors((current) => ({ ...current, limitUsd: undefined }));
+              reset();
+            }}
             aria-invalid={Boolean(limitError)}
             aria-describedby={limitError ? "budget-limit-error" : undefined}
           />
@@ -164,7 +206,10 @@ export function BudgetFormDialog({
           <Input
             id="budget-thresholds"
             value={thresholdText}
-            onChange={(event) => { setThresholdText(event.target.value); setErrors((current) => ({ ...current, thresholds: undefined })); }}
+            onChange={(event) => {
+              setThresholdText(event.target.value);
+              setErrors((current) => ({ ...current, thresholds: undefined }));
+            }}
             aria-invalid={Boolean(errors.thresholds)}
             aria-describedby={errors.thresholds ? "budget-thresholds-error" : undefined}
           />

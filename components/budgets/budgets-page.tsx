@@ -69,9 +69,7 @@ export function BudgetsPage() {
       render: (budget) => (
         <div>
           <p className="font-medium text-slate-900">{budgetName(budget, org.name)}</p>
-          <p className="text-xs text-slate-500">
-            {budget.scope === "agent" ? `Agent${budget.teamName ? ` · ${budget.teamName}` : ""}` : budget.scope === "team" ? "Team" : "Organisation"}
-          </p>
+          <p className="text-xs text-slate-500">{budget.scope === "agent" ? `Agent${budget.teamName ? ` · ${budget.teamName}` : ""}` : budget.scope === "team" ? "Team" : "Organisation"}</p>
         </div>
       ),
     },
@@ -84,7 +82,11 @@ export function BudgetsPage() {
         <div className="space-y-1 text-sm whitespace-nowrap">
           <p>
             <span className="capitalize">{budget.period}</span>
-            <span className="text-xs text-slate-500"> · {budget.period === "daily" ? "" : "to "}{formatUtcDay(lastDayOf(budget.periodEnd))}</span>
+            <span className="text-xs text-slate-500">
+              {" "}
+              · {budget.period === "daily" ? "" : "to "}
+              {formatUtcDay(lastDayOf(budget.periodEnd))}
+            </span>
           </p>
           {budget.mode === "hard" ? <Badge tone="info">Hard cap</Badge> : <Badge>Soft (alerts)</Badge>}
           {budget.thresholds.length > 0 ? <p className="text-xs text-slate-500">alerts at {budget.thresholds.join(", ")} %</p> : null}
@@ -122,7 +124,10 @@ export function BudgetsPage() {
       className: "text-right",
       sortValue: (budget) => Number(budget.forecastMicros),
       render: (budget) => (
-        <span title={`Linear run rate to the end of the ${budget.period === "daily" ? "day" : "month"} (UTC)`} className={budget.forecastMicros > budget.limitMicros ? "font-medium whitespace-nowrap text-amber-700 tabular-nums" : "whitespace-nowrap tabular-nums"}>
+        <span
+          title={`Linear run rate to the end of the ${budget.period === "daily" ? "day" : "month"} (UTC)`}
+          className={budget.forecastMicros > budget.limitMicros ? "font-medium whitespace-nowrap text-amber-700 tabular-nums" : "whitespace-nowrap tabular-nums"}
+        >
           {money(budget.forecastMicros)}
           <span className="block text-xs font-normal text-slate-500">{budget.period === "daily" ? "by day end" : "by month end"}</span>
         </span>
@@ -195,7 +200,11 @@ export function BudgetsPage() {
               caption="Budgets"
               empty={
                 <EmptyState title="No budgets yet">
-                  {canWrite ? (isLead ? "An owner or admin sets your team's budget; then split it among your agents here." : "Create one: nothing caps spending until you do.") : "Owners and admins set budgets."}
+                  {canWrite
+                    ? isLead
+                      ? "An owner or admin sets your team's budget; then split it among your agents here."
+                      : "Create one: nothing caps spending until you do."
+                    : "Owners and admins set budgets."}
                 </EmptyState>
               }
             />
@@ -206,13 +215,7 @@ export function BudgetsPage() {
       <CostViews costs={costs} budgets={budgets} now={list.data?.now} orgName={org.name} base={`/${org.slug}`} />
 
       {editing !== null && costs.data && list.data ? (
-        <BudgetFormDialog
-          budget={editing === "new" ? null : editing}
-          budgets={budgets}
-          agents={costs.data.agents}
-          teams={costs.data.teams}
-          onClose={() => setEditing(null)}
-        />
+        <BudgetFormDialog budget={editing === "new" ? null : editing} budgets={budgets} agents={costs.data.agents} teams={costs.data.teams} onClose={() => setEditing(null)} />
       ) : null}
       {deleting ? <DeleteBudgetDialog budget={deleting} onClose={() => setDeleting(null)} /> : null}
     </div>

@@ -41,10 +41,7 @@ export interface StackedSeries {
  * Daily spend stacked by team, agent or model over the days [from, until): the `maxSeries` − 1
  * biggest spenders by name, the rest together as "Other". Days without spend are zeros.
  */
-export function stackedDaily(
-  rows: readonly DailyRow[],
-  options: { by: StackBy; agents: readonly AgentInfo[]; teams: readonly TeamInfo[]; from: string; until: string; maxSeries?: number },
-): StackedSeries {
+export function stackedDaily(rows: readonly DailyRow[], options: { by: StackBy; agents: readonly AgentInfo[]; teams: readonly TeamInfo[]; from: string; until: string; maxSeries?: number }): StackedSeries {
   const days = dayRange(options.from, options.until);
   const inRange = new Set(days);
   const agents = new Map(options.agents.map((agent) => [agent.id, agent]));
@@ -115,8 +112,7 @@ export function monthToDate(rows: readonly DailyRow[], budget: BudgetScopeRef, a
   const days = dayRange(month.start.toISOString().slice(0, 10), month.end.toISOString().slice(0, 10));
   const today = now.toISOString().slice(0, 10);
   const teamOf = new Map(agents.map((agent) => [agent.id, agent.teamId]));
-  const counts = (row: DailyRow) =>
-    budget.scope === "org" || (budget.scope === "agent" && row.agentId === budget.agentId) || (budget.scope === "team" && teamOf.get(row.agentId) === budget.teamId);
+  const counts = (row: DailyRow) => budget.scope === "org" || (budget.scope === "agent" && row.agentId === budget.agentId) || (budget.scope === "team" && teamOf.get(row.agentId) === budget.teamId);
 
   const perDay = new Map<string, bigint>();
   for (const row of rows) if (counts(row)) perDay.set(row.day, (perDay.get(row.day) ?? 0n) + row.costMicros);

@@ -5,15 +5,7 @@ import { moneyTick, moneyTooltip } from "./money-axis";
 import { seriesColor } from "./palette";
 
 /** An agent's cost per bucket (bars, USD, left axis) and error rate (line, %, right axis). Draws only. */
-export function AgentActivityChart({
-  rows,
-  label,
-  height = 280,
-}: {
-  rows: readonly { label: string; cost: number; errorRate: number | null }[];
-  label: string;
-  height?: number;
-}) {
+export function AgentActivityChart({ rows, label, height = 280 }: { rows: readonly { label: string; cost: number; errorRate: number | null }[]; label: string; height?: number }) {
   return (
     <figure aria-label={label} className="w-full" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">

@@ -5,15 +5,7 @@ import { moneyTick, moneyTooltip } from "./money-axis";
 import { shortDay } from "./palette";
 
 /** Month to date: cumulative spend, the budget's limit and the run-rate forecast to month end. Draws only. */
-export function BudgetBurnChart({
-  points,
-  label,
-  height = 300,
-}: {
-  points: readonly { day: string; actual: number | null; forecast: number | null; limit: number }[];
-  label: string;
-  height?: number;
-}) {
+export function BudgetBurnChart({ points, label, height = 300 }: { points: readonly { day: string; actual: number | null; forecast: number | null; limit: number }[]; label: string; height?: number }) {
   return (
     <figure aria-label={label} className="w-full" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">

@@ -5,15 +5,7 @@ import { moneyTick, moneyTooltip } from "./money-axis";
 import { seriesColor } from "./palette";
 
 /** Cost per task per agent: median, average and 90th percentile side by side. Draws only. */
-export function TaskCostChart({
-  bars,
-  label,
-  height = 300,
-}: {
-  bars: readonly { agent: string; tasks: number; average: number; p50: number; p90: number }[];
-  label: string;
-  height?: number;
-}) {
+export function TaskCostChart({ bars, label, height = 300 }: { bars: readonly { agent: string; tasks: number; average: number; p50: number; p90: number }[]; label: string; height?: number }) {
   return (
     <figure aria-label={label} className="w-full" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">

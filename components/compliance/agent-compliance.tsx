@@ -28,11 +28,7 @@ export function AgentCompliance({ agent }: { agent: { id: string; name: string }
   const view = useQuery(trpc.compliance.agent.queryOptions({ orgId: org.orgId, agentId: agent.id }));
   const canExport = useCan("audit:read");
   return (
-    <QueryBoundary
-      query={view}
-      label="compliance"
-      skeleton={["h-32 w-full", "h-64 w-full"]}
-    >
+    <QueryBoundary query={view} label="compliance" skeleton={["h-32 w-full", "h-64 w-full"]}>
       {(data) =>
         // Null only if the agent went away between the check and the read.
         data === null ? (
@@ -92,7 +88,13 @@ function Classification({ view }: { view: View }) {
           </p>
         ) : null}
       </div>
-      <Dialog open={open} onClose={() => setOpen(false)} size="lg" title={`Classify ${view.agent.name}`} description="Answer the questions; the suggestion shows its reasoning. You decide the class, and say why.">
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        size="lg"
+        title={`Classify ${view.agent.name}`}
+        description="Answer the questions; the suggestion shows its reasoning. You decide the class, and say why."
+      >
         <ClassifyForm
           agent={view.agent}
           initial={{ riskClass: classification.riskClass, annexArea: classification.annexArea, reason: classification.reason, dataCategories: view.data.declared, questionnaire: classification.questionnaire }}
@@ -116,7 +118,15 @@ function DataCategories({ view }: { view: View }) {
         <div>
           <dt className="mb-1 font-medium text-slate-600">Observed</dt>
           <dd className="flex flex-wrap gap-1.5">
-            {observed.length ? observed.map((category) => <Badge key={category} tone={undeclared.includes(category) ? "bad" : "good"}>{category}</Badge>) : <span className="text-slate-400">Nothing found so far</span>}
+            {observed.length ? (
+              observed.map((category) => (
+                <Badge key={category} tone={undeclared.includes(category) ? "bad" : "good"}>
+                  {category}
+                </Badge>
+              ))
+            ) : (
+              <span className="text-slate-400">Nothing found so far</span>
+            )}
           </dd>
         </div>
       </dl>
@@ -147,9 +157,11 @@ function Controls({ view }: { view: View }) {
       ) : (
         <>
           <ul className="divide-y divide-slate-100" aria-label="Controls with a gap or not assessed">
-            {view.controls.filter((control) => control.status !== "met").map((control) => (
-              <ControlItem key={control.id} control={control} />
-            ))}
+            {view.controls
+              .filter((control) => control.status !== "met")
+              .map((control) => (
+                <ControlItem key={control.id} control={control} />
+              ))}
           </ul>
           {view.controls.some((control) => control.status === "met") ? (
             <details className="border-t border-slate-200">
@@ -157,9 +169,11 @@ function Controls({ view }: { view: View }) {
                 {view.controls.filter((control) => control.status === "met").length} controls met — show them with their evidence
               </summary>
               <ul className="divide-y divide-slate-100 border-t border-slate-100" aria-label="Controls met">
-                {view.controls.filter((control) => control.status === "met").map((control) => (
-                  <ControlItem key={control.id} control={control} />
-                ))}
+                {view.controls
+                  .filter((control) => control.status === "met")
+                  .map((control) => (
+                    <ControlItem key={control.id} control={control} />
+                  ))}
               </ul>
             </details>
           ) : null}
@@ -179,7 +193,14 @@ function ControlItem({ control }: { control: View["controls"][number] }) {
           </p>
           <p className="text-slate-600">{control.summary}</p>
           <p className="mt-0.5 text-xs text-slate-500">
-            Check: {control.checkLabel} · {control.evaluatedAt ? <>last evaluated <LocalTime value={control.evaluatedAt} /></> : "never evaluated"}
+            Check: {control.checkLabel} ·{" "}
+            {control.evaluatedAt ? (
+              <>
+                last evaluated <LocalTime value={control.evaluatedAt} />
+              </>
+            ) : (
+              "never evaluated"
+            )}
           </p>
           <Evidence evidence={control.evidence} />
         </div>

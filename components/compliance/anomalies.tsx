@@ -30,7 +30,8 @@ export function AnomaliesCard({ agent }: { agent?: { id: string; name: string } 
         title="Anomalies"
         description={
           <>
-            Hourly cost and error-rate spikes, judged by a <strong>robust z-score</strong> (0.6745 × (value − median) / MAD) against the agent&apos;s working hours of the previous 7 days, flagged at 3.5 or more; and drifts of the tool-usage mix, judged by the <strong>Jensen–Shannon distance</strong> between this week and the 3 weeks before, flagged at 0.3 or more.
+            Hourly cost and error-rate spikes, judged by a <strong>robust z-score</strong> (0.6745 × (value − median) / MAD) against the agent&apos;s working hours of the previous 7 days, flagged at 3.5 or
+            more; and drifts of the tool-usage mix, judged by the <strong>Jensen–Shannon distance</strong> between this week and the 3 weeks before, flagged at 0.3 or more.
           </>
         }
         actions={
@@ -89,7 +90,8 @@ function AnomalyItem({ anomaly, showAgent }: { anomaly: Anomaly; showAgent: bool
           </p>
           <p className="text-xs text-slate-500">
             {anomaly.metric === "tool_mix" ? "Week from " : "Hour from "}
-            <LocalTime value={anomaly.hour} /> · {STATISTIC_NAMES[anomaly.statistic] ?? anomaly.statistic}: <span className="font-medium text-slate-700 tabular-nums">{scoreText(anomaly.score)}</span> · detected <LocalTime value={anomaly.detectedAt} />
+            <LocalTime value={anomaly.hour} /> · {STATISTIC_NAMES[anomaly.statistic] ?? anomaly.statistic}: <span className="font-medium text-slate-700 tabular-nums">{scoreText(anomaly.score)}</span> · detected{" "}
+            <LocalTime value={anomaly.detectedAt} />
           </p>
           <p className="flex flex-wrap gap-3 text-xs">
             <Link href={anomalyEventsHref(org.slug, anomaly)} className="font-medium text-brand-700 hover:underline" aria-label={`Events behind the ${name.toLowerCase()} of ${anomaly.agent.name}`}>

@@ -55,7 +55,7 @@ export function ClassifyForm({ agent, initial, onDone }: { agent: { id: string; 
     }),
   );
   const chosen = riskClass || suggestion.riskClass;
-  const input = { agentId: agent.id, riskClass: chosen, annexArea: chosen === "high" ? (annexArea || suggestion.annexArea || null) : null, reason, dataCategories: categories, questionnaire: answers };
+  const input = { agentId: agent.id, riskClass: chosen, annexArea: chosen === "high" ? annexArea || suggestion.annexArea || null : null, reason, dataCategories: categories, questionnaire: answers };
   const parsed = classificationSchema.safeParse(input);
   const reasonError = submitted && !parsed.success ? (parsed.error.issues.find((issue) => issue.path[0] === "reason")?.message ?? null) : null;
   const set = <K extends keyof QuestionnaireAnswers>(key: K, value: QuestionnaireAnswers[K]) => setAnswers((current) => ({ ...current, [key]: value }));
@@ -72,7 +72,12 @@ export function ClassifyForm({ agent, initial, onDone }: { agent: { id: string; 
         <legend className="text-sm font-semibold text-slate-900">1. Does it do anything Art. 5 prohibits?</legend>
         <div className="grid grid-cols-1 gap-1.5 md:grid-cols-2">
           {PROHIBITED_PRACTICES.map((practice) => (
-            <Check key={practice.id} label={practice.label} checked={answers.prohibitedPractices.includes(practice.id)} onChange={(on) => set("prohibitedPractices", toggle(answers.prohibitedPractices, practice.id, on))} />
+            <Check
+              key={practice.id}
+              label={practice.label}
+              checked={answers.prohibitedPractices.includes(practice.id)}
+              onChange={(on) => set("prohibitedPractices", toggle(answers.prohibitedPractices, practice.id, on))}
+            />
           ))}
         </div>
       </fieldset>
@@ -87,8 +92,16 @@ export function ClassifyForm({ agent, initial, onDone }: { agent: { id: string; 
       </fieldset>
       <fieldset className="space-y-1.5">
         <legend className="text-sm font-semibold text-slate-900">3. How does it work with people?</legend>
-        <Check label="It profiles people (evaluates personal aspects such as work performance, economic situation, health, behaviour)" checked={answers.profilesPeople} onChange={(on) => set("profilesPeople", on)} />
-        <Check label="It only performs a narrow procedural or preparatory task, or improves the result of work a person already did (Art. 6(3))" checked={answers.narrowProceduralTask} onChange={(on) => set("narrowProceduralTask", on)} />
+        <Check
+          label="It profiles people (evaluates personal aspects such as work performance, economic situation, health, behaviour)"
+          checked={answers.profilesPeople}
+          onChange={(on) => set("profilesPeople", on)}
+        />
+        <Check
+          label="It only performs a narrow procedural or preparatory task, or improves the result of work a person already did (Art. 6(3))"
+          checked={answers.narrowProceduralTask}
+          onChange={(on) => set("narrowProceduralTask", on)}
+        />
         <Check label="It interacts directly with people" checked={answers.interactsWithPeople} onChange={(on) => set("interactsWithPeople", on)} />
         <Check label="It generates text, images, audio or video" checked={answers.generatesContent} onChange={(on) => set("generatesContent", on)} />
       </fieldset>

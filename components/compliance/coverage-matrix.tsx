@@ -144,7 +144,12 @@ function MatrixView({ matrix, filters }: { matrix: Matrix; filters: MatrixFilter
                 Gaps
               </th>
               {view.controls.map((control) => (
-                <th key={control.id} scope="col" className="px-1 py-2 align-bottom text-[11px] font-medium whitespace-nowrap text-slate-600" title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`}>
+                <th
+                  key={control.id}
+                  scope="col"
+                  className="px-1 py-2 align-bottom text-[11px] font-medium whitespace-nowrap text-slate-600"
+                  title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`}
+                >
                   <abbr title={`${frameworkLabel(control.framework)} ${control.ref}: ${control.title}`} className="no-underline [writing-mode:vertical-rl] rotate-180">
                     {control.id}
                   </abbr>

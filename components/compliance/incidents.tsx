@@ -175,7 +175,11 @@ function IncidentItem({ incident, canWrite, showAgent }: { incident: Incident; c
               Reported <LocalTime value={incident.reportedAt} /> · reference {incident.reportReference}
             </p>
           ) : null}
-          {incident.closingNote ? <p className="text-xs text-slate-600">Closed by {incident.closedBy}: {incident.closingNote}</p> : null}
+          {incident.closingNote ? (
+            <p className="text-xs text-slate-600">
+              Closed by {incident.closedBy}: {incident.closingNote}
+            </p>
+          ) : null}
         </div>
         {canWrite && open ? (
           <div className="flex shrink-0 flex-wrap gap-2">
@@ -222,7 +226,19 @@ function IncidentItem({ incident, canWrite, showAgent }: { incident: Incident; c
   );
 }
 
-function SeriousFields({ serious, kind, onSerious, onKind, error }: { serious: boolean; kind: SeriousIncidentKind | ""; onSerious: (value: boolean) => void; onKind: (value: SeriousIncidentKind | "") => void; error?: string | null }) {
+function SeriousFields({
+  serious,
+  kind,
+  onSerious,
+  onKind,
+  error,
+}: {
+  serious: boolean;
+  kind: SeriousIncidentKind | "";
+  onSerious: (value: boolean) => void;
+  onKind: (value: SeriousIncidentKind | "") => void;
+  error?: string | null;
+}) {
   const id = useId();
   return (
     <fieldset className="space-y-2">
@@ -253,13 +269,23 @@ function OpenIncidentForm({ agent, onDone, anomalyId, defaultTitle }: { agent: {
   const id = useId();
   const invalidate = useInvalidateCompliance();
   const agents = useQuery({ ...trpc.agents.list.queryOptions({ orgId: org.orgId }), enabled: !agent && !anomalyId });
-  const [values, setValues] = useState({ agentId: agent?.id ?? "", title: defaultTitle ?? "", description: "", severity: "medium" as IncidentSeverity, serious: false, seriousKind: "" as SeriousIncidentKind | "" });
-  const open = useMutation(trpc.incidents.open.mutationOptions({ onSuccess: async () => { await invalidate(); onDone(); } }));
-  const check = useFormCheck(
-    openIncidentSchema,
-    { ...values, agentId: values.agentId || null, seriousKind: values.seriousKind || null, ...(anomalyId ? { anomalyId } : {}) },
-    open.error,
+  const [values, setValues] = useState({
+    agentId: agent?.id ?? "",
+    title: defaultTitle ?? "",
+    description: "",
+    severity: "medium" as IncidentSeverity,
+    serious: false,
+    seriousKind: "" as SeriousIncidentKind | "",
+  });
+  const open = useMutation(
+    trpc.incidents.open.mutationOptions({
+      onSuccess: async () => {
+        await invalidate();
+        onDone();
+      },
+    }),
   );
+  const check = useFormCheck(openIncidentSchema, { ...values, agentId: values.agentId || null, seriousKind: values.seriousKind || null, ...(anomalyId ? { anomalyId } : {}) }, open.error);
   return (
     <form className="space-y-4" {...check.formProps((input) => open.mutate({ orgId: org.orgId, ...input }))}>
       {!agent && !anomalyId ? (

@@ -75,7 +75,12 @@ function EventFields({ event, onFilterTask }: { event: EventDetail; onFilterTask
   const mono = (value: string | null) => (value ? <code className="font-mono text-xs break-all">{value}</code> : null);
   const rows: [string, ReactNode][] = [
     ["Type", <EventTypeBadge key="type" type={event.type} />],
-    ["Agent", <Link key="agent" href={`/${org.slug}/agents/${event.agent.id}`} className="text-brand-700 hover:underline">{event.agent.name}</Link>],
+    [
+      "Agent",
+      <Link key="agent" href={`/${org.slug}/agents/${event.agent.id}`} className="text-brand-700 hover:underline">
+        {event.agent.name}
+      </Link>,
+    ],
     ["Time", <LocalTime key="ts" value={event.ts} />],
     ["Received", <LocalTime key="received" value={event.receivedAt} />],
     ["Event id", mono(event.eventId)],
@@ -102,7 +107,9 @@ function EventFields({ event, onFilterTask }: { event: EventDetail; onFilterTask
       formatCost(event.costMicros, event.costSource) ? (
         <span key="cost">
           {formatCost(event.costMicros, event.costSource)}
-          {event.costSource && event.costSource !== "unpriced" ? <span className="ml-2 text-xs text-slate-500">({event.costSource === "computed" ? "computed from the registry's prices" : "reported by the agent"})</span> : null}
+          {event.costSource && event.costSource !== "unpriced" ? (
+            <span className="ml-2 text-xs text-slate-500">({event.costSource === "computed" ? "computed from the registry's prices" : "reported by the agent"})</span>
+          ) : null}
         </span>
       ) : null,
     ],
@@ -141,9 +148,7 @@ function Attributes({ value }: { value: unknown }) {
   return (
     <>
       <p className="mt-1 text-xs text-slate-500">
-        {redactions === 0
-          ? "Nothing in them needed redacting."
-          : `${redactions} ${redactions === 1 ? "value was" : "values were"} redacted before storage (highlighted); the originals were never stored.`}
+        {redactions === 0 ? "Nothing in them needed redacting." : `${redactions} ${redactions === 1 ? "value was" : "values were"} redacted before storage (highlighted); the originals were never stored.`}
       </p>
       <pre className="mt-2 overflow-x-auto rounded-md bg-slate-50 px-4 py-3 font-mono text-xs leading-relaxed text-slate-800 ring-1 ring-slate-200">
         {parts.map((part, index) =>

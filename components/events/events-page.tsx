@@ -19,21 +19,9 @@ import { formatNumber } from "@/components/ui/format";
 import { EVENT_TYPES } from "@/server/domain/telemetry/events";
 import { EventDetailPanel } from "./event-detail";
 import { EventTypeBadge, formatCost, formatLatency, StatusText } from "./event-format";
-import {
-  EMPTY_EVENT_SEARCH,
-  EVENT_PAGE_SIZE,
-  fromLocalInput,
-  hasEventFilters,
-  rangeError,
-  readEventSearch,
-  toEventListInput,
-  toLocalInput,
-  writeEventSearch,
-  type EventSearch,
-} from "./event-search";
+import { EMPTY_EVENT_SEARCH, EVENT_PAGE_SIZE, fromLocalInput, hasEventFilters, rangeError, readEventSearch, toEventListInput, toLocalInput, writeEventSearch, type EventSearch } from "./event-search";
 
 type EventRow = RouterOutputs["events"]["list"]["events"][number];
-
 
 /** The Events section: every stored event the viewer may see. */
 export function EventsPage() {
@@ -223,9 +211,7 @@ function EventTable({
   const org = useOrg();
   const trpc = useTRPC();
   const input = useMemo(() => toEventListInput(search), [search]);
-  const list = useInfiniteQuery(
-    trpc.events.list.infiniteQueryOptions({ orgId: org.orgId, ...input, limit: EVENT_PAGE_SIZE }, byNextCursor),
-  );
+  const list = useInfiniteQuery(trpc.events.list.infiniteQueryOptions({ orgId: org.orgId, ...input, limit: EVENT_PAGE_SIZE }, byNextCursor));
   const headers = ["Time", ...(showAgent ? ["Agent"] : []), "Type", "Model or tool", "Tokens in / out", "Cost", "Latency", "Status"];
   const base = `/${org.slug}/agents`;
 
@@ -268,9 +254,7 @@ function EventTable({
                       </td>
                     </tr>
                   ) : (
-                    events.map((event) => (
-                      <EventTableRow key={event.id} event={event} showAgent={showAgent} agentHref={`${base}/${event.agent.id}`} open={openId === event.id} onOpen={() => onOpen(event.id)} />
-                    ))
+                    events.map((event) => <EventTableRow key={event.id} event={event} showAgent={showAgent} agentHref={`${base}/${event.agent.id}`} open={openId === event.id} onOpen={() => onOpen(event.id)} />)
                   )}
                 </tbody>
               </table>

@@ -33,10 +33,7 @@ export function KillSwitchesPage() {
 
   return (
     <>
-      <PageHeader
-        title="Kill switches"
-        description="Stop one agent, a team, a model, a tag or the whole organisation at once. Connected agents are told within moments; their telemetry is still stored."
-      />
+      <PageHeader title="Kill switches" description="Stop one agent, a team, a model, a tag or the whole organisation at once. Connected agents are told within moments; their telemetry is still stored." />
       <div className="space-y-6">
         {canTeam ? <EngageCard /> : null}
         <QueryBoundary query={list} label="kill switches" loading={<LoadingCard rows={3} />}>
@@ -150,16 +147,17 @@ function EngageCard() {
         <Field
           label="Type the target's name to confirm"
           htmlFor={ids.confirm}
-          hint={chosen ? <>Type <strong className="font-mono">{expected}</strong> exactly.</> : "Choose a target first."}
+          hint={
+            chosen ? (
+              <>
+                Type <strong className="font-mono">{expected}</strong> exactly.
+              </>
+            ) : (
+              "Choose a target first."
+            )
+          }
         >
-          <Input
-            id={ids.confirm}
-            value={confirmation}
-            onChange={(event) => setConfirmation(event.target.value)}
-            disabled={!chosen}
-            autoComplete="off"
-            aria-invalid={confirmation.length > 0 && !confirmed}
-          />
+          <Input id={ids.confirm} value={confirmation} onChange={(event) => setConfirmation(event.target.value)} disabled={!chosen} autoComplete="off" aria-invalid={confirmation.length > 0 && !confirmed} />
         </Field>
 
         <div className="flex flex-wrap items-center gap-4 md:col-span-2">
@@ -342,13 +340,7 @@ function History({ switches }: { switches: ReleasedSwitch[] }) {
   return (
     <Card>
       <CardHeader title="History" description="Released switches, newest first." />
-      <DataTable
-        rows={switches}
-        columns={HISTORY_COLUMNS}
-        rowKey={(sw) => sw.id}
-        caption="Released kill switches"
-        empty={<EmptyState title="No switch has been released yet" />}
-      />
+      <DataTable rows={switches} columns={HISTORY_COLUMNS} rowKey={(sw) => sw.id} caption="Released kill switches" empty={<EmptyState title="No switch has been released yet" />} />
     </Card>
   );
 }

@@ -19,7 +19,11 @@ function Figure({ label, value, href, tone }: { label: string; value: number; hr
     <div>
       <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-1">
-        <Link href={href} className={`text-2xl font-semibold tabular-nums hover:underline ${value > 0 && tone === "bad" ? "text-red-700" : value > 0 && tone === "warn" ? "text-amber-700" : "text-slate-900"}`} aria-label={`${label}: ${value}`}>
+        <Link
+          href={href}
+          className={`text-2xl font-semibold tabular-nums hover:underline ${value > 0 && tone === "bad" ? "text-red-700" : value > 0 && tone === "warn" ? "text-amber-700" : "text-slate-900"}`}
+          aria-label={`${label}: ${value}`}
+        >
           {formatNumber(value)}
         </Link>
       </dd>

@@ -49,9 +49,7 @@ export function OverviewPage() {
             {canReadAudit ? (
               <Link href={`${base}/audit`} className="hover:underline" aria-label="Audit chain status">
                 <QueryBoundary query={chain} label="the audit chain's status" loading={<Skeleton className="h-5 w-40" />} failure={() => <Badge tone="warn">Audit chain not checked</Badge>} staleNotice={false}>
-                  {(result) =>
-                    result.ok ? <Badge tone="good">Audit chain verified · {result.count} entries</Badge> : <Badge tone="bad">Audit chain broken at entry {result.brokenAt.seq ?? "?"}</Badge>
-                  }
+                  {(result) => (result.ok ? <Badge tone="good">Audit chain verified · {result.count} entries</Badge> : <Badge tone="bad">Audit chain broken at entry {result.brokenAt.seq ?? "?"}</Badge>)}
                 </QueryBoundary>
               </Link>
             ) : null}

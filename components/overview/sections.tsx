@@ -40,11 +40,7 @@ export function SpendChartCard({ summary, base, canWriteAgents }: { summary: Sum
     <Card>
       <CardHeader
         title="Spend by team, last 30 days"
-        description={
-          chart.series.length > 0
-            ? `Daily spend per UTC day: ${formatMicroUsd(chart.totalMicros)} in all over the 30 days.`
-            : "Daily spend per UTC day, one colour per team."
-        }
+        description={chart.series.length > 0 ? `Daily spend per UTC day: ${formatMicroUsd(chart.totalMicros)} in all over the 30 days.` : "Daily spend per UTC day, one colour per team."}
         actions={
           <Link href={`${base}/budgets`} className={`text-sm ${LINK}`}>
             Costs in detail →
@@ -113,7 +109,15 @@ export function IncidentsCard({ summary, base, canDecide }: { summary: Summary; 
       ) : (
         <div className="divide-y divide-slate-100">
           {incidents.killSwitches.total > 0 ? (
-            <Group title="Kill switches engaged" count={incidents.killSwitches.total} link={<Link href={`${base}/kill-switches`} className={LINK}>Kill switches →</Link>}>
+            <Group
+              title="Kill switches engaged"
+              count={incidents.killSwitches.total}
+              link={
+                <Link href={`${base}/kill-switches`} className={LINK}>
+                  Kill switches →
+                </Link>
+              }
+            >
               {incidents.killSwitches.items.map((sw) => (
                 <li key={sw.id} className="text-sm">
                   <div className="flex flex-wrap items-center gap-2">
@@ -132,7 +136,15 @@ export function IncidentsCard({ summary, base, canDecide }: { summary: Summary; 
           ) : null}
 
           {incidents.alerts.total > 0 ? (
-            <Group title="Open alerts" count={incidents.alerts.total} link={<Link href={`${base}/alerts`} className={LINK}>Alerts →</Link>}>
+            <Group
+              title="Open alerts"
+              count={incidents.alerts.total}
+              link={
+                <Link href={`${base}/alerts`} className={LINK}>
+                  Alerts →
+                </Link>
+              }
+            >
               {incidents.alerts.items.map((alert) => (
                 <li key={alert.id} className="text-sm">
                   <div className="flex items-start gap-2">
@@ -163,7 +175,13 @@ export function IncidentsCard({ summary, base, canDecide }: { summary: Summary; 
             <Group
               title="Approvals waiting"
               count={incidents.approvals.total}
-              link={canDecide ? <Link href={`${base}/approvals`} className={LINK}>Approval queue →</Link> : null}
+              link={
+                canDecide ? (
+                  <Link href={`${base}/approvals`} className={LINK}>
+                    Approval queue →
+                  </Link>
+                ) : null
+              }
             >
               {incidents.approvals.items ? (
                 <>
@@ -184,7 +202,8 @@ export function IncidentsCard({ summary, base, canDecide }: { summary: Summary; 
                 </>
               ) : (
                 <li className="text-sm text-slate-600">
-                  {plural(incidents.approvals.total, "agent action waits", "agent actions wait")} for a person to approve or deny it. Owners, admins, compliance officers and the agents&apos; team leads decide them on the Approvals page.
+                  {plural(incidents.approvals.total, "agent action waits", "agent actions wait")} for a person to approve or deny it. Owners, admins, compliance officers and the agents&apos; team leads decide
+                  them on the Approvals page.
                 </li>
               )}
             </Group>
@@ -194,7 +213,11 @@ export function IncidentsCard({ summary, base, canDecide }: { summary: Summary; 
             <Group
               title="Discovered, pending review"
               count={agents.discovered}
-              link={<Link href={`${base}/agents?status=discovered`} className={LINK}>Review them →</Link>}
+              link={
+                <Link href={`${base}/agents?status=discovered`} className={LINK}>
+                  Review them →
+                </Link>
+              }
             >
               {agents.discoveredList.map((agent) => (
                 <li key={agent.id} className="flex flex-wrap items-baseline justify-between gap-x-3 text-sm">

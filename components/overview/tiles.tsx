@@ -23,9 +23,7 @@ export function Tile({ label, badge, figure, children, footer }: { label: string
     <Card className="flex flex-col px-5 py-4">
       <div className="flex flex-1 flex-col">
         <div className="flex min-h-6 flex-wrap items-center justify-between gap-2">
-          <h2 className="text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-            {label}
-          </h2>
+          <h2 className="text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">{label}</h2>
           {badge ? <span className="whitespace-nowrap">{badge}</span> : null}
         </div>
         <div className="mt-2 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">{figure}</div>
@@ -147,11 +145,7 @@ export function HealthTile({ agents, activity, base }: { agents: Summary["agents
   return (
     <Tile
       label="Health"
-      badge={
-        agents.total === 0 ? null : (
-          <Badge tone={tone}>{tone === "good" ? "All running" : tone === "warn" ? `${agents.health.stale} stale` : `${agents.health.halted} halted`}</Badge>
-        )
-      }
+      badge={agents.total === 0 ? null : <Badge tone={tone}>{tone === "good" ? "All running" : tone === "warn" ? `${agents.health.stale} stale` : `${agents.health.halted} halted`}</Badge>}
       figure={
         agents.total === 0 ? (
           <span className="text-slate-400">–</span>

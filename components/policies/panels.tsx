@@ -24,9 +24,9 @@ function parseArguments(text: string): { ok: true; value: Record<string, unknown
   try {
     const value: unknown = JSON.parse(text);
     if (value && typeof value === "object" && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> };
-    return { ok: false, message: "Arguments must be a JSON object, e.g. {\"amount\": 250}" };
+    return { ok: false, message: 'Arguments must be a JSON object, e.g. {"amount": 250}' };
   } catch {
-    return { ok: false, message: "Not valid JSON, e.g. {\"amount\": 250}" };
+    return { ok: false, message: 'Not valid JSON, e.g. {"amount": 250}' };
   }
 }
 
@@ -115,11 +115,7 @@ export function SimulatePanel({ draft }: { draft: DraftInput | null }) {
                   </span>
                 </p>
                 {data.effect === "no_match" ? <p className="mt-1">No policy matched: the organisation&apos;s default ({data.defaultDecision}) decides.</p> : null}
-                {data.policies.length > 0 ? (
-                  <p className="mt-1">
-                    Decided by: {data.policies.map((policy) => `${policy.name}${policy.isDraft ? " (draft)" : ""}`).join(", ")}
-                  </p>
-                ) : null}
+                {data.policies.length > 0 ? <p className="mt-1">Decided by: {data.policies.map((policy) => `${policy.name}${policy.isDraft ? " (draft)" : ""}`).join(", ")}</p> : null}
                 <ul className="mt-1 list-disc pl-5 text-slate-600">
                   {data.reasons.map((reason, index) => (
                     <li key={index}>
@@ -162,8 +158,7 @@ export function ImpactPanel({ draft }: { draft: DraftInput | null }) {
             {(data) => (
               <div role="region" aria-label="Impact result" className="space-y-3 text-sm">
                 <p>
-                  {data.replayed} decisions replayed{data.skipped ? ` (${data.skipped} skipped: agents gone or out of your reach)` : ""};{" "}
-                  <strong>{data.changedTotal}</strong> would change
+                  {data.replayed} decisions replayed{data.skipped ? ` (${data.skipped} skipped: agents gone or out of your reach)` : ""}; <strong>{data.changedTotal}</strong> would change
                   {Object.keys(data.counts).length > 0
                     ? `: ${Object.entries(data.counts)
                         .map(([change, n]) => `${n} ${change.replace("→", " → ")}`)
@@ -185,11 +180,19 @@ export function ImpactPanel({ draft }: { draft: DraftInput | null }) {
                     <tbody className="divide-y divide-slate-100">
                       {data.changed.map((row) => (
                         <tr key={row.decisionId}>
-                          <td className="py-1 pr-3"><LocalTime value={row.at} /></td>
+                          <td className="py-1 pr-3">
+                            <LocalTime value={row.at} />
+                          </td>
                           <td className="py-1 pr-3">{row.agentName}</td>
-                          <td className="py-1 pr-3">{row.actionType} {row.actionName}</td>
-                          <td className="py-1 pr-3"><Badge tone={DECISION_TONE[row.now]}>{DECISION_LABEL[row.now]}</Badge></td>
-                          <td className="py-1 pr-3"><Badge tone={DECISION_TONE[row.draft]}>{DECISION_LABEL[row.draft]}</Badge></td>
+                          <td className="py-1 pr-3">
+                            {row.actionType} {row.actionName}
+                          </td>
+                          <td className="py-1 pr-3">
+                            <Badge tone={DECISION_TONE[row.now]}>{DECISION_LABEL[row.now]}</Badge>
+                          </td>
+                          <td className="py-1 pr-3">
+                            <Badge tone={DECISION_TONE[row.draft]}>{DECISION_LABEL[row.draft]}</Badge>
+                          </td>
                         </tr>
                       ))}
                     </tbody>

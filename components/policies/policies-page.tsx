@@ -53,7 +53,10 @@ export function PoliciesPage() {
       render: (row) => (
         <span className="text-sm">
           <LocalTime value={row.updatedAt} />
-          <span className="block text-xs text-slate-500">v{row.version}{row.updatedBy ? ` · ${row.updatedBy}` : ""}</span>
+          <span className="block text-xs text-slate-500">
+            v{row.version}
+            {row.updatedBy ? ` · ${row.updatedBy}` : ""}
+          </span>
         </span>
       ),
     },
@@ -146,8 +149,7 @@ function DefaultDecision({ value }: { value: "allow" | "deny" }) {
     <Card>
       <div className="flex flex-wrap items-center justify-between gap-3 px-5 py-4 text-sm">
         <p>
-          When no policy matches, the organisation{" "}
-          <Badge tone={value === "deny" ? "bad" : "good"}>{value === "deny" ? "denies" : "allows"}</Badge> the action.
+          When no policy matches, the organisation <Badge tone={value === "deny" ? "bad" : "good"}>{value === "deny" ? "denies" : "allows"}</Badge> the action.
         </p>
         {canSet ? (
           <Button size="sm" variant="secondary" onClick={() => setConfirm(true)}>
@@ -193,12 +195,20 @@ function ChangeDialog({ change, onClose }: { change: Change; onClose: () => void
   const text = {
     enforce: { title: `Enforce “${policy.name}”?`, body: "Every agent's decisions are weighed against it from now on.", action: "Enforce" },
     disable: { title: `Disable “${policy.name}”?`, body: "Agents' decisions stop being weighed against it at once; it stays here to enforce again.", action: "Disable" },
-    delete: { title: `Delete “${policy.name}”?`, body: policy.status === "enforced" ? "It is enforced: agents' decisions stop being weighed against it at once, and it is gone from this list." : "It is gone from this list.", action: "Delete" },
+    delete: {
+      title: `Delete “${policy.name}”?`,
+      body: policy.status === "enforced" ? "It is enforced: agents' decisions stop being weighed against it at once, and it is gone from this list." : "It is gone from this list.",
+      action: "Delete",
+    },
   }[change.kind];
   return (
     <Dialog open onClose={onClose} title={text.title}>
       <p className="text-sm text-slate-600">{text.body} This is recorded in the audit log.</p>
-      {mutation.error ? <p role="alert" className="mt-3 whitespace-pre-line text-sm font-medium text-red-600">{errorMessage(mutation.error)}</p> : null}
+      {mutation.error ? (
+        <p role="alert" className="mt-3 whitespace-pre-line text-sm font-medium text-red-600">
+          {errorMessage(mutation.error)}
+        </p>
+      ) : null}
       <div className="mt-5 flex justify-end gap-2">
         <Button variant="secondary" onClick={onClose}>
           Cancel
@@ -218,16 +228,28 @@ function Help() {
       <div className="space-y-2 px-5 py-4 text-sm text-slate-600">
         <p>Every action an agent asks about is weighed against the enforced policies that can apply to it:</p>
         <ol className="list-decimal space-y-1 pl-5">
-          <li><strong>Deny</strong> (a <code>forbid</code>) wins over everything: any matching deny denies.</li>
-          <li><strong>Require approval</strong> (a <code>permit</code> annotated <code>@approval(&quot;true&quot;)</code>) comes next: the action is allowed once a person approves it. When an approval rule and a plain allow both match, the most restrictive wins: approval is required.</li>
-          <li><strong>Allow</strong> (a plain <code>permit</code>) allows.</li>
+          <li>
+            <strong>Deny</strong> (a <code>forbid</code>) wins over everything: any matching deny denies.
+          </li>
+          <li>
+            <strong>Require approval</strong> (a <code>permit</code> annotated <code>@approval(&quot;true&quot;)</code>) comes next: the action is allowed once a person approves it. When an approval rule and a
+            plain allow both match, the most restrictive wins: approval is required.
+          </li>
+          <li>
+            <strong>Allow</strong> (a plain <code>permit</code>) allows.
+          </li>
           <li>When nothing matches, the organisation&apos;s default decides (deny unless an admin changed it).</li>
         </ol>
         <p>
-          Agents are <code>Agent::&quot;name&quot;</code>, members of <code>Team::&quot;name&quot;</code>, with <code>tags</code>, <code>riskClass</code>, <code>dataCategories</code>, <code>tools</code> and <code>models</code>. Actions are <code>tool</code>, <code>model</code>, <code>data</code>, <code>delegate</code> and <code>spend</code>, on <code>Tool</code>, <code>Model</code>, <code>DataClass</code>, <code>Agent</code> and <code>Budget</code> named as the agent asked.
+          Agents are <code>Agent::&quot;name&quot;</code>, members of <code>Team::&quot;name&quot;</code>, with <code>tags</code>, <code>riskClass</code>, <code>dataCategories</code>, <code>tools</code> and{" "}
+          <code>models</code>. Actions are <code>tool</code>, <code>model</code>, <code>data</code>, <code>delegate</code> and <code>spend</code>, on <code>Tool</code>, <code>Model</code>,{" "}
+          <code>DataClass</code>, <code>Agent</code> and <code>Budget</code> named as the agent asked.
         </p>
         <p>
-          Numeric arguments are decimals (4 decimal places; numbers and numeric strings both count): <code>context.arguments.hasTag(&quot;amount&quot;) &amp;&amp; context.arguments.getTag(&quot;amount&quot;).greaterThan(decimal(&quot;100.0&quot;))</code>. Text and true/false arguments are in <code>context.textArguments</code>. A condition on an argument holds only when the agent sent that argument. Also in the context: <code>dataClasses</code> (a data action&apos;s own name included), <code>hour</code> (0–23, UTC), <code>estimatedCostMicros</code> (0 when no estimate) and <code>argumentNames</code>.
+          Numeric arguments are decimals (4 decimal places; numbers and numeric strings both count):{" "}
+          <code>context.arguments.hasTag(&quot;amount&quot;) &amp;&amp; context.arguments.getTag(&quot;amount&quot;).greaterThan(decimal(&quot;100.0&quot;))</code>. Text and true/false arguments are in{" "}
+          <code>context.textArguments</code>. A condition on an argument holds only when the agent sent that argument. Also in the context: <code>dataClasses</code> (a data action&apos;s own name included),{" "}
+          <code>hour</code> (0–23, UTC), <code>estimatedCostMicros</code> (0 when no estimate) and <code>argumentNames</code>.
         </p>
         <p>Policies name agents and teams by name: after renaming one, edit the policies that name it (the list flags names no one has).</p>
       </div>

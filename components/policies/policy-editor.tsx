@@ -62,7 +62,14 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
     await queryClient.invalidateQueries({ queryKey: trpc.policies.list.queryKey({ orgId: org.orgId }) });
     if (policy) await queryClient.invalidateQueries({ queryKey: trpc.policies.get.queryKey({ orgId: org.orgId, policyId: policy.id }) });
   };
-  const create = useMutation(trpc.policies.create.mutationOptions({ onSuccess: async () => { await refresh(); onClose(); } }));
+  const create = useMutation(
+    trpc.policies.create.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
   const update = useMutation(trpc.policies.update.mutationOptions({ onSuccess: refresh }));
   const enforce = useMutation(trpc.policies.enforce.mutationOptions({ onSuccess: refresh }));
   const pending = create.isPending || update.isPending || enforce.isPending;
@@ -99,8 +106,20 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
       <Card>
         <CardHeader
           title={policy ? `Edit “${policy.name}”` : "New policy"}
-          description={policy ? <>Version {policy.version} · <Badge tone={STATUS_TONE[policy.status]}>{policy.status}</Badge></> : "Start as a draft, simulate it and look at its impact, then enforce it."}
-          actions={<Button variant="ghost" onClick={onClose}>Close</Button>}
+          description={
+            policy ? (
+              <>
+                Version {policy.version} · <Badge tone={STATUS_TONE[policy.status]}>{policy.status}</Badge>
+              </>
+            ) : (
+              "Start as a draft, simulate it and look at its impact, then enforce it."
+            )
+          }
+          actions={
+            <Button variant="ghost" onClick={onClose}>
+              Close
+            </Button>
+          }
         />
         <div className="space-y-5 p-5">
           <div className="grid gap-4 sm:grid-cols-2">
@@ -116,7 +135,14 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
               />
             </Field>
             <Field label="Description" htmlFor="policy-description" error={fieldErrors.description}>
-              <Input id="policy-description" value={description} maxLength={500} disabled={!canWrite} onChange={(event) => setDescription(event.target.value)} aria-invalid={fieldErrors.description ? true : undefined} />
+              <Input
+                id="policy-description"
+                value={description}
+                maxLength={500}
+                disabled={!canWrite}
+                onChange={(event) => setDescription(event.target.value)}
+                aria-invalid={fieldErrors.description ? true : undefined}
+              />
             </Field>
           </div>
 
@@ -144,7 +170,9 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
                 {rule.ok && generated ? (
                   <CedarEditor id="generated-cedar" label="Generated Cedar" value={generated} readOnly problems={!stale ? [...(validation.data?.errors ?? []), ...(validation.data?.warnings ?? [])] : []} />
                 ) : (
-                  <p role="alert" className="text-sm font-medium text-red-600">{rule.ok ? "" : rule.message}</p>
+                  <p role="alert" className="text-sm font-medium text-red-600">
+                    {rule.ok ? "" : rule.message}
+                  </p>
                 )}
               </div>
             </div>
@@ -164,7 +192,11 @@ export function PolicyEditor({ policy, onClose }: { policy: Policy | null; onClo
             ) : null}
           </p>
 
-          {mutationError ? <p role="alert" className="whitespace-pre-line text-sm font-medium text-red-600">{errorMessage(mutationError)}</p> : null}
+          {mutationError ? (
+            <p role="alert" className="whitespace-pre-line text-sm font-medium text-red-600">
+              {errorMessage(mutationError)}
+            </p>
+          ) : null}
           {canWrite ? (
             <div className="flex flex-wrap gap-2">
               {policy?.status === "enforced" ? (

@@ -119,9 +119,7 @@ function ConditionFields({ index, condition, onChange }: { index: number; condit
               id={id("op")}
               value={condition.op}
               onChange={(event) =>
-                condition.kind === "number"
-                  ? onChange({ ...condition, op: event.target.value as (typeof NUMBER_OPS)[number] })
-                  : onChange({ ...condition, op: event.target.value as (typeof TEXT_OPS)[number] })
+                condition.kind === "number" ? onChange({ ...condition, op: event.target.value as (typeof NUMBER_OPS)[number] }) : onChange({ ...condition, op: event.target.value as (typeof TEXT_OPS)[number] })
               }
             >
               {(condition.kind === "number" ? NUMBER_OPS : TEXT_OPS).map((op) => (
@@ -132,7 +130,13 @@ function ConditionFields({ index, condition, onChange }: { index: number; condit
             </Select>
           </Field>
           <Field label={condition.kind === "number" ? "Number" : "Text"} htmlFor={id("value")}>
-            <Input id={id("value")} className={small} inputMode={condition.kind === "number" ? "decimal" : undefined} value={condition.value} onChange={(event) => onChange({ ...condition, value: event.target.value })} />
+            <Input
+              id={id("value")}
+              className={small}
+              inputMode={condition.kind === "number" ? "decimal" : undefined}
+              value={condition.value}
+              onChange={(event) => onChange({ ...condition, value: event.target.value })}
+            />
           </Field>
         </>
       );

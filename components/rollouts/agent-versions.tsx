@@ -23,7 +23,12 @@ type Lifecycle = "release" | "deprecate" | "retire" | "makeStable";
 const ACTION: Record<Lifecycle, { title: (label: string) => string; confirm: string; description: string; tone?: "danger" }> = {
   release: { title: (label) => `Release ${label}?`, confirm: "Release", description: "A released version is immutable. The first release of an agent becomes its stable version; later ones are rolled out." },
   deprecate: { title: (label) => `Deprecate ${label}?`, confirm: "Deprecate", description: "Instances still on it keep running, with a warning in their directives to move to the stable version." },
-  retire: { title: (label) => `Retire ${label}?`, confirm: "Retire", description: "Instances on a retired version are refused by decide (reason retired) and told to move to the stable version, or halt.", tone: "danger" },
+  retire: {
+    title: (label) => `Retire ${label}?`,
+    confirm: "Retire",
+    description: "Instances on a retired version are refused by decide (reason retired) and told to move to the stable version, or halt.",
+    tone: "danger",
+  },
   makeStable: { title: (label) => `Make ${label} the stable version?`, confirm: "Make stable", description: "Every instance moves to it at once (a revert). Use a rollout to move gradually instead." },
 };
 
@@ -54,7 +59,11 @@ function VersionsView({ agent, data }: { agent: VersionsAgent; data: RouterOutpu
 
   const done = async () => {
     setActing(null);
-    await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.versions.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.rollouts.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.agents.pathKey() })]);
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.versions.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.rollouts.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.agents.pathKey() }),
+    ]);
   };
   const mutations = {
     release: useMutation(trpc.versions.release.mutationOptions({ onSuccess: done })),
@@ -101,7 +110,12 @@ function VersionsView({ agent, data }: { agent: VersionsAgent; data: RouterOutpu
         </span>
       ),
     },
-    { key: "released", header: "Released", sortValue: (row) => (row.releasedAt ? new Date(row.releasedAt).getTime() : null), render: (row) => (row.releasedAt ? <LocalTime value={row.releasedAt} style="short" /> : "—") },
+    {
+      key: "released",
+      header: "Released",
+      sortValue: (row) => (row.releasedAt ? new Date(row.releasedAt).getTime() : null),
+      render: (row) => (row.releasedAt ? <LocalTime value={row.releasedAt} style="short" /> : "—"),
+    },
     ...(canWrite
       ? [
           {

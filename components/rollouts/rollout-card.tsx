@@ -149,7 +149,10 @@ export function RolloutCard({ rollout }: { rollout: RolloutView }) {
     if (action) mutations[action].mutate(input);
   };
   const dialog: Record<Action, { title: string; label: string; tone?: "danger" }> = {
-    promote: { title: next?.percent === 100 ? `Promote ${rollout.to.label} to 100 %?` : `Promote ${rollout.to.label} to ${next?.percent ?? "?"} %?`, label: next?.percent === 100 ? "Promote to 100 %" : "Promote now" },
+    promote: {
+      title: next?.percent === 100 ? `Promote ${rollout.to.label} to 100 %?` : `Promote ${rollout.to.label} to ${next?.percent ?? "?"} %?`,
+      label: next?.percent === 100 ? "Promote to 100 %" : "Promote now",
+    },
     hold: { title: `Hold the rollout of ${rollout.to.label}?`, label: "Hold" },
     resume: { title: `Resume the rollout of ${rollout.to.label}?`, label: "Resume" },
     rollback: { title: `Roll back ${rollout.to.label}?`, label: "Roll back", tone: "danger" },
@@ -175,8 +178,8 @@ export function RolloutCard({ rollout }: { rollout: RolloutView }) {
               {rollout.requireApproval ? <Badge tone={rollout.approvedBy ? "good" : "neutral"}>{rollout.approvedBy ? `Approved by ${rollout.approvedBy}` : "100 % needs a second approval"}</Badge> : null}
             </div>
             <p className="mt-1 text-sm text-slate-600">
-              {rollout.teamName ? `Team ${rollout.teamName} · ` : ""}started by {rollout.createdBy} · <LocalTime value={rollout.createdAt} /> · on breach: {rollout.onBreach === "rollback" ? "roll back" : "pause"} ·{" "}
-              {rollout.autoAdvance ? "advances by itself" : "a person promotes"}
+              {rollout.teamName ? `Team ${rollout.teamName} · ` : ""}started by {rollout.createdBy} · <LocalTime value={rollout.createdAt} /> · on breach:{" "}
+              {rollout.onBreach === "rollback" ? "roll back" : "pause"} · {rollout.autoAdvance ? "advances by itself" : "a person promotes"}
             </p>
           </div>
           <StageProgress rollout={rollout} />
@@ -199,7 +202,9 @@ export function RolloutCard({ rollout }: { rollout: RolloutView }) {
                 <>
                   {rollout.instances.assignedToCandidate} of {rollout.instances.seen} assigned to {rollout.to.label}
                   <span className="block text-slate-500">{rollout.instances.reportingCandidate} report running it</span>
-                  {rollout.instances.assignedToCandidate === 0 && stage ? <span className="mt-1 block text-xs text-amber-800">{emptyShareHint(stage.percent, rollout.instances.seen, rollout.to.label)}</span> : null}
+                  {rollout.instances.assignedToCandidate === 0 && stage ? (
+                    <span className="mt-1 block text-xs text-amber-800">{emptyShareHint(stage.percent, rollout.instances.seen, rollout.to.label)}</span>
+                  ) : null}
                 </>
               ) : (
                 <span className="text-slate-500">No heartbeats in the last 10 minutes.</span>
@@ -235,7 +240,10 @@ export function RolloutCard({ rollout }: { rollout: RolloutView }) {
           <p className="text-sm text-slate-600" role="status">
             {evaluation ? (
               <>
-                {evaluation.decision.explanation} <span className="text-slate-400">(evaluated <LocalTime value={evaluation.at} />)</span>
+                {evaluation.decision.explanation}{" "}
+                <span className="text-slate-400">
+                  (evaluated <LocalTime value={evaluation.at} />)
+                </span>
               </>
             ) : (
               "Waiting for the first evaluation."

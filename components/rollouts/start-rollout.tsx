@@ -114,7 +114,9 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
 
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Stages</legend>
-        <p className="text-xs text-slate-500">Each stage serves the candidate to that share of instances. It advances once every guard holds for the dwell time with at least the samples asked for; 100 % makes the candidate stable.</p>
+        <p className="text-xs text-slate-500">
+          Each stage serves the candidate to that share of instances. It advances once every guard holds for the dwell time with at least the samples asked for; 100 % makes the candidate stable.
+        </p>
         <table className="mt-2 w-full text-sm">
           <thead>
             <tr className="text-left text-xs text-slate-500">
@@ -139,10 +141,22 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
                   />
                 </td>
                 <td className="py-1 pr-2">
-                  <Input type="number" aria-label={`Stage ${index + 1} minimum dwell in minutes`} value={stage.minDwellMinutes} min={0} onChange={(event) => setStage(index, { minDwellMinutes: numberOr(event.target.value, 0) })} />
+                  <Input
+                    type="number"
+                    aria-label={`Stage ${index + 1} minimum dwell in minutes`}
+                    value={stage.minDwellMinutes}
+                    min={0}
+                    onChange={(event) => setStage(index, { minDwellMinutes: numberOr(event.target.value, 0) })}
+                  />
                 </td>
                 <td className="py-1 pr-2">
-                  <Input type="number" aria-label={`Stage ${index + 1} minimum samples`} value={stage.minSamples} min={0} onChange={(event) => setStage(index, { minSamples: numberOr(event.target.value, 0) })} />
+                  <Input
+                    type="number"
+                    aria-label={`Stage ${index + 1} minimum samples`}
+                    value={stage.minSamples}
+                    min={0}
+                    onChange={(event) => setStage(index, { minSamples: numberOr(event.target.value, 0) })}
+                  />
                 </td>
                 <td className="py-1">
                   <Button variant="ghost" size="sm" aria-label={`Remove stage ${index + 1}`} disabled={stages.length <= 2} onClick={() => setStages((current) => current.filter((_, i) => i !== index))}>
@@ -170,7 +184,9 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
           size="sm"
           className="mt-2"
           disabled={stages.length >= 10}
-          onClick={() => setStages((current) => [...current.slice(0, -1), { percent: Math.min(99, (current[current.length - 2]?.percent ?? 0) + 10), minDwellMinutes: 60, minSamples: 200 }, ...current.slice(-1)])}
+          onClick={() =>
+            setStages((current) => [...current.slice(0, -1), { percent: Math.min(99, (current[current.length - 2]?.percent ?? 0) + 10), minDwellMinutes: 60, minSamples: 200 }, ...current.slice(-1)])
+          }
         >
           Add a stage
         </Button>
@@ -229,8 +245,8 @@ function StartRolloutForm({ onDone, fixedAgentId }: { onDone: () => void; fixedA
         </Field>
         <div className="flex items-end pb-2">
           <label htmlFor={ids.approval} className="flex items-center gap-2 text-sm text-slate-800">
-            <input id={ids.approval} type="checkbox" checked={requireApproval} onChange={(event) => setRequireApproval(event.target.checked)} className="h-4 w-4 rounded border-slate-300" />
-            A second person approves 100 %
+            <input id={ids.approval} type="checkbox" checked={requireApproval} onChange={(event) => setRequireApproval(event.target.checked)} className="h-4 w-4 rounded border-slate-300" />A second person
+            approves 100 %
           </label>
         </div>
       </div>

@@ -124,9 +124,7 @@ function VersionDiffView({ a, b }: { a: Version; b: Version }) {
               ))}
             </dl>
           ) : null}
-          <p className="mt-3 text-xs text-slate-500">
-            System prompt: {diff.promptChanged ? `${diff.linesRemoved} line(s) removed or changed, ${diff.linesAdded} added or changed` : "unchanged"}
-          </p>
+          <p className="mt-3 text-xs text-slate-500">System prompt: {diff.promptChanged ? `${diff.linesRemoved} line(s) removed or changed, ${diff.linesAdded} added or changed` : "unchanged"}</p>
           {diff.promptChanged ? (
             <div className="mt-2 max-h-96 overflow-auto rounded-md ring-1 ring-slate-200">
               <table className="w-full table-fixed font-mono text-xs">
@@ -135,10 +133,18 @@ function VersionDiffView({ a, b }: { a: Version; b: Version }) {
                 </caption>
                 <thead className="sticky top-0 bg-slate-100 text-left text-slate-600">
                   <tr>
-                    <th scope="col" className="w-10 px-2 py-1 text-right">#</th>
-                    <th scope="col" className="px-2 py-1">{a.label}</th>
-                    <th scope="col" className="w-10 px-2 py-1 text-right">#</th>
-                    <th scope="col" className="px-2 py-1">{b.label}</th>
+                    <th scope="col" className="w-10 px-2 py-1 text-right">
+                      #
+                    </th>
+                    <th scope="col" className="px-2 py-1">
+                      {a.label}
+                    </th>
+                    <th scope="col" className="w-10 px-2 py-1 text-right">
+                      #
+                    </th>
+                    <th scope="col" className="px-2 py-1">
+                      {b.label}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -146,11 +152,11 @@ function VersionDiffView({ a, b }: { a: Version; b: Version }) {
                     <tr key={index} data-kind={row.kind}>
                       <td className={cn("px-2 py-0.5 text-right text-slate-400", ROW_TONE[row.kind].left)}>{row.left?.number ?? ""}</td>
                       <td className={cn("px-2 py-0.5 break-words whitespace-pre-wrap", ROW_TONE[row.kind].left, row.kind !== "same" && row.left && "text-red-800")}>
-                        {row.left ? (row.kind === "same" ? row.left.text : <span aria-label={`removed: ${row.left.text}`}>{row.left.text}</span>) : ""}
+                        {row.left ? row.kind === "same" ? row.left.text : <span aria-label={`removed: ${row.left.text}`}>{row.left.text}</span> : ""}
                       </td>
                       <td className={cn("px-2 py-0.5 text-right text-slate-400", ROW_TONE[row.kind].right)}>{row.right?.number ?? ""}</td>
                       <td className={cn("px-2 py-0.5 break-words whitespace-pre-wrap", ROW_TONE[row.kind].right, row.kind !== "same" && row.right && "text-emerald-800")}>
-                        {row.right ? (row.kind === "same" ? row.right.text : <span aria-label={`added: ${row.right.text}`}>{row.right.text}</span>) : ""}
+                        {row.right ? row.kind === "same" ? row.right.text : <span aria-label={`added: ${row.right.text}`}>{row.right.text}</span> : ""}
                       </td>
                     </tr>
                   ))}
@@ -174,11 +180,7 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
         A/B: {a.label} against {b.label}
       </h3>
       <div className="mt-2">
-        <QueryBoundary
-          query={comparison}
-          label="the comparison"
-          skeleton={["h-5 w-2/3", "h-32 w-full"]}
-        >
+        <QueryBoundary query={comparison} label="the comparison" skeleton={["h-5 w-2/3", "h-32 w-full"]}>
           {(data) => (
             <>
               <p className="text-sm font-medium text-slate-800" role="status">
@@ -214,7 +216,9 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
                         </td>
                         <td className="px-3 py-2 text-xs text-slate-600">{row.test ?? "—"}</td>
                         <td className="px-3 py-2 whitespace-nowrap tabular-nums">{formatPValue(row.pValue)}</td>
-                        <td className="px-3 py-2">{row.significant === null ? <span className="text-slate-400">—</span> : row.significant ? <Badge tone="warn">Yes</Badge> : <Badge tone="neutral">No</Badge>}</td>
+                        <td className="px-3 py-2">
+                          {row.significant === null ? <span className="text-slate-400">—</span> : row.significant ? <Badge tone="warn">Yes</Badge> : <Badge tone="neutral">No</Badge>}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -228,8 +232,8 @@ function AbComparison({ agentId, a, b, days }: { agentId: string; a: Version; b:
                   ))}
               </ul>
               <p className="mt-2 text-xs text-slate-500">
-                Fixed-window tests (not the sequential guards of a live rollout): two-proportion z-test for rates, Welch&apos;s t-test on per-task costs, Mann–Whitney U on the latency histograms (one test for p50 and p95); the tests that have enough data on both versions
-                are Holm-corrected together at α = 0.05.
+                Fixed-window tests (not the sequential guards of a live rollout): two-proportion z-test for rates, Welch&apos;s t-test on per-task costs, Mann–Whitney U on the latency histograms (one test for
+                p50 and p95); the tests that have enough data on both versions are Holm-corrected together at α = 0.05.
               </p>
             </>
           )}

@@ -90,7 +90,7 @@ function VersionForm({ agentId, editing, initial, onDone }: { agentId: string; e
       const found: Partial<Record<keyof VersionFields, string>> = {};
       for (const issue of parsed.error.issues) {
         const key = (issue.path[0] === "fields" ? issue.path[1] : issue.path[0]) as keyof VersionFields;
-        found[key] ??= key === "config" && issue.code === "invalid_type" ? "The configuration must be a JSON object, such as {\"temperature\": 0}" : issue.message;
+        found[key] ??= key === "config" && issue.code === "invalid_type" ? 'The configuration must be a JSON object, such as {"temperature": 0}' : issue.message;
       }
       setErrors(found);
       return;

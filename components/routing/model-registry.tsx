@@ -40,7 +40,13 @@ export function ModelRegistry() {
       <CardHeader
         title="Model registry"
         description="List prices per million tokens; event costs are computed from them when an agent reports none."
-        actions={canAdmin ? <Button variant="secondary" onClick={() => setEditing("new")}>Add model</Button> : undefined}
+        actions={
+          canAdmin ? (
+            <Button variant="secondary" onClick={() => setEditing("new")}>
+              Add model
+            </Button>
+          ) : undefined
+        }
       />
       <QueryBoundary query={models} label="the model registry" inset>
         {(data) => (
@@ -54,9 +60,21 @@ export function ModelRegistry() {
               { key: "provider", header: "Provider", sortValue: (model) => `${model.provider} ${model.name}`, render: (model) => model.provider },
               { key: "name", header: "Model", sortValue: (model) => model.name, render: (model) => <span className="font-medium text-slate-900">{model.name}</span> },
               { key: "input", header: "Input / 1M", sortValue: (model) => Number(model.inputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.inputMicrosPerMTok) },
-              { key: "output", header: "Output / 1M", sortValue: (model) => Number(model.outputMicrosPerMTok), className: "text-right tabular-nums", render: (model) => formatMicroUsd(model.outputMicrosPerMTok) },
+              {
+                key: "output",
+                header: "Output / 1M",
+                sortValue: (model) => Number(model.outputMicrosPerMTok),
+                className: "text-right tabular-nums",
+                render: (model) => formatMicroUsd(model.outputMicrosPerMTok),
+              },
               { key: "quality", header: "Quality", sortValue: (model) => model.qualityTier, render: (model) => `${model.qualityTier} / 5` },
-              { key: "context", header: "Context", sortValue: (model) => model.contextWindow ?? 0, className: "text-right tabular-nums", render: (model) => (model.contextWindow ? `${formatNumber(model.contextWindow)} tokens` : "—") },
+              {
+                key: "context",
+                header: "Context",
+                sortValue: (model) => model.contextWindow ?? 0,
+                className: "text-right tabular-nums",
+                render: (model) => (model.contextWindow ? `${formatNumber(model.contextWindow)} tokens` : "—"),
+              },
               { key: "status", header: "Status", sortValue: (model) => model.status, render: (model) => <Badge tone={STATUS_TONE[model.status]}>{model.status}</Badge> },
               ...editColumn<Model>(canAdmin, (model) => `Edit model ${model.name}`, setEditing),
             ]}
@@ -92,11 +110,7 @@ function ModelForm({ model, onDone }: { model: Model | null; onDone: () => void 
     }),
   );
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
-  const check = useFormCheck(
-    modelInput,
-    { ...form, qualityTier: Number(form.qualityTier), contextWindow: form.contextWindow.trim() === "" ? null : Number(form.contextWindow) },
-    save.error,
-  );
+  const check = useFormCheck(modelInput, { ...form, qualityTier: Number(form.qualityTier), contextWindow: form.contextWindow.trim() === "" ? null : Number(form.contextWindow) }, save.error);
   const field = (key: keyof typeof form, id: string) => ({
     id,
     value: form[key],

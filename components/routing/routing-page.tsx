@@ -98,8 +98,7 @@ function Savings({ savings }: { savings: RouterOutputs["routing"]["savings"] }) 
     <div className="mt-2 flex flex-wrap items-end gap-x-8 gap-y-2">
       <p className="text-3xl font-semibold text-emerald-700 tabular-nums">{formatMicroUsd(saved)}</p>
       <p className="text-sm text-slate-600">
-        {percent.toFixed(1)}% less than {formatMicroUsd(baseline)} on the most expensive model each agent asked for · {formatNumber(savings.calls)} routed calls costing{" "}
-        {formatMicroUsd(savings.actualMicros)}
+        {percent.toFixed(1)}% less than {formatMicroUsd(baseline)} on the most expensive model each agent asked for · {formatNumber(savings.calls)} routed calls costing {formatMicroUsd(savings.actualMicros)}
       </p>
     </div>
   );

@@ -17,8 +17,8 @@ export function ApiKeysSection() {
       title="Org ingest keys"
       description={
         <>
-          For collectors and gateways that report telemetry for many agents: every event names its agent (<code className="font-mono text-xs">&quot;agent&quot;</code>).
-          An agent name the registry does not know is added as discovered, pending review. Agents that ask for decisions need their own agent key (on the agent&apos;s page).
+          For collectors and gateways that report telemetry for many agents: every event names its agent (<code className="font-mono text-xs">&quot;agent&quot;</code>). An agent name the registry does not know
+          is added as discovered, pending review. Agents that ask for decisions need their own agent key (on the agent&apos;s page).
         </>
       }
       keys={keys}

@@ -52,9 +52,7 @@ export function MembersSection() {
   const visible = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return (members.data ?? []).filter(
-      (member) =>
-        (roleFilter === "" || member.role === roleFilter) &&
-        (needle === "" || member.email.toLowerCase().includes(needle) || member.name.toLowerCase().includes(needle)),
+      (member) => (roleFilter === "" || member.role === roleFilter) && (needle === "" || member.email.toLowerCase().includes(needle) || member.name.toLowerCase().includes(needle)),
     );
   }, [members.data, search, roleFilter]);
 
@@ -119,11 +117,7 @@ export function MembersSection() {
 
   return (
     <Card>
-      <CardHeader
-        title="Members"
-        description="Who can use the console, and with which role. Changes apply on their next request."
-        actions={<Button onClick={() => setInviting(true)}>Invite member</Button>}
-      />
+      <CardHeader title="Members" description="Who can use the console, and with which role. Changes apply on their next request." actions={<Button onClick={() => setInviting(true)}>Invite member</Button>} />
       <div className="flex flex-wrap items-end gap-3 border-b border-slate-200 bg-slate-50/60 px-5 py-3">
         <div className="w-full max-w-xs">
           <label htmlFor="member-search" className="sr-only">
@@ -152,45 +146,40 @@ export function MembersSection() {
       </div>
       <QueryBoundary query={members} label="members" inset>
         {() => (
-            <DataTable
-              rows={visible}
-              columns={columns}
-              rowKey={(member) => member.membershipId}
-              caption="Members"
-              initialSort={{ key: "member", direction: "asc" }}
-              empty={
-                filtered ? (
-                  <EmptyState
-                    title="No members match"
-                    action={
-                      <Button
-                        variant="secondary"
-                        size="sm"
-                        onClick={() => {
-                          setSearch("");
-                          setRoleFilter("");
-                        }}
-                      >
-                        Clear filters
-                      </Button>
-                    }
-                  >
-                    Try another name, email or role.
-                  </EmptyState>
-                ) : (
-                  <EmptyState title="No members yet" />
-                )
-              }
-            />
+          <DataTable
+            rows={visible}
+            columns={columns}
+            rowKey={(member) => member.membershipId}
+            caption="Members"
+            initialSort={{ key: "member", direction: "asc" }}
+            empty={
+              filtered ? (
+                <EmptyState
+                  title="No members match"
+                  action={
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      onClick={() => {
+                        setSearch("");
+                        setRoleFilter("");
+                      }}
+                    >
+                      Clear filters
+                    </Button>
+                  }
+                >
+                  Try another name, email or role.
+                </EmptyState>
+              ) : (
+                <EmptyState title="No members yet" />
+              )
+            }
+          />
         )}
       </QueryBoundary>
 
-      <Dialog
-        open={inviting}
-        onClose={() => setInviting(false)}
-        title="Invite member"
-        description="You get a link to send them. They join when they accept it, with their own account and password."
-      >
+      <Dialog open={inviting} onClose={() => setInviting(false)} title="Invite member" description="You get a link to send them. They join when they accept it, with their own account and password.">
         <InviteForm teams={teams.data ?? []} onClose={() => setInviting(false)} />
       </Dialog>
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title="Edit member" description={editing ? editing.email : undefined}>
@@ -238,13 +227,7 @@ function RoleAndTeams({
   return (
     <>
       <Field label="Role" htmlFor={roleId} hint={ROLE_HINTS[role]} error={errors.role}>
-        <Select
-          id={roleId}
-          value={role}
-          onChange={(event) => onRole(event.target.value as Role)}
-          aria-invalid={Boolean(errors.role)}
-          aria-describedby={errors.role ? `${roleId}-error` : undefined}
-        >
+        <Select id={roleId} value={role} onChange={(event) => onRole(event.target.value as Role)} aria-invalid={Boolean(errors.role)} aria-describedby={errors.role ? `${roleId}-error` : undefined}>
           {roleOptions.map((option) => (
             <option key={option} value={option}>
               {ROLE_LABELS[option]}
@@ -353,8 +336,8 @@ function InviteResult({ result, teams, onClose }: { result: RouterOutputs["membe
           </Button>
         </div>
         <p className="mt-3 text-sm text-amber-900">
-          Send this link to {result.email} yourself: Agentry sends no email. It is shown only now, works once, and expires <LocalTime value={result.expiresAt} />.
-          It lets its holder join {org.name} only, with a new account for this address or by signing in to the address&apos;s existing one.
+          Send this link to {result.email} yourself: Agentry sends no email. It is shown only now, works once, and expires <LocalTime value={result.expiresAt} />. It lets its holder join {org.name} only, with a
+          new account for this address or by signing in to the address&apos;s existing one.
         </p>
         {copied === "failed" ? <p className="mt-1 text-sm text-red-700">Could not copy: select the link and copy it by hand.</p> : null}
       </div>
@@ -448,8 +431,7 @@ function RemoveMember({ member, onClose }: { member: Member; onClose: () => void
           <>Remove yourself from {org.name}? You will lose access to this organisation immediately.</>
         ) : (
           <>
-            Remove <span className="font-medium text-slate-900">{member.email}</span> from {org.name}? They lose access on their next request. Their
-            account and the audit trail of what they did are kept.
+            Remove <span className="font-medium text-slate-900">{member.email}</span> from {org.name}? They lose access on their next request. Their account and the audit trail of what they did are kept.
           </>
         )}
       </p>

@@ -30,16 +30,9 @@ export function OrgSection() {
 
   return (
     <Card>
-      <CardHeader
-        title="Organisation"
-        description={canAdmin ? "The name people see across the console and in exports." : "Only owners and admins can change these settings."}
-      />
+      <CardHeader title="Organisation" description={canAdmin ? "The name people see across the console and in exports." : "Only owners and admins can change these settings."} />
       <div className="px-5 py-5">
-        <QueryBoundary
-          query={details}
-          label="the organisation"
-          skeleton={["h-4 w-32", "h-9 w-full max-w-md"]}
-        >
+        <QueryBoundary query={details} label="the organisation" skeleton={["h-4 w-32", "h-9 w-full max-w-md"]}>
           {(data) => (
             <div className="space-y-6">
               {canAdmin ? <OrgNameForm currentName={data.name} /> : null}

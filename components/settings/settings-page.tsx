@@ -28,10 +28,7 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader
-        title="Settings"
-        description={canAdmin ? "The organisation, its teams and who may do what." : "The organisation and your own account."}
-      />
+      <PageHeader title="Settings" description={canAdmin ? "The organisation, its teams and who may do what." : "The organisation and your own account."} />
       <TabList tabs={tabs} current={current} onSelect={select} label="Settings sections" idPrefix="settings" className="mb-6 border-b border-slate-200" />
       <TabPanel idPrefix="settings" current={current}>
         {current === "organisation" ? <OrgSection /> : null}
@@ -60,10 +57,7 @@ function MembersNote() {
   return (
     <Card className="px-5 py-6">
       <h2 className="text-base font-semibold text-slate-900">Members</h2>
-      <p className="mt-1 max-w-2xl text-sm text-slate-600">
-        Members and their roles are managed by the owners and admins of {org.name}. Ask one of them to invite someone, change a role or
-        remove access.
-      </p>
+      <p className="mt-1 max-w-2xl text-sm text-slate-600">Members and their roles are managed by the owners and admins of {org.name}. Ask one of them to invite someone, change a role or remove access.</p>
     </Card>
   );
 }

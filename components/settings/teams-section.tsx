@@ -28,12 +28,7 @@ export function TeamsSection() {
       key: "name",
       header: "Team",
       sortValue: (team) => team.name,
-      render: (team) =>
-        renaming === team.id ? (
-          <RenameTeamForm team={team} onDone={() => setRenaming(null)} />
-        ) : (
-          <span className="font-medium text-slate-900">{team.name}</span>
-        ),
+      render: (team) => (renaming === team.id ? <RenameTeamForm team={team} onDone={() => setRenaming(null)} /> : <span className="font-medium text-slate-900">{team.name}</span>),
     },
     { key: "leads", header: "Team leads", sortValue: (team) => team.leadCount, render: (team) => <span className="tabular-nums">{team.leadCount}</span> },
     { key: "created", header: "Created", sortValue: (team) => new Date(team.createdAt).getTime(), render: (team) => <LocalTime value={team.createdAt} /> },
@@ -90,10 +85,7 @@ function useInvalidateTeams() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.teams.list.queryKey({ orgId: org.orgId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.org.get.queryKey({ orgId: org.orgId }) }),
-    ]);
+    Promise.all([queryClient.invalidateQueries({ queryKey: trpc.teams.list.queryKey({ orgId: org.orgId }) }), queryClient.invalidateQueries({ queryKey: trpc.org.get.queryKey({ orgId: org.orgId }) })]);
 }
 
 function NewTeamForm() {

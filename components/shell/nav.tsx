@@ -36,10 +36,7 @@ export function Nav({ slug }: { slug: string }) {
             href={href}
             aria-current={active ? "page" : undefined}
             aria-describedby={item.href === "/approvals" ? PENDING_BADGE_DESCRIPTION_ID : item.href === "/alerts" ? OPEN_ALERTS_DESCRIPTION_ID : undefined}
-            className={cn(
-              "flex items-center rounded-md px-3 py-2 text-sm font-medium",
-              active ? "bg-white/10 text-white" : "text-slate-300 hover:bg-white/5 hover:text-white",
-            )}
+            className={cn("flex items-center rounded-md px-3 py-2 text-sm font-medium", active ? "bg-white/10 text-white" : "text-slate-300 hover:bg-white/5 hover:text-white")}
           >
             {item.label}
             {item.href === "/approvals" ? <PendingApprovalsBadge /> : null}

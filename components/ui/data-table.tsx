@@ -49,8 +49,7 @@ export function DataTable<Row>({
     return sort.direction === "asc" ? ordered : ordered.reverse();
   }, [rows, columns, sort]);
 
-  const toggle = (key: string) =>
-    setSort((current) => (current?.key === key ? { key, direction: current.direction === "asc" ? "desc" : "asc" } : { key, direction: "asc" }));
+  const toggle = (key: string) => setSort((current) => (current?.key === key ? { key, direction: current.direction === "asc" ? "desc" : "asc" } : { key, direction: "asc" }));
 
   return (
     <div className="overflow-x-auto">

@@ -75,12 +75,7 @@ export function Dialog({
 /** The × in a dialog's corner. */
 export function CloseButton({ onClose, className }: { onClose: () => void; className?: string }) {
   return (
-    <button
-      type="button"
-      aria-label="Close"
-      onClick={onClose}
-      className={cn("-mr-2 grid h-8 w-8 place-items-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700", className)}
-    >
+    <button type="button" aria-label="Close" onClick={onClose} className={cn("-mr-2 grid h-8 w-8 place-items-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700", className)}>
       <span aria-hidden className="text-xl leading-none">
         ×
       </span>

@@ -27,11 +27,7 @@ export function serverFieldErrors<Key extends string>(error: unknown): FieldErro
  * Validate with the same schema the server uses: the data, or the first message per field. With
  * `under`, the fields are those of that part of the input (an update's `fields`).
  */
-export function validate<Schema extends z.ZodType>(
-  schema: Schema,
-  value: unknown,
-  options: { under?: string } = {},
-): { ok: true; data: z.output<Schema> } | { ok: false; errors: Record<string, string> } {
+export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, options: { under?: string } = {}): { ok: true; data: z.output<Schema> } | { ok: false; errors: Record<string, string> } {
   const result = schema.safeParse(value);
   return result.success ? { ok: true, data: result.data } : { ok: false, errors: issuesByField(result.error.issues, options.under) };
 }

@@ -27,19 +27,7 @@ export function Select({ className, options, children, ...props }: SelectHTMLAtt
 }
 
 /** A labelled control with an optional hint and error; the error is announced to screen readers. */
-export function Field({
-  label,
-  htmlFor,
-  hint,
-  error,
-  children,
-}: {
-  label: string;
-  htmlFor: string;
-  hint?: ReactNode;
-  error?: string | null;
-  children: ReactNode;
-}) {
+export function Field({ label, htmlFor, hint, error, children }: { label: string; htmlFor: string; hint?: ReactNode; error?: string | null; children: ReactNode }) {
   return (
     <div className="space-y-1.5">
       <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">

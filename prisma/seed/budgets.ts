@@ -28,13 +28,8 @@ export const SEED_BUDGETS: SeedBudget[] = [
   { scope: "agent", of: "reconciliation-agent", period: "monthly", mode: "hard", limitUsd: "40" },
 ];
 
-export async function seedBudgets(
-  tx: Tx,
-  input: { orgId: string; teamIds: Map<string, string>; agentIds: Map<string, string>; system: AuditActor },
-): Promise<void> {
-  const agentTeams = new Map(
-    (await tx.agent.findMany({ where: { orgId: input.orgId }, select: { id: true, teamId: true } })).map((agent) => [agent.id, agent.teamId]),
-  );
+export async function seedBudgets(tx: Tx, input: { orgId: string; teamIds: Map<string, string>; agentIds: Map<string, string>; system: AuditActor }): Promise<void> {
+  const agentTeams = new Map((await tx.agent.findMany({ where: { orgId: input.orgId }, select: { id: true, teamId: true } })).map((agent) => [agent.id, agent.teamId]));
   for (const seed of SEED_BUDGETS) {
     let teamId: string | null = null;
     let agentId: string | null = null;

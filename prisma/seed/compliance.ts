@@ -85,7 +85,14 @@ export async function seedDemoCompliance(pool: pg.Pool, orgId: string, options: 
         new Date(day.getTime() + 2 * DAY_MS).toISOString(),
         "Order service timeouts fixed by the platform team; no customer data was exposed. Not a serious incident under Art. 73.",
       ]);
-      await appendAuditRaw(client, orgId, OFFICER, { action: "incident.closed", targetType: "incident", targetId: id, teamId: chatbot.team_id, after: { status: "closed" }, reason: "Order service timeouts fixed by the platform team; no customer data was exposed." });
+      await appendAuditRaw(client, orgId, OFFICER, {
+        action: "incident.closed",
+        targetType: "incident",
+        targetId: id,
+        teamId: chatbot.team_id,
+        after: { status: "closed" },
+        reason: "Order service timeouts fixed by the platform team; no customer data was exposed.",
+      });
     }
     if (reviewer) {
       await openIncident(client, {
@@ -120,7 +127,13 @@ export async function seedDemoCompliance(pool: pg.Pool, orgId: string, options: 
       [orgId, now.toISOString(), new Date(now.getTime() - DAY_MS).toISOString()],
     );
     for (const alert of rows) {
-      await appendAuditRaw(client, orgId, OFFICER, { action: "alert.acknowledged", targetType: "alert", targetId: alert.id, teamId: alert.team_id, after: { kind: alert.kind, title: alert.title, acknowledgedAt: now.toISOString() } });
+      await appendAuditRaw(client, orgId, OFFICER, {
+        action: "alert.acknowledged",
+        targetType: "alert",
+        targetId: alert.id,
+        teamId: alert.team_id,
+        after: { kind: alert.kind, title: alert.title, acknowledgedAt: now.toISOString() },
+      });
     }
   });
   options.log?.(

@@ -66,7 +66,12 @@ export async function seedDemoHistory(pool: pg.Pool, orgId: string, options: Dem
   const instances = plan.flatMap((planned) => {
     const agent = planned.member.via === "agent-key" ? facts.agentsByName.get(planned.member.agent) : undefined;
     return agent
-      ? planned.member.instances.map((instanceId, n) => ({ agentId: agent.id, instanceId, version: planned.member.versionAt ? planned.member.versionAt(instanceId, now) : planned.member.version, secondsAgo: 1 + n * 3 }))
+      ? planned.member.instances.map((instanceId, n) => ({
+          agentId: agent.id,
+          instanceId,
+          version: planned.member.versionAt ? planned.member.versionAt(instanceId, now) : planned.member.version,
+          secondsAgo: 1 + n * 3,
+        }))
       : [];
   });
   await pool.query(

@@ -35,8 +35,25 @@ export const TICKET_ROUTER_LIFECYCLE = {
   /** Fixed so the demo is the same on every machine: at 10 % it puts ticket-router-3 and -8 on the candidate. */
   salt: "acme-ticket-router-2.2.0-14",
   versions: [
-    { label: "2.0.3", model: "gpt-5-nano", systemPrompt: PROMPT_2_0, tools: ["ticket_read", "ticket_assign"], config: { temperature: 0 }, notes: "The first router.", releasedDaysAgo: 40, deprecatedDaysAgo: 12 },
-    { label: "2.1.0", model: "gpt-5-nano", systemPrompt: PROMPT_2_1, tools: ["ticket_read", "ticket_assign", "kb_search"], config: { temperature: 0 }, notes: "Department-aware routing; printers to hardware.", releasedDaysAgo: 12 },
+    {
+      label: "2.0.3",
+      model: "gpt-5-nano",
+      systemPrompt: PROMPT_2_0,
+      tools: ["ticket_read", "ticket_assign"],
+      config: { temperature: 0 },
+      notes: "The first router.",
+      releasedDaysAgo: 40,
+      deprecatedDaysAgo: 12,
+    },
+    {
+      label: "2.1.0",
+      model: "gpt-5-nano",
+      systemPrompt: PROMPT_2_1,
+      tools: ["ticket_read", "ticket_assign", "kb_search"],
+      config: { temperature: 0 },
+      notes: "Department-aware routing; printers to hardware.",
+      releasedDaysAgo: 12,
+    },
     {
       label: "2.2.0",
       model: "gpt-5-nano",

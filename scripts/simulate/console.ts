@@ -10,7 +10,10 @@ export interface ConsoleSession {
 }
 
 function cookiesFrom(response: Response): string[] {
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0] ?? "").filter(Boolean);
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0] ?? "")
+    .filter(Boolean);
 }
 
 export class ConsoleError extends Error {}

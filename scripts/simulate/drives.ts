@@ -30,10 +30,14 @@ const BUDGET_MAX_CALLS = 400;
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 function clientFor(context: DriveContext, agent: string): AgentryClient {
@@ -57,7 +61,9 @@ export async function runawayLoop(context: DriveContext): Promise<void> {
   const noteHalt = (via: string, reason: string | undefined, killSwitchId: string | undefined) => {
     if (halted || reason !== "loop_detected") return;
     halted = { at: Date.now(), via, killSwitchId };
-    context.log(`  ⏹ HALT directive for ${RUNAWAY_AGENT} arrived via ${via} ${seconds(halted.at - started)} after the loop started, after ${calls} calls (reason loop_detected, kill switch ${killSwitchId ?? "?"})`);
+    context.log(
+      `  ⏹ HALT directive for ${RUNAWAY_AGENT} arrived via ${via} ${seconds(halted.at - started)} after the loop started, after ${calls} calls (reason loop_detected, kill switch ${killSwitchId ?? "?"})`,
+    );
   };
   const before = await client.heartbeat().catch(() => null);
   if (before?.halt) {
@@ -145,7 +151,8 @@ export async function budgetExhaustion(context: DriveContext): Promise<void> {
     } else if (firstDenial) {
       context.log(`  ⛔ denied with ${firstDenial.code} after ${allowed} allowed calls ($${(allowed * BUDGET_CALL_USD).toFixed(2)} this run): ${firstDenial.message}`);
       const after = await client.heartbeat().catch(() => null);
-      if (after?.budget) context.log(`  $ now: spent $${after.budget.spentUsd}, reserved $${after.budget.reservedUsd}, remaining $${after.budget.remainingUsd}; halt: ${after.halt}${after.reason ? ` (${after.reason})` : ""}`);
+      if (after?.budget)
+        context.log(`  $ now: spent $${after.budget.spentUsd}, reserved $${after.budget.reservedUsd}, remaining $${after.budget.remainingUsd}; halt: ${after.halt}${after.reason ? ` (${after.reason})` : ""}`);
     } else if (!context.signal.aborted) {
       context.log(`  ✗ ${calls} calls and no denial: is doc-classifier's hard daily cap in place?`);
     }
@@ -169,7 +176,16 @@ export async function costSpike(context: DriveContext): Promise<void> {
   const started = Date.now();
   try {
     for (let call = 0; call < SPIKE_CALLS && !context.signal.aborted; call++) {
-      client.track({ type: "llm_call", model: "gpt-4o-mini", provider: "openai", inputTokens: 120_000, outputTokens: 4_000, costUsd: SPIKE_CALL_USD, latencyMs: 9_000 + call * 10, attributes: { note: "summarising the whole manual at once" } });
+      client.track({
+        type: "llm_call",
+        model: "gpt-4o-mini",
+        provider: "openai",
+        inputTokens: 120_000,
+        outputTokens: 4_000,
+        costUsd: SPIKE_CALL_USD,
+        latencyMs: 9_000 + call * 10,
+        attributes: { note: "summarising the whole manual at once" },
+      });
     }
     await client.flush();
     context.log(`  $ ${SPIKE_AGENT} made ${SPIKE_CALLS} model calls at $${SPIKE_CALL_USD} each ($${(SPIKE_CALLS * SPIKE_CALL_USD).toFixed(2)}) in ${seconds(Date.now() - started)}`);

@@ -97,8 +97,7 @@ export function planHistory(options: HistoryPlanOptions): PlannedAgent[] {
       const hour = new Date(hourStart);
       const count = draws(rng, expectedTasks(member, hour, options));
       const utcHour = hour.getUTCHours();
-      const inIncident =
-        member.agent === INCIDENT.agent && hourStart >= incident && hourStart < incident + DAY_MS && utcHour >= INCIDENT.fromHour && utcHour < INCIDENT.toHour;
+      const inIncident = member.agent === INCIDENT.agent && hourStart >= incident && hourStart < incident + DAY_MS && utcHour >= INCIDENT.fromHour && utcHour < INCIDENT.toHour;
       for (let n = 0; n < count; n++) {
         const taskEnd = Math.min(end - 1000, hourStart + Math.floor(rng.next() * HOUR_MS));
         const taskEvents = taskFor(rng, member, new Date(taskEnd), inIncident ? INCIDENT.errorRate : undefined);

@@ -54,7 +54,10 @@ export function createRng(seed: number): Rng {
     logNormal: (median, spread) => median * Math.exp(spread * rng.normal()),
     hex: (length) => {
       let out = "";
-      while (out.length < length) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, "0");
+      while (out.length < length)
+        out += Math.floor(next() * 0x100000000)
+          .toString(16)
+          .padStart(8, "0");
       return out.slice(0, length);
     },
   };

@@ -13,9 +13,7 @@ function manyTasks(seed: number, agent: string, count: number, errorRate?: numbe
   const rng = createRng(seed);
   const member = demoFleet().find((candidate) => candidate.agent === agent);
   if (!member) throw new Error(agent);
-  return Array.from({ length: count }, () =>
-    generateTask(rng, member.profile, { end: END, instanceId: member.instances[0] ?? "i", version: member.version, ...(errorRate !== undefined ? { errorRate } : {}) }),
-  );
+  return Array.from({ length: count }, () => generateTask(rng, member.profile, { end: END, instanceId: member.instances[0] ?? "i", version: member.version, ...(errorRate !== undefined ? { errorRate } : {}) }));
 }
 
 describe("the traffic model", () => {
@@ -151,7 +149,10 @@ describe("simulator scenarios and flags", () => {
 describe("the governance scenarios", () => {
   it("register a runaway loop and a budget exhaustion that act through decide, beside the rest of the fleet", () => {
     expect(scenarioNames()).toEqual(expect.arrayContaining(["runaway-loop", "budget-exhaustion"]));
-    for (const [name, agent] of [["runaway-loop", "reconciliation-agent"], ["budget-exhaustion", "doc-classifier"]] as const) {
+    for (const [name, agent] of [
+      ["runaway-loop", "reconciliation-agent"],
+      ["budget-exhaustion", "doc-classifier"],
+    ] as const) {
       expect(typeof getScenario(name).drive).toBe("function");
       const fleet = scenarioFleet(name).map((member) => member.agent);
       expect(fleet).not.toContain(agent);

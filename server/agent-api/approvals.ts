@@ -37,13 +37,7 @@ function toResponse(answer: ApprovalStatusAnswer): ApprovalResponse {
   };
 }
 
-async function waitForDecision(
-  orgId: string,
-  first: ApprovalStatusAnswer,
-  read: () => Promise<ApprovalStatusAnswer>,
-  deadline: number,
-  signal: AbortSignal,
-): Promise<ApprovalStatusAnswer> {
+async function waitForDecision(orgId: string, first: ApprovalStatusAnswer, read: () => Promise<ApprovalStatusAnswer>, deadline: number, signal: AbortSignal): Promise<ApprovalStatusAnswer> {
   let answer = first;
   let wake: (() => void) | null = null;
   let changed = false;

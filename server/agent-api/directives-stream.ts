@@ -172,10 +172,7 @@ async function revalidate(s: StreamState): Promise<void> {
   const connections = [...s.byOrg.values()].flatMap((set) => [...set]).filter((c) => c.keyId !== null);
   if (connections.length === 0) return;
   const keyIds = [...new Set(connections.map((c) => c.keyId ?? ""))];
-  const { rows } = await getPool().query<{ key_id: string }>(
-    `SELECT k.id::text AS key_id FROM api_keys k JOIN agents a ON a.id = k.agent_id WHERE k.id = ANY ($1::uuid[]) AND k.revoked_at IS NULL`,
-    [keyIds],
-  );
+  const { rows } = await getPool().query<{ key_id: string }>(`SELECT k.id::text AS key_id FROM api_keys k JOIN agents a ON a.id = k.agent_id WHERE k.id = ANY ($1::uuid[]) AND k.revoked_at IS NULL`, [keyIds]);
   const valid = new Set(rows.map((row) => row.key_id));
   for (const c of connections) if (!valid.has(c.keyId ?? "")) c.close();
 }

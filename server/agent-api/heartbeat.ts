@@ -8,9 +8,6 @@ import { directivesFor } from "./directives";
 import type { HeartbeatRequest } from "./schemas";
 
 export async function recordHeartbeat(facts: OrgFacts, agent: AgentProfile, heartbeat: HeartbeatRequest): Promise<{ directives: Directives }> {
-  const [, directives] = await Promise.all([
-    storeHeartbeat(facts.orgId, agent.id, heartbeat),
-    directivesFor(facts, agent, { unit: heartbeat.instanceId, reported: heartbeat.version ?? null }),
-  ]);
+  const [, directives] = await Promise.all([storeHeartbeat(facts.orgId, agent.id, heartbeat), directivesFor(facts, agent, { unit: heartbeat.instanceId, reported: heartbeat.version ?? null })]);
   return { directives };
 }

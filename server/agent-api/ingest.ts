@@ -28,13 +28,9 @@ function describe(error: z.ZodError): string {
 }
 
 /** Validates each event on its own; the batch envelope must be right as a whole. */
-export function validateBatch(
-  principal: Pick<AgentPrincipal, "kind" | "agent">,
-  payload: unknown,
-  now: Date,
-): { valid: { index: number; event: AgentEvent }[]; rejected: Rejection[]; details: Detail[] } {
+export function validateBatch(principal: Pick<AgentPrincipal, "kind" | "agent">, payload: unknown, now: Date): { valid: { index: number; event: AgentEvent }[]; rejected: Rejection[]; details: Detail[] } {
   const envelope = eventsRequestSchema.safeParse(payload);
-  if (!envelope.success) throw new ApiError("invalid_request", "The body must be {\"events\": [ … ]} with 1 to 1000 events.", zodDetails(envelope.error));
+  if (!envelope.success) throw new ApiError("invalid_request", 'The body must be {"events": [ … ]} with 1 to 1000 events.', zodDetails(envelope.error));
   const valid: { index: number; event: AgentEvent }[] = [];
   const rejected: Rejection[] = [];
   const details: Detail[] = [];

@@ -14,14 +14,7 @@ import { decide } from "./decide";
 import { directivesFor } from "./directives";
 import { ApiError, logServerError } from "./http";
 import { ingestEvents } from "./ingest";
-import {
-  decideRequestSchema,
-  decideResponseSchema,
-  directivesSchema,
-  eventSchema,
-  eventsResponseSchema,
-  MAX_EVENTS_PER_BATCH,
-} from "./schemas";
+import { decideRequestSchema, decideResponseSchema, directivesSchema, eventSchema, eventsResponseSchema, MAX_EVENTS_PER_BATCH } from "./schemas";
 
 export const MCP_SERVER_NAME = "agentry";
 export const MCP_SERVER_VERSION = "1.0.0";
@@ -34,7 +27,11 @@ const inline = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) => z.ob
 
 /** report_events takes typed events (so the tool's JSON Schema tells the model what an event is). */
 export const reportEventsInputSchema = z.object({
-  events: z.array(eventSchema).min(1).max(MAX_EVENTS_PER_BATCH).meta({ description: `1 to ${MAX_EVENTS_PER_BATCH} telemetry events` }),
+  events: z
+    .array(eventSchema)
+    .min(1)
+    .max(MAX_EVENTS_PER_BATCH)
+    .meta({ description: `1 to ${MAX_EVENTS_PER_BATCH} telemetry events` }),
 });
 
 /** A tool's answer: the structured result, and the same as JSON text for clients that read only text. */

@@ -223,7 +223,7 @@ export function buildOpenApiDocument(): JsonObject {
       title: "Agentry Agent API",
       version: "1",
       description:
-        "JSON in, JSON out. Authenticate with `Authorization: Bearer <key>`: an agent key (bound to one agent) or an org ingest key (events name their agent). Errors are `{\"error\":{\"code\",\"message\",\"details?\"}}`.",
+        'JSON in, JSON out. Authenticate with `Authorization: Bearer <key>`: an agent key (bound to one agent) or an org ingest key (events name their agent). Errors are `{"error":{"code","message","details?"}}`.',
     },
     security: [{ bearerAuth: [] }],
     paths: paths(),

@@ -34,16 +34,44 @@ const chatSpans = () =>
 
 /** Wire bytes of an ExportTraceServiceRequest whose one attribute nests `depth` arrays deep. */
 function deeplyNestedRequest(depth: number): Uint8Array {
-  let anyValue = new protobuf.Writer().uint32((1 << 3) | 2).string("bottom").finish(); // AnyValue.stringValue
+  let anyValue = new protobuf.Writer()
+    .uint32((1 << 3) | 2)
+    .string("bottom")
+    .finish(); // AnyValue.stringValue
   for (let i = 0; i < depth; i++) {
-    const arrayValue = new protobuf.Writer().uint32((1 << 3) | 2).bytes(anyValue).finish(); // ArrayValue.values
-    anyValue = new protobuf.Writer().uint32((5 << 3) | 2).bytes(arrayValue).finish(); // AnyValue.arrayValue
+    const arrayValue = new protobuf.Writer()
+      .uint32((1 << 3) | 2)
+      .bytes(anyValue)
+      .finish(); // ArrayValue.values
+    anyValue = new protobuf.Writer()
+      .uint32((5 << 3) | 2)
+      .bytes(arrayValue)
+      .finish(); // AnyValue.arrayValue
   }
-  const keyValue = new protobuf.Writer().uint32((1 << 3) | 2).string("deep").uint32((2 << 3) | 2).bytes(anyValue).finish();
-  const span = new protobuf.Writer().uint32((2 << 3) | 2).bytes(new Uint8Array(8).fill(1)).uint32((9 << 3) | 2).bytes(keyValue).finish();
-  const scopeSpans = new protobuf.Writer().uint32((2 << 3) | 2).bytes(span).finish();
-  const resourceSpans = new protobuf.Writer().uint32((2 << 3) | 2).bytes(scopeSpans).finish();
-  return new protobuf.Writer().uint32((1 << 3) | 2).bytes(resourceSpans).finish();
+  const keyValue = new protobuf.Writer()
+    .uint32((1 << 3) | 2)
+    .string("deep")
+    .uint32((2 << 3) | 2)
+    .bytes(anyValue)
+    .finish();
+  const span = new protobuf.Writer()
+    .uint32((2 << 3) | 2)
+    .bytes(new Uint8Array(8).fill(1))
+    .uint32((9 << 3) | 2)
+    .bytes(keyValue)
+    .finish();
+  const scopeSpans = new protobuf.Writer()
+    .uint32((2 << 3) | 2)
+    .bytes(span)
+    .finish();
+  const resourceSpans = new protobuf.Writer()
+    .uint32((2 << 3) | 2)
+    .bytes(scopeSpans)
+    .finish();
+  return new protobuf.Writer()
+    .uint32((1 << 3) | 2)
+    .bytes(resourceSpans)
+    .finish();
 }
 
 describe("decodeOtlpTraceRequest", () => {

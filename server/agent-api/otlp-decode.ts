@@ -3,13 +3,7 @@
 // protobuf, JSON for JSON. Pure functions over bytes and header values, so any transport (Next
 // route handlers today, node:http tomorrow) calls them the same way.
 import { gunzipSync } from "node:zlib";
-import {
-  decodeTraceRequestProtobuf,
-  encodeRpcStatusProtobuf,
-  encodeTraceResponseProtobuf,
-  nestingDepth,
-  type TraceResponse,
-} from "../domain/telemetry/otlp-protobuf";
+import { decodeTraceRequestProtobuf, encodeRpcStatusProtobuf, encodeTraceResponseProtobuf, nestingDepth, type TraceResponse } from "../domain/telemetry/otlp-protobuf";
 import { ApiError, MAX_JSON_DEPTH, parseJsonText } from "./http";
 import { MAX_BODY_BYTES, type ApiErrorCode } from "./schemas";
 
@@ -29,10 +23,7 @@ export function otlpFormatOf(contentType: string | null | undefined): OtlpFormat
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const format = MEDIA_TYPES[mediaType];
   if (!format) {
-    throw new ApiError(
-      "unsupported_media_type",
-      `OTLP/HTTP takes Content-Type: application/x-protobuf or application/json, not ${mediaType}.`,
-    );
+    throw new ApiError("unsupported_media_type", `OTLP/HTTP takes Content-Type: application/x-protobuf or application/json, not ${mediaType}.`);
   }
   return format;
 }

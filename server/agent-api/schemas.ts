@@ -18,7 +18,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const shortText = (max = 200) => identifierText(max);
 const agentReference = () => identifierText(200).refine(isDisplaySafe, TEXT_MESSAGES.displaySafe);
 
-
 /** A decimal amount of US dollars: a JSON number or a decimal string such as "0.0125". */
 export const usdAmount = z
   .union([z.number(), z.string().regex(/^\d{1,9}(\.\d{1,12})?$/, "a decimal amount such as 0.0125")])
@@ -73,19 +72,12 @@ export const directivesSchema = z
         periodEnd: z.string(),
       })
       .nullable(),
-    version: z
-      .object({ id: z.string(), label: z.string() })
-      .optional()
-      .meta({ description: "The agent version this instance must run (its id and label), when the agent has versions" }),
+    version: z.object({ id: z.string(), label: z.string() }).optional().meta({ description: "The agent version this instance must run (its id and label), when the agent has versions" }),
     warning: z
       .object({ code: z.enum(["version_deprecated"]), message: z.string() })
       .optional()
       .meta({ description: "The instance runs a deprecated version: it may go on, and should move to `version`" }),
-    revision: z
-      .number()
-      .int()
-      .min(0)
-      .meta({ description: "The org's directives revision: send it back as the heartbeat's `directiveVersion` once applied" }),
+    revision: z.number().int().min(0).meta({ description: "The org's directives revision: send it back as the heartbeat's `directiveVersion` once applied" }),
   })
   .meta({ id: "Directives", description: "What the agent must do now. Amounts are decimal strings of US dollars." });
 export type Directives = DirectivesType;
@@ -131,14 +123,8 @@ export const decideRequestSchema = z
     dataClasses: z.array(shortText(50)).max(20).optional(),
     instanceId: shortText().optional(),
     taskId: shortText().optional(),
-    version: shortText(100)
-      .optional()
-      .meta({ description: "The agent version this instance runs (its label or id): a retired version's decisions are denied with reason `retired`" }),
-    approvalId: z
-      .string()
-      .uuid()
-      .optional()
-      .meta({ description: "An approved request for this same action (same arguments): the decision is then allow, once" }),
+    version: shortText(100).optional().meta({ description: "The agent version this instance runs (its label or id): a retired version's decisions are denied with reason `retired`" }),
+    approvalId: z.string().uuid().optional().meta({ description: "An approved request for this same action (same arguments): the decision is then allow, once" }),
   })
   .meta({ id: "DecideRequest" });
 export type DecideRequest = z.infer<typeof decideRequestSchema>;
@@ -175,17 +161,7 @@ export type ApprovalResponse = z.infer<typeof approvalResponseSchema>;
 /** The same schema under the name the governance modules use. */
 export const approvalStatusSchema = approvalResponseSchema;
 
-export const errorCodes = [
-  "invalid_request",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "method_not_allowed",
-  "payload_too_large",
-  "unsupported_media_type",
-  "rate_limited",
-  "internal_error",
-] as const;
+export const errorCodes = ["invalid_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error"] as const;
 export const errorResponseSchema = z
   .object({
     error: z.object({

@@ -59,13 +59,7 @@ export function authorize(membership: Membership, permission: Permission): Autho
  * For a request outside tRPC (an export's route): the caller's membership of `orgId`, read fresh,
  * with `permission`; or the sentence refusing it (`doing` completes "Your role may not ...").
  */
-export async function authorizeForRoute(
-  db: Db,
-  userId: string,
-  orgId: string,
-  permission: Permission,
-  doing: string,
-): Promise<{ ok: true; access: AuthorizedOrg } | { ok: false; message: string }> {
+export async function authorizeForRoute(db: Db, userId: string, orgId: string, permission: Permission, doing: string): Promise<{ ok: true; access: AuthorizedOrg } | { ok: false; message: string }> {
   const membership = isUuid(orgId) ? await loadMembership(db, userId, { id: orgId }) : null;
   if (!membership) return { ok: false, message: "You are not a member of this organisation." };
   const access = authorize(membership, permission);

@@ -43,10 +43,16 @@ export async function agentMetrics(db: DbOrTx, access: AuthorizedOrg, agentId: s
       GROUP BY 1 ORDER BY 1`,
     [orgId, agentId, start.toISOString(), bucketHours * 3600, end.toISOString()],
   );
-  const parseHists = (hists: unknown): number[][] =>
-    Array.isArray(hists) ? hists.map((text) => (typeof text === "string" && text ? text.split(",").map(Number) : [])) : [];
-  let events = 0, llmCalls = 0, toolCalls = 0, errors = 0, tasks = 0, failedTasks = 0;
-  let inputTokens = 0n, outputTokens = 0n, cost = 0n;
+  const parseHists = (hists: unknown): number[][] => (Array.isArray(hists) ? hists.map((text) => (typeof text === "string" && text ? text.split(",").map(Number) : [])) : []);
+  let events = 0,
+    llmCalls = 0,
+    toolCalls = 0,
+    errors = 0,
+    tasks = 0,
+    failedTasks = 0;
+  let inputTokens = 0n,
+    outputTokens = 0n,
+    cost = 0n;
   const all: number[][] = [];
   const byBucket = new Map<number, (typeof rows)[number]>();
   for (const row of rows) {

@@ -28,9 +28,7 @@ async function assertPlaceableIn(tx: Tx, access: AuthorizedOrg, teamId: string |
 
 export async function createAgent(tx: Tx, audit: AuditWriter, access: AuthorizedOrg, fields: AgentFields, card: ImportedCard | undefined) {
   await assertPlaceableIn(tx, access, fields.teamId);
-  const agent = await refusingDuplicates(DUPLICATE_NAME, () =>
-    tx.agent.create({ data: { ...fields, ...(card ? { card } : {}), orgId: access.orgId, status: "active" } }),
-  );
+  const agent = await refusingDuplicates(DUPLICATE_NAME, () => tx.agent.create({ data: { ...fields, ...(card ? { card } : {}), orgId: access.orgId, status: "active" } }));
   await audit({ action: "agent.created", targetType: "agent", targetId: agent.id, teamId: agent.teamId, after: agentSnapshot(agent) });
   return { id: agent.id, name: agent.name };
 }

@@ -44,15 +44,7 @@ SELECT alert.id::text AS id, jobs.queued FROM alert, jobs`;
 
 /** Stores the alert and queues its webhook deliveries in the caller's transaction. Returns the alert id. */
 export async function raiseAlert(client: SqlClient, input: RaiseAlertInput): Promise<string> {
-  const rows = await sqlRows<{ id: string }>(client, RAISE_SQL, [
-    input.orgId,
-    input.kind,
-    input.severity,
-    input.title,
-    JSON.stringify(input.details),
-    input.agentId ?? null,
-    input.teamId ?? null,
-  ]);
+  const rows = await sqlRows<{ id: string }>(client, RAISE_SQL, [input.orgId, input.kind, input.severity, input.title, JSON.stringify(input.details), input.agentId ?? null, input.teamId ?? null]);
   const id = rows[0]?.id;
   if (!id) throw new Error("raiseAlert: the alert was not stored");
   return id;
@@ -83,11 +75,7 @@ export async function listAlerts(
 ): Promise<{ items: AlertView[]; nextCursor: string | null }> {
   const rows = await db.alert.findMany({
     where: {
-      AND: [
-        visibleWhere(orgId, reach),
-        filter.status === "open" ? { acknowledgedAt: null } : {},
-        filter.kind ? { kind: filter.kind } : {},
-      ],
+      AND: [visibleWhere(orgId, reach), filter.status === "open" ? { acknowledgedAt: null } : {}, filter.kind ? { kind: filter.kind } : {}],
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: filter.limit + 1,

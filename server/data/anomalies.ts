@@ -22,11 +22,7 @@ export interface AnomalyView {
 }
 
 /** Anomalies the caller can see (team leads: their teams'), newest first; one agent's when named (it must be in reach). */
-export async function listAnomalies(
-  db: SqlClient | DbOrTx,
-  access: Pick<AuthorizedOrg, "orgId" | "reach">,
-  filter: { since: Date; agentId?: string; limit?: number },
-): Promise<AnomalyView[]> {
+export async function listAnomalies(db: SqlClient | DbOrTx, access: Pick<AuthorizedOrg, "orgId" | "reach">, filter: { since: Date; agentId?: string; limit?: number }): Promise<AnomalyView[]> {
   if (filter.agentId) await findAgentInReach(db as DbOrTx, access, filter.agentId);
   const rows = await sqlRows<Omit<AnomalyView, "agent"> & { agentId: string; agentName: string }>(
     db as SqlClient,
@@ -49,7 +45,11 @@ export async function listAnomalies(
   }));
 }
 
-export async function findAnomaly(client: SqlClient, orgId: AuthorizedOrgId, id: string): Promise<{ id: string; agentId: string; agentName: string; teamId: string | null; metric: string; hour: Date; score: number } | null> {
+export async function findAnomaly(
+  client: SqlClient,
+  orgId: AuthorizedOrgId,
+  id: string,
+): Promise<{ id: string; agentId: string; agentName: string; teamId: string | null; metric: string; hour: Date; score: number } | null> {
   const rows = await sqlRows<{ id: string; agent_id: string; agent_name: string; team_id: string | null; metric: string; hour: Date; score: number }>(
     client,
     "SELECT n.id::text, n.agent_id::text, a.name AS agent_name, n.team_id::text, n.metric, n.hour, n.score FROM anomalies n JOIN agents a ON a.id = n.agent_id WHERE n.org_id = $1::uuid AND n.id = $2::uuid",

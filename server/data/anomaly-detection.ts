@@ -38,9 +38,15 @@ function describe(anomaly: StoredAnomaly): { title: string; severity: "warning" 
   const hour = anomaly.hour.toISOString().slice(0, 13).replace("T", " ") + ":00 UTC";
   switch (anomaly.metric) {
     case "cost":
-      return { title: `Cost spike: ${anomaly.agentName} spent $${((anomaly.observed ?? 0) / 1e6).toFixed(2)} in the hour from ${hour} (usual $${((anomaly.baseline ?? 0) / 1e6).toFixed(2)})`, severity: "critical" };
+      return {
+        title: `Cost spike: ${anomaly.agentName} spent $${((anomaly.observed ?? 0) / 1e6).toFixed(2)} in the hour from ${hour} (usual $${((anomaly.baseline ?? 0) / 1e6).toFixed(2)})`,
+        severity: "critical",
+      };
     case "error_rate":
-      return { title: `Error-rate spike: ${anomaly.agentName} at ${((anomaly.observed ?? 0) * 100).toFixed(1)} % errors in the hour from ${hour} (usual ${((anomaly.baseline ?? 0) * 100).toFixed(1)} %)`, severity: "warning" };
+      return {
+        title: `Error-rate spike: ${anomaly.agentName} at ${((anomaly.observed ?? 0) * 100).toFixed(1)} % errors in the hour from ${hour} (usual ${((anomaly.baseline ?? 0) * 100).toFixed(1)} %)`,
+        severity: "warning",
+      };
     case "tool_mix":
       return { title: `Tool-usage drift: ${anomaly.agentName}'s mix of tools this week differs from the weeks before (Jensen–Shannon distance ${anomaly.score.toFixed(2)})`, severity: "warning" };
   }
@@ -57,7 +63,18 @@ async function store(client: SqlClient, orgId: string, anomaly: StoredAnomaly): 
        observed = GREATEST(a.observed, EXCLUDED.observed),
        details = CASE WHEN EXCLUDED.score > a.score THEN EXCLUDED.details ELSE a.details END
      RETURNING id::text, (xmax = 0) AS inserted`,
-    [orgId, anomaly.agentId, anomaly.teamId, anomaly.metric, anomaly.hour.toISOString(), anomaly.statistic, Number.isFinite(anomaly.score) ? anomaly.score : 1e9, anomaly.observed, anomaly.baseline, JSON.stringify(anomaly.details)],
+    [
+      orgId,
+      anomaly.agentId,
+      anomaly.teamId,
+      anomaly.metric,
+      anomaly.hour.toISOString(),
+      anomaly.statistic,
+      Number.isFinite(anomaly.score) ? anomaly.score : 1e9,
+      anomaly.observed,
+      anomaly.baseline,
+      JSON.stringify(anomaly.details),
+    ],
   );
   const row = rows[0];
   if (!row?.inserted) return false;

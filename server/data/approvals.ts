@@ -175,15 +175,20 @@ export async function sweepExpiredApprovals(pool: pg.Pool = getPool(), now = new
     // Audit appends lock per org; taking orgs in a fixed order keeps concurrent sweeps from deadlocking.
     rows.sort((a, b) => (a.org_id === b.org_id ? a.expires_at.getTime() - b.expires_at.getTime() : a.org_id < b.org_id ? -1 : 1));
     for (const row of rows) {
-      await appendAuditRaw(client, row.org_id, { type: "system", id: null, label: "system (approval expiry)" }, {
-        action: "approval.expired",
-        targetType: "approval",
-        targetId: row.id,
-        teamId: row.team_id,
-        before: { status: "pending" },
-        after: { status: "expired", agentId: row.agent_id, decisionId: row.decision_id, action: { type: row.action_type, name: row.action_name } },
-        reason: `Nobody decided before ${row.expires_at.toISOString()}`,
-      });
+      await appendAuditRaw(
+        client,
+        row.org_id,
+        { type: "system", id: null, label: "system (approval expiry)" },
+        {
+          action: "approval.expired",
+          targetType: "approval",
+          targetId: row.id,
+          teamId: row.team_id,
+          before: { status: "pending" },
+          after: { status: "expired", agentId: row.agent_id, decisionId: row.decision_id, action: { type: row.action_type, name: row.action_name } },
+          reason: `Nobody decided before ${row.expires_at.toISOString()}`,
+        },
+      );
     }
     for (const orgId of new Set(rows.map((row) => row.org_id))) await notifyChange(client, { orgId, kind: APPROVAL_CHANGE_KIND });
     return rows.length;
@@ -239,12 +244,7 @@ export async function listApprovals(db: DbOrTx, access: Pick<AuthorizedOrg, "org
   const { orgId, reach } = access;
   if (filter.teamId) assertTeamInReach(access, filter.teamId);
   const where: Prisma.ApprovalWhereInput = {
-    AND: [
-      scopeWhere(orgId, reach),
-      viewWhere(filter, now),
-      filter.agentId ? { agentId: filter.agentId } : {},
-      filter.teamId ? { teamId: filter.teamId } : {},
-    ],
+    AND: [scopeWhere(orgId, reach), viewWhere(filter, now), filter.agentId ? { agentId: filter.agentId } : {}, filter.teamId ? { teamId: filter.teamId } : {}],
   };
   const rows = await db.approval.findMany({
     where,

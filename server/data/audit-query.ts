@@ -68,11 +68,7 @@ export async function checkOrgChain(db: DbOrTx, orgId: AuthorizedOrgId): Promise
  * The seqs of the entries written in [from, to), as one contiguous range (null: none). An export
  * by time is cut by seq so it never has holes, even if replicas' clocks disagreed slightly.
  */
-export async function auditSeqRange(
-  db: DbOrTx,
-  orgId: string,
-  range: { from?: Date; to?: Date },
-): Promise<{ fromSeq: number; throughSeq: number } | null> {
+export async function auditSeqRange(db: DbOrTx, orgId: string, range: { from?: Date; to?: Date }): Promise<{ fromSeq: number; throughSeq: number } | null> {
   const [first, last] = await Promise.all([
     db.auditEntry.findFirst({
       where: { orgId, ...(range.from ? { at: { gte: range.from } } : {}) },

@@ -104,10 +104,7 @@ export function appendAuditRaw(client: pg.PoolClient, orgId: string, actor: Audi
         await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [lockKey(id)]);
       },
       head: async (id) => {
-        const { rows } = await client.query<{ seq: number; hash: string }>(
-          "SELECT seq, hash FROM audit_entries WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
-          [id],
-        );
+        const { rows } = await client.query<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_entries WHERE org_id = $1 ORDER BY seq DESC LIMIT 1", [id]);
         return rows[0] ?? null;
       },
       insert: async (record) => {
@@ -178,11 +175,7 @@ export function toAuditRecord(row: AuditEntry): ChainedAuditRecord {
  * The org's chain in sequence order, a page at a time (for verification and export); optionally
  * only the seqs `fromSeq`..`throughSeq` (inclusive).
  */
-export async function* readAuditChain(
-  db: DbOrTx,
-  orgId: string,
-  options: { teamIds?: readonly string[]; batchSize?: number; fromSeq?: number; throughSeq?: number } = {},
-): AsyncGenerator<ChainedAuditRecord> {
+export async function* readAuditChain(db: DbOrTx, orgId: string, options: { teamIds?: readonly string[]; batchSize?: number; fromSeq?: number; throughSeq?: number } = {}): AsyncGenerator<ChainedAuditRecord> {
   const batchSize = options.batchSize ?? 2000;
   let afterSeq = (options.fromSeq ?? 1) - 1;
   for (;;) {
@@ -215,11 +208,7 @@ export async function lockAuditHead(client: pg.PoolClient, orgId: string): Promi
 }
 
 /** Links `entries` after `head`, in order. Pure. */
-export function chainAuditEntries(
-  orgId: string,
-  head: { seq: number; hash: string } | null,
-  entries: readonly { actor: AuditActor; entry: NewAuditEntry; at: Date }[],
-): ChainedAuditRecord[] {
+export function chainAuditEntries(orgId: string, head: { seq: number; hash: string } | null, entries: readonly { actor: AuditActor; entry: NewAuditEntry; at: Date }[]): ChainedAuditRecord[] {
   const records: ChainedAuditRecord[] = [];
   let previous = head;
   for (const { actor, entry, at } of entries) {

@@ -72,10 +72,11 @@ export async function checkBudgetAlerts(orgId: string, now: Date = new Date()): 
 
   return retryingConflicts(() =>
     inTransaction(getPool(), async (client) => {
-      await client.query(
-        "INSERT INTO budget_usage (budget_id, period_start, org_id) SELECT r.b, r.p, $3 FROM unnest($1::uuid[], $2::timestamptz[]) AS r(b, p) ORDER BY 1, 2 ON CONFLICT DO NOTHING",
-        [rows.map((row) => row.budget.id), rows.map((row) => row.periodStart), orgId],
-      );
+      await client.query("INSERT INTO budget_usage (budget_id, period_start, org_id) SELECT r.b, r.p, $3 FROM unnest($1::uuid[], $2::timestamptz[]) AS r(b, p) ORDER BY 1, 2 ON CONFLICT DO NOTHING", [
+        rows.map((row) => row.budget.id),
+        rows.map((row) => row.periodStart),
+        orgId,
+      ]);
       // Under the rows' locks, so two processes never alert the same threshold twice.
       const locked = await readAlertStates(client, true);
       let raised = 0;

@@ -25,10 +25,9 @@ export async function readBudgetCounters(client: pg.Pool | pg.PoolClient, orgId:
   const counters: CounterMap = new Map();
   if (rows.length === 0) return counters;
   const days = rows.map((row) => periodDays(periodBounds(row.budget.period, new Date(row.periodStart))));
-  const { rows: found } = await client.query<{ budget_id: string; period_start: Date; reserved: string; spent: string }>(
-    {
-      name: "agentry_budget_counters",
-      text: `SELECT r.budget_id::text, r.period_start,
+  const { rows: found } = await client.query<{ budget_id: string; period_start: Date; reserved: string; spent: string }>({
+    name: "agentry_budget_counters",
+    text: `SELECT r.budget_id::text, r.period_start,
                 COALESCE((SELECT u.reserved_micros FROM budget_usage u WHERE u.budget_id = r.budget_id AND u.period_start = r.period_start), 0)::text AS reserved,
                 (CASE r.scope
                    WHEN 'org' THEN (SELECT COALESCE(SUM(s.cost_micros), 0) FROM spend_daily s WHERE s.org_id = $1 AND s.day >= r.from_day AND s.day < r.until_day)
@@ -37,18 +36,17 @@ export async function readBudgetCounters(client: pg.Pool | pg.PoolClient, orgId:
                  END)::text AS spent
            FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::uuid[], $6::uuid[], $7::date[], $8::date[])
                 AS r(budget_id, period_start, scope, team_id, agent_id, from_day, until_day)`,
-      values: [
-        orgId,
-        rows.map((row) => row.budget.id),
-        rows.map((row) => row.periodStart),
-        rows.map((row) => row.budget.scope),
-        rows.map((row) => row.budget.teamId),
-        rows.map((row) => row.budget.agentId),
-        days.map((day) => day.from),
-        days.map((day) => day.until),
-      ],
-    },
-  );
+    values: [
+      orgId,
+      rows.map((row) => row.budget.id),
+      rows.map((row) => row.periodStart),
+      rows.map((row) => row.budget.scope),
+      rows.map((row) => row.budget.teamId),
+      rows.map((row) => row.budget.agentId),
+      days.map((day) => day.from),
+      days.map((day) => day.until),
+    ],
+  });
   for (const row of found) {
     counters.set(budgetKey({ budgetId: row.budget_id, periodStart: new Date(row.period_start).toISOString() }), { spentMicros: BigInt(row.spent), reservedMicros: BigInt(row.reserved) });
   }

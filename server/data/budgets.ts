@@ -53,7 +53,6 @@ function periodSql(first: number) {
 
 const periodValues = (p: PeriodParams) => [p.dayStart, p.monthStart, p.dayFrom, p.dayUntil, p.monthFrom, p.monthUntil];
 
-
 // ---------------------------------------------------------------------------------------------
 // The console's view of budgets (through Prisma or pg alike).
 
@@ -161,13 +160,7 @@ export async function listBudgets(client: SqlClient, access: Pick<AuthorizedOrg,
 }
 
 /** What a scope has spent in the period containing `now` (for "a limit below spent" checks). */
-export async function spentInPeriod(
-  client: SqlClient,
-  orgId: string,
-  target: { scope: BudgetScope; teamId: string | null; agentId: string | null },
-  period: BudgetPeriod,
-  now: Date,
-): Promise<bigint> {
+export async function spentInPeriod(client: SqlClient, orgId: string, target: { scope: BudgetScope; teamId: string | null; agentId: string | null }, period: BudgetPeriod, now: Date): Promise<bigint> {
   const days = periodDays(periodBounds(period, now));
   const rows = await sqlRows<{ spent: string }>(
     client,

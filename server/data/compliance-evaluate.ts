@@ -95,12 +95,13 @@ export async function verifyChainSince(client: SqlClient, orgId: string, since: 
 async function retentionFacts(client: SqlClient, orgId: string): Promise<OrgCheckFacts["retention"]> {
   const [trigger, oldest, settings] = await inOrder([
     () => sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal", []),
-    () => sqlRows<{ event_at: Date | null; audit_at: Date | null }>(
-      client,
-      `SELECT (SELECT ts FROM events WHERE org_id = $1::uuid ORDER BY ts ASC LIMIT 1) AS event_at,
+    () =>
+      sqlRows<{ event_at: Date | null; audit_at: Date | null }>(
+        client,
+        `SELECT (SELECT ts FROM events WHERE org_id = $1::uuid ORDER BY ts ASC LIMIT 1) AS event_at,
               (SELECT at FROM audit_entries WHERE org_id = $1::uuid ORDER BY seq ASC LIMIT 1) AS audit_at`,
-      [orgId],
-    ),
+        [orgId],
+      ),
     () => sqlRows<{ days: string | null }>(client, "SELECT settings->>'eventRetentionDays' AS days FROM orgs WHERE id = $1::uuid", [orgId]),
   ]);
   const days = settings[0]?.days;
@@ -200,12 +201,7 @@ export async function evaluateControlsWith(client: SqlClient, orgId: string, now
  * Runs every check for the agents over the period [from, to) without storing anything (the
  * evidence pack of a past period uses this directly).
  */
-export async function computeEvaluations(
-  client: SqlClient,
-  orgId: string,
-  period: { from: Date; to: Date },
-  options: { agentIds?: readonly string[] } = {},
-): Promise<ComputedEvaluations> {
+export async function computeEvaluations(client: SqlClient, orgId: string, period: { from: Date; to: Date }, options: { agentIds?: readonly string[] } = {}): Promise<ComputedEvaluations> {
   const now = period.to;
   const periodFrom = period.from;
   const agents = await loadAgents(client, orgId, options.agentIds ?? null);
@@ -216,38 +212,43 @@ export async function computeEvaluations(
   // One client runs one query at a time: these go in order, not with Promise.all.
   const [observed, decisions, audited, budgets, switches, acks, incidents, chain, retention, versions] = await inOrder([
     () => sqlRows<{ agent_id: string; category: string }>(client, "SELECT agent_id::text, category FROM agent_observed_categories WHERE agent_id = ANY($1::uuid[])", [agentIds]),
-    () => sqlRows<{ agent_id: string; total: number; non_allow: number; allowed_since: number }>(
-      client,
-      `SELECT d.agent_id::text, count(*)::int AS total, count(*) FILTER (WHERE d.decision <> 'allow')::int AS non_allow,
+    () =>
+      sqlRows<{ agent_id: string; total: number; non_allow: number; allowed_since: number }>(
+        client,
+        `SELECT d.agent_id::text, count(*)::int AS total, count(*) FILTER (WHERE d.decision <> 'allow')::int AS non_allow,
               count(*) FILTER (WHERE d.decision = 'allow' AND a.risk_class = 'prohibited' AND a.risk_assessed_at IS NOT NULL AND d.at > a.risk_assessed_at)::int AS allowed_since
          FROM decisions d JOIN agents a ON a.id = d.agent_id
         WHERE d.org_id = $1::uuid AND d.at >= $2::timestamptz AND d.at < $4::timestamptz AND d.agent_id = ANY($3::uuid[])
         GROUP BY d.agent_id`,
-      [orgId, periodFrom.toISOString(), agentIds, now.toISOString()],
-    ),
-    () => sqlRows<{ actor_id: string; n: number }>(
-      client,
-      `SELECT actor_id, count(*)::int AS n FROM audit_entries
+        [orgId, periodFrom.toISOString(), agentIds, now.toISOString()],
+      ),
+    () =>
+      sqlRows<{ actor_id: string; n: number }>(
+        client,
+        `SELECT actor_id, count(*)::int AS n FROM audit_entries
         WHERE org_id = $1::uuid AND action IN ('decision.deny', 'decision.require_approval') AND actor_type = 'agent' AND at >= $2::timestamptz AND at < $4::timestamptz AND actor_id = ANY($3::text[])
         GROUP BY actor_id`,
-      [orgId, periodFrom.toISOString(), agentIds, now.toISOString()],
-    ),
-    () => sqlRows<{ id: string; scope: string; team_id: string | null; agent_id: string | null; period: string; mode: string }>(
-      client,
-      "SELECT id::text, scope::text AS scope, team_id::text, agent_id::text, period::text AS period, mode::text AS mode FROM budgets WHERE org_id = $1::uuid",
-      [orgId],
-    ),
-    () => sqlRows<{ id: string; scope: KillSwitchScope; target: string; engaged_at: Date; revision: number }>(
-      client,
-      "SELECT id::text, scope::text AS scope, target, engaged_at, revision FROM kill_switches WHERE org_id = $1::uuid AND engaged_at >= $2::timestamptz AND engaged_at < $3::timestamptz ORDER BY engaged_at DESC",
-      [orgId, windowFrom.toISOString(), now.toISOString()],
-    ),
+        [orgId, periodFrom.toISOString(), agentIds, now.toISOString()],
+      ),
+    () =>
+      sqlRows<{ id: string; scope: string; team_id: string | null; agent_id: string | null; period: string; mode: string }>(
+        client,
+        "SELECT id::text, scope::text AS scope, team_id::text, agent_id::text, period::text AS period, mode::text AS mode FROM budgets WHERE org_id = $1::uuid",
+        [orgId],
+      ),
+    () =>
+      sqlRows<{ id: string; scope: KillSwitchScope; target: string; engaged_at: Date; revision: number }>(
+        client,
+        "SELECT id::text, scope::text AS scope, target, engaged_at, revision FROM kill_switches WHERE org_id = $1::uuid AND engaged_at >= $2::timestamptz AND engaged_at < $3::timestamptz ORDER BY engaged_at DESC",
+        [orgId, windowFrom.toISOString(), now.toISOString()],
+      ),
     () => sqlRows<{ agent_id: string; revision: number }>(client, "SELECT agent_id::text, max(revision)::int AS revision FROM directive_acks WHERE org_id = $1::uuid GROUP BY agent_id", [orgId]),
-    () => sqlRows<{ id: string; agent_id: string | null; team_id: string | null; serious: boolean; deadline_at: Date | null; reported_at: Date | null; status: string }>(
-      client,
-      "SELECT id::text, agent_id::text, team_id::text, serious, deadline_at, reported_at, status FROM incidents WHERE org_id = $1::uuid AND opened_at < $3::timestamptz AND (opened_at >= $2::timestamptz OR status = 'open')",
-      [orgId, periodFrom.toISOString(), now.toISOString()],
-    ),
+    () =>
+      sqlRows<{ id: string; agent_id: string | null; team_id: string | null; serious: boolean; deadline_at: Date | null; reported_at: Date | null; status: string }>(
+        client,
+        "SELECT id::text, agent_id::text, team_id::text, serious, deadline_at, reported_at, status FROM incidents WHERE org_id = $1::uuid AND opened_at < $3::timestamptz AND (opened_at >= $2::timestamptz OR status = 'open')",
+        [orgId, periodFrom.toISOString(), now.toISOString()],
+      ),
     () => verifyChainSince(client, orgId, periodFrom),
     () => retentionFacts(client, orgId),
     () => versionCounts(client, agentIds),
@@ -263,7 +264,17 @@ export async function computeEvaluations(
   // Policy coverage per agent, from the enforced set as decide sees it.
   const coverage = new Map<string, { tools: AgentCheckFacts["approvalCoverage"]; pciPolicies: string[] }>();
   for (const agent of agents) {
-    const facts = { id: agent.id, name: agent.name, teamId: agent.team_id, teamName: agent.team_name, tags: agent.tags, riskClass: agent.risk_class, tools: agent.tools, models: agent.models, dataCategories: agent.data_categories };
+    const facts = {
+      id: agent.id,
+      name: agent.name,
+      teamId: agent.team_id,
+      teamName: agent.team_name,
+      tags: agent.tags,
+      riskClass: agent.risk_class,
+      tools: agent.tools,
+      models: agent.models,
+      dataCategories: agent.data_categories,
+    };
     const tools: AgentCheckFacts["approvalCoverage"] = [];
     for (const tool of agent.tools.filter(isConsequentialTool)) {
       const outcome = await evaluatePolicies(orgId, { agent: facts, action: { type: "tool", name: tool, arguments: {} }, dataClasses: [], estimatedCostUsd: null, now });
@@ -281,8 +292,7 @@ export async function computeEvaluations(
     ...[...coverage.values()].flatMap((item) => [...item.pciPolicies, ...item.tools.flatMap((tool) => tool.policyIds)]),
   ];
   const refs = await auditRefsFor(client, orgId, targetIds);
-  const refsOf = (ids: readonly string[], actions?: readonly string[]) =>
-    ids.flatMap((id) => refs.get(id) ?? []).filter((ref) => !actions || actions.includes(ref.action));
+  const refsOf = (ids: readonly string[], actions?: readonly string[]) => ids.flatMap((id) => refs.get(id) ?? []).filter((ref) => !actions || actions.includes(ref.action));
 
   const rows: EvaluatedControl[] = [];
   for (const agent of agents) {
@@ -290,7 +300,9 @@ export async function computeEvaluations(
     const riskClass: RiskClass | null = isRiskClass(agent.risk_class) ? agent.risk_class : null;
     const cover = coverage.get(agent.id) ?? { tools: [], pciPolicies: [] };
     const pciRule = complianceVerdict({ riskClass, dataCategories: agent.data_categories, tags: agent.tags }, { actionType: "data", actionName: "cardholder_data", dataClasses: ["PCI"] });
-    const covering = switches.find((sw) => switchCovers({ id: sw.id, scope: sw.scope, target: sw.target, reasonCode: "", reason: "", revision: sw.revision }, { agentId: agent.id, teamId: agent.team_id, tags: agent.tags }));
+    const covering = switches.find((sw) =>
+      switchCovers({ id: sw.id, scope: sw.scope, target: sw.target, reasonCode: "", reason: "", revision: sw.revision }, { agentId: agent.id, teamId: agent.team_id, tags: agent.tags }),
+    );
     const agentBudgets = budgets.filter((budget) => budget.scope === "org" || (budget.scope === "team" && budget.team_id === agent.team_id) || (budget.scope === "agent" && budget.agent_id === agent.id));
     const agentIncidents = incidents.filter((incident) => incident.agent_id === agent.id || (incident.agent_id === null && (incident.team_id === null || incident.team_id === agent.team_id)));
     const policyIds = [...new Set([...cover.pciPolicies, ...cover.tools.flatMap((tool) => tool.policyIds)])];
@@ -347,7 +359,15 @@ export async function computeEvaluations(
   }
 
   return {
-    agents: agents.map((agent) => ({ id: agent.id, name: agent.name, teamId: agent.team_id, teamName: agent.team_name, riskClass: agent.risk_class, annexArea: agent.risk_annex_area, riskReason: agent.risk_reason })),
+    agents: agents.map((agent) => ({
+      id: agent.id,
+      name: agent.name,
+      teamId: agent.team_id,
+      teamName: agent.team_name,
+      riskClass: agent.risk_class,
+      annexArea: agent.risk_annex_area,
+      riskReason: agent.risk_reason,
+    })),
     rows,
     org,
     counts,
@@ -366,15 +386,7 @@ async function storeEvaluations(client: SqlClient, orgId: string, rows: readonly
        period_to = EXCLUDED.period_to, evaluated_at = EXCLUDED.evaluated_at
      WHERE c.evaluated_at <= EXCLUDED.evaluated_at
      RETURNING 1 AS done`,
-    [
-      orgId,
-      rows.map((row) => row.agentId),
-      rows.map((row) => row.controlId),
-      rows.map((row) => row.status),
-      periodFrom.toISOString(),
-      now.toISOString(),
-      rows.map((row) => JSON.stringify(row.evidence)),
-    ],
+    [orgId, rows.map((row) => row.agentId), rows.map((row) => row.controlId), rows.map((row) => row.status), periodFrom.toISOString(), now.toISOString(), rows.map((row) => JSON.stringify(row.evidence))],
   );
 }
 

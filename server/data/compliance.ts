@@ -225,13 +225,7 @@ export type AgentComplianceView = Awaited<ReturnType<typeof agentCompliance>>;
  * and the questionnaire, audited (`compliance.classified`), then the agent's controls re-evaluated
  * in the same transaction.
  */
-export async function classifyAgent(
-  tx: Tx,
-  audit: AuditWriter,
-  access: AuthorizedOrg,
-  classification: ClassificationInput & { dataCategories: string[] },
-  now: Date,
-): Promise<{ id: string }> {
+export async function classifyAgent(tx: Tx, audit: AuditWriter, access: AuthorizedOrg, classification: ClassificationInput & { dataCategories: string[] }, now: Date): Promise<{ id: string }> {
   const before = found(
     await tx.agent.findFirst({
       where: { orgId: access.orgId, id: classification.agentId },

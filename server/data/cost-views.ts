@@ -52,11 +52,7 @@ export async function costViews(db: DbOrTx, access: Pick<AuthorizedOrg, "orgId" 
       `SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid AND ($2::uuid[] IS NULL OR team_id = ANY($2::uuid[])) ORDER BY name`,
       [orgId, teams],
     ),
-    sqlRows<{ id: string; name: string }>(
-      client,
-      `SELECT id::text, name FROM teams WHERE org_id = $1::uuid AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY name`,
-      [orgId, teams],
-    ),
+    sqlRows<{ id: string; name: string }>(client, `SELECT id::text, name FROM teams WHERE org_id = $1::uuid AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY name`, [orgId, teams]),
     sqlRows<{ agent_id: string; task_id: string; cost: string }>(
       client,
       `SELECT e.agent_id::text, e.task_id, SUM(e.cost_micros)::text AS cost

@@ -159,7 +159,16 @@ function usageRows(decisions: readonly DecisionToCommit[]): UsageRow[] {
       const key = budgetKey(hold);
       if (rows.has(key)) continue;
       rows.set(key, {
-        budget: { id: hold.budgetId, scope: hold.scope, period: hold.period, mode: hold.mode, limitMicros: hold.limitMicros, teamId: hold.scope === "team" ? agent.teamId : null, agentId: hold.scope === "agent" ? agent.id : null, thresholds: [] },
+        budget: {
+          id: hold.budgetId,
+          scope: hold.scope,
+          period: hold.period,
+          mode: hold.mode,
+          limitMicros: hold.limitMicros,
+          teamId: hold.scope === "team" ? agent.teamId : null,
+          agentId: hold.scope === "agent" ? agent.id : null,
+          thresholds: [],
+        },
         periodStart: hold.periodStart,
       });
     }
@@ -359,8 +368,7 @@ async function write(client: pg.PoolClient, orgId: string, decisions: readonly D
     const earlier = counters.loopSwitches.get(decision.agent.id);
     const loopSwitch = !looping
       ? null
-      : (loopSwitches.get(decision.agent.id) ??
-        (earlier ? { id: earlier, scope: "agent" as const, target: decision.agent.id, reasonCode: "loop_detected", reason: "Loop detected", revision: 0 } : null));
+      : (loopSwitches.get(decision.agent.id) ?? (earlier ? { id: earlier, scope: "agent" as const, target: decision.agent.id, reasonCode: "loop_detected", reason: "Loop detected", revision: 0 } : null));
     return { outcome, approvalId: approvalIds[index] ?? null, budgets: budgetStates(ownRows, counters.budgets), loopSwitch };
   });
 }
@@ -408,62 +416,58 @@ function writeBatch(
   // covers, queued once per minute by this process (queueing it again would only wake every worker).
   const expiryMinute = Math.ceil(latestExpiry / 60_000) * 60_000;
   const queueExpiry = latestExpiry > 0 && expiryJobQueued.get(orgId) !== expiryMinute;
-  const jobs: JobSpec[] = [
-    ...extraJobs,
-    ...(queueExpiry ? [job("budgets:expire-reservations", { orgId }, { runAt: new Date(expiryMinute + 1_000), key: `expire-reservations:${orgId}:${expiryMinute}` })] : []),
-  ];
+  const jobs: JobSpec[] = [...extraJobs, ...(queueExpiry ? [job("budgets:expire-reservations", { orgId }, { runAt: new Date(expiryMinute + 1_000), key: `expire-reservations:${orgId}:${expiryMinute}` })] : [])];
   return {
     expiryQueued: queueExpiry ? expiryMinute : null,
     batch: {
-    org: orgId,
-    // Updated in key order, like every holder of these rows.
-    holds: [...holds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, hold]) => ({ b: hold.b, p: hold.p, amount: hold.amount.toString() })),
-    reservations,
-    decisions: decisions.map((decision, index) => {
-      const outcome = outcomes[index] as Outcome;
-      return {
-        id: decision.decisionId,
-        agent: decision.agent.id,
-        action_type: decision.request.action.type,
-        action_name: decision.request.action.name,
-        arguments: decision.redactedArguments,
-        task_type: decision.request.taskType ?? null,
-        task_id: decision.request.taskId ?? null,
-        instance_id: decision.request.instanceId ?? null,
-        data_classes: decision.request.dataClasses ?? [],
-        estimated: decision.judgement.estimatedMicros?.toString() ?? null,
-        decision: outcome.decision,
-        reasons: outcome.reasons,
-        policy_ids: outcome.policyIds,
-        approval: outcome.consumeApproval ?? approvalIds[index] ?? null,
-        model: outcome.model?.name ?? null,
-        version: decision.versionId ?? null,
-        duration: Math.round((performance.now() - decision.startedAt) * 1000),
-        at: decision.at.toISOString(),
-      };
-    }),
-    calls,
-    used,
-    audit: auditRecords.map((record) => ({
-      id: record.id,
-      org_id: record.orgId,
-      seq: record.seq,
-      at: record.at,
-      actor_type: record.actorType,
-      actor_id: record.actorId,
-      actor_label: record.actorLabel,
-      action: record.action,
-      target_type: record.targetType,
-      target_id: record.targetId,
-      team_id: record.teamId,
-      before: record.before,
-      after: record.after,
-      reason: record.reason,
-      prev_hash: record.prevHash,
-      hash: record.hash,
-    })),
-    jobs: jobs.map((spec) => ({ identifier: spec.name, payload: spec.payload, run_at: spec.runAt?.toISOString() ?? null, max_attempts: spec.maxAttempts ?? null, job_key: spec.key ?? null })),
+      org: orgId,
+      // Updated in key order, like every holder of these rows.
+      holds: [...holds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, hold]) => ({ b: hold.b, p: hold.p, amount: hold.amount.toString() })),
+      reservations,
+      decisions: decisions.map((decision, index) => {
+        const outcome = outcomes[index] as Outcome;
+        return {
+          id: decision.decisionId,
+          agent: decision.agent.id,
+          action_type: decision.request.action.type,
+          action_name: decision.request.action.name,
+          arguments: decision.redactedArguments,
+          task_type: decision.request.taskType ?? null,
+          task_id: decision.request.taskId ?? null,
+          instance_id: decision.request.instanceId ?? null,
+          data_classes: decision.request.dataClasses ?? [],
+          estimated: decision.judgement.estimatedMicros?.toString() ?? null,
+          decision: outcome.decision,
+          reasons: outcome.reasons,
+          policy_ids: outcome.policyIds,
+          approval: outcome.consumeApproval ?? approvalIds[index] ?? null,
+          model: outcome.model?.name ?? null,
+          version: decision.versionId ?? null,
+          duration: Math.round((performance.now() - decision.startedAt) * 1000),
+          at: decision.at.toISOString(),
+        };
+      }),
+      calls,
+      used,
+      audit: auditRecords.map((record) => ({
+        id: record.id,
+        org_id: record.orgId,
+        seq: record.seq,
+        at: record.at,
+        actor_type: record.actorType,
+        actor_id: record.actorId,
+        actor_label: record.actorLabel,
+        action: record.action,
+        target_type: record.targetType,
+        target_id: record.targetId,
+        team_id: record.teamId,
+        before: record.before,
+        after: record.after,
+        reason: record.reason,
+        prev_hash: record.prevHash,
+        hash: record.hash,
+      })),
+      jobs: jobs.map((spec) => ({ identifier: spec.name, payload: spec.payload, run_at: spec.runAt?.toISOString() ?? null, max_attempts: spec.maxAttempts ?? null, job_key: spec.key ?? null })),
     },
   };
 }
-

@@ -106,10 +106,7 @@ async function resolveAgents(client: pg.PoolClient, input: StoreInput): Promise<
     });
   }
   // Ours, one discovered at the same moment by another batch, or named by an id the facts did not have yet.
-  const { rows } = await client.query<Parameters<typeof toAgentProfile>[0]>(`${AGENT_PROFILE_SQL} WHERE a.org_id = $1 AND (a.name = ANY($2::text[]) OR a.id::text = ANY($2::text[]))`, [
-    input.orgId,
-    names,
-  ]);
+  const { rows } = await client.query<Parameters<typeof toAgentProfile>[0]>(`${AGENT_PROFILE_SQL} WHERE a.org_id = $1 AND (a.name = ANY($2::text[]) OR a.id::text = ANY($2::text[]))`, [input.orgId, names]);
   for (const row of rows) {
     const profile = toAgentProfile(row);
     if (unknown.has(profile.name)) byReference.set(profile.name, profile);
@@ -196,7 +193,10 @@ function followUpJob(orgId: string, fresh: readonly StoredEvent[], spentAgentIds
   return job("events:follow-up", { orgId, settlements, toolCalls, spentAgentIds: [...spentAgentIds] });
 }
 
-const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
  * Rollups, daily spend and the follow-up job of the new events, in one statement. Rows are

@@ -150,12 +150,7 @@ const FACET_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
  */
 export async function eventFacets(db: DbOrTx, orgId: AuthorizedOrgId, reach: Reach, now = new Date()): Promise<{ models: string[]; types: EventType[] }> {
   const since = new Date(now.getTime() - FACET_WINDOW_MS);
-  const scope =
-    reach.kind === "teams"
-      ? reach.teamIds.length > 0
-        ? Prisma.sql`AND a.team_id = ANY(${[...reach.teamIds]}::uuid[])`
-        : Prisma.sql`AND FALSE`
-      : Prisma.empty;
+  const scope = reach.kind === "teams" ? (reach.teamIds.length > 0 ? Prisma.sql`AND a.team_id = ANY(${[...reach.teamIds]}::uuid[])` : Prisma.sql`AND FALSE`) : Prisma.empty;
   const rows = await db.$queryRaw<{ model: string }[]>`
     SELECT DISTINCT r.model
       FROM event_rollups_hourly r

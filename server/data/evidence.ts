@@ -69,7 +69,9 @@ export async function exportEvidencePack(db: Db, userId: string, orgId: string, 
     scope = { kind: "team", id: team.id, name: `Team ${team.name}` };
     agentIds = (await sqlRows<{ id: string }>(reads, "SELECT id::text FROM agents WHERE org_id = $1::uuid AND team_id = $2::uuid AND status <> 'archived'", [access.orgId, team.id])).map((row) => row.id);
   } else {
-    const agent = (await sqlRows<{ id: string; name: string; team_id: string | null }>(reads, "SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid AND id = $2::uuid", [access.orgId, request.id]))[0];
+    const agent = (
+      await sqlRows<{ id: string; name: string; team_id: string | null }>(reads, "SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid AND id = $2::uuid", [access.orgId, request.id])
+    )[0];
     if (!agent) return { kind: "not_found", message: "No such agent." };
     if (!reachIncludesTeam(access.reach, agent.team_id)) return { kind: "forbidden", message: "That agent is outside your scope." };
     scope = { kind: "agent", id: agent.id, name: `Agent ${agent.name}` };
@@ -145,14 +147,26 @@ export async function exportEvidencePack(db: Db, userId: string, orgId: string, 
 /** Events (from the rollups), decisions and audit entries of the scope in [from, to). */
 async function activityIn(client: SqlClient, orgId: string, agentIds: string[], wholeOrg: boolean, from: Date, to: Date): Promise<PackInput["activity"]> {
   const [events, decisions, audit] = await inOrder([
-    () => sqlRows<{ n: string | null }>(client, "SELECT sum(events)::text AS n FROM event_rollups_hourly WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4::timestamptz", [orgId, agentIds, from.toISOString(), to.toISOString()]),
-    () => sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM decisions WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND at >= $3::timestamptz AND at < $4::timestamptz", [orgId, agentIds, from.toISOString(), to.toISOString()]),
-    () => sqlRows<{ n: number }>(
-      client,
-      `SELECT count(*)::int AS n FROM audit_entries WHERE org_id = $1::uuid AND at >= $3::timestamptz AND at < $4::timestamptz
+    () =>
+      sqlRows<{ n: string | null }>(
+        client,
+        "SELECT sum(events)::text AS n FROM event_rollups_hourly WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4::timestamptz",
+        [orgId, agentIds, from.toISOString(), to.toISOString()],
+      ),
+    () =>
+      sqlRows<{ n: number }>(client, "SELECT count(*)::int AS n FROM decisions WHERE org_id = $1::uuid AND agent_id = ANY($2::uuid[]) AND at >= $3::timestamptz AND at < $4::timestamptz", [
+        orgId,
+        agentIds,
+        from.toISOString(),
+        to.toISOString(),
+      ]),
+    () =>
+      sqlRows<{ n: number }>(
+        client,
+        `SELECT count(*)::int AS n FROM audit_entries WHERE org_id = $1::uuid AND at >= $3::timestamptz AND at < $4::timestamptz
          AND ($5::boolean OR target_id = ANY($2::text[]) OR actor_id = ANY($2::text[]))`,
-      [orgId, agentIds, from.toISOString(), to.toISOString(), wholeOrg],
-    ),
+        [orgId, agentIds, from.toISOString(), to.toISOString(), wholeOrg],
+      ),
   ]);
   return { events: Number(events[0]?.n ?? 0), decisions: decisions[0]?.n ?? 0, auditEntries: audit[0]?.n ?? 0 };
 }

@@ -123,7 +123,16 @@ const policiesPart = part("policies", ["policy"], async (pool, orgId) => {
   const { rows } = await pool.query<PolicySourceRow>("SELECT id::text, name, cedar FROM policies WHERE org_id = $1 AND status = 'enforced' ORDER BY created_at, id", [orgId]);
   const { set, problems } = compilePolicySet(rows);
   for (const broken of problems) {
-    console.error(JSON.stringify({ level: "error", msg: "an enforced policy no longer validates and is not enforced", orgId, policyId: broken.policyId, name: broken.name, errors: broken.errors.map((error) => error.message) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "an enforced policy no longer validates and is not enforced",
+        orgId,
+        policyId: broken.policyId,
+        name: broken.name,
+        errors: broken.errors.map((error) => error.message),
+      }),
+    );
   }
   return { sources: rows, set };
 });
@@ -142,21 +151,16 @@ const routingPart = part("routing", ["routing"], async (pool, orgId) => {
     ),
   ]);
   return {
-    models: models.rows.map(
-      (row): RoutableModel => ({
-        name: row.name,
-        provider: row.provider,
-        inputMicrosPerMTok: BigInt(row.input),
-        outputMicrosPerMTok: BigInt(row.output),
-        qualityTier: row.quality_tier,
-        status: row.status,
-      }),
-    ),
+    models: models.rows.map((row): RoutableModel => ({
+      name: row.name,
+      provider: row.provider,
+      inputMicrosPerMTok: BigInt(row.input),
+      outputMicrosPerMTok: BigInt(row.output),
+      qualityTier: row.quality_tier,
+      status: row.status,
+    })),
     rules: new Map(
-      rules.rows.map((row): [string, RoutingRuleSpec] => [
-        row.task_type,
-        { taskType: row.task_type, minQuality: row.min_quality, allowedProviders: row.allowed_providers, fallbackChain: row.fallback_chain },
-      ]),
+      rules.rows.map((row): [string, RoutingRuleSpec] => [row.task_type, { taskType: row.task_type, minQuality: row.min_quality, allowedProviders: row.allowed_providers, fallbackChain: row.fallback_chain }]),
     ),
   };
 });
@@ -173,22 +177,17 @@ const budgetsPart = part("budgets", ["budget"], async (pool, orgId) => {
     mode: BudgetMode;
     limit_micros: string;
     thresholds: number[];
-  }>(
-    "SELECT id::text, scope::text AS scope, team_id::text, agent_id::text, period::text AS period, mode::text AS mode, limit_micros::text, thresholds FROM budgets WHERE org_id = $1 ORDER BY id",
-    [orgId],
-  );
-  return rows.map(
-    (row): BudgetDefinition => ({
-      id: row.id,
-      scope: row.scope,
-      teamId: row.team_id,
-      agentId: row.agent_id,
-      period: row.period,
-      mode: row.mode,
-      limitMicros: BigInt(row.limit_micros),
-      thresholds: row.thresholds,
-    }),
-  );
+  }>("SELECT id::text, scope::text AS scope, team_id::text, agent_id::text, period::text AS period, mode::text AS mode, limit_micros::text, thresholds FROM budgets WHERE org_id = $1 ORDER BY id", [orgId]);
+  return rows.map((row): BudgetDefinition => ({
+    id: row.id,
+    scope: row.scope,
+    teamId: row.team_id,
+    agentId: row.agent_id,
+    period: row.period,
+    mode: row.mode,
+    limitMicros: BigInt(row.limit_micros),
+    thresholds: row.thresholds,
+  }));
 });
 
 // --- agent versions and rollouts ----------------------------------------------------------------

@@ -259,13 +259,7 @@ export async function classifyIncident(
 }
 
 /** Records that the incident was reported to the authority (when, and its reference). */
-export async function markIncidentReported(
-  tx: Tx,
-  audit: AuditWriter,
-  access: AuthorizedOrg,
-  report: { incidentId: string; reportedAt: Date; reference: string },
-  now: Date,
-): Promise<IncidentView | null> {
+export async function markIncidentReported(tx: Tx, audit: AuditWriter, access: AuthorizedOrg, report: { incidentId: string; reportedAt: Date; reference: string }, now: Date): Promise<IncidentView | null> {
   const before = await incidentToChange(tx, access, report.incidentId, now);
   if (before.reportedAt) refuse("BAD_REQUEST", "This incident was already reported.");
   if (report.reportedAt.getTime() > now.getTime() + 60_000) refuse("BAD_REQUEST", "The report date is in the future.");
@@ -312,7 +306,16 @@ export async function openIncidentByHand(
   tx: Tx,
   audit: AuditWriter,
   access: AuthorizedOrg,
-  input: { anomalyId?: string | undefined; agentId?: string | null | undefined; title: string; description: string; severity: IncidentSeverity; serious: boolean; seriousKind: SeriousIncidentKind | null; awareAt?: Date | undefined },
+  input: {
+    anomalyId?: string | undefined;
+    agentId?: string | null | undefined;
+    title: string;
+    description: string;
+    severity: IncidentSeverity;
+    serious: boolean;
+    seriousKind: SeriousIncidentKind | null;
+    awareAt?: Date | undefined;
+  },
 ): Promise<{ id: string }> {
   const orgId = access.orgId;
   const anomaly = input.anomalyId ? found(await findAnomaly(tx, orgId, input.anomalyId), "anomaly") : null;

@@ -4,11 +4,7 @@
 import "server-only";
 import { getPool } from "../db/pool";
 
-export async function recordHeartbeat(
-  orgId: string,
-  agentId: string,
-  heartbeat: { instanceId: string; version?: string; status?: string; directiveVersion?: number },
-): Promise<void> {
+export async function recordHeartbeat(orgId: string, agentId: string, heartbeat: { instanceId: string; version?: string; status?: string; directiveVersion?: number }): Promise<void> {
   await getPool().query({
     name: "agentry_heartbeat",
     text: `WITH instance AS (

@@ -104,9 +104,7 @@ export async function listPendingInvitations(db: DbOrTx, orgId: AuthorizedOrgId,
 export async function revokeInvitation(tx: Tx, audit: AuditWriter, orgId: AuthorizedOrgId, invitationId: string, now: Date = new Date()) {
   const invitation = await tx.invitation.findFirst({ where: { orgId, id: invitationId } });
   const revoked =
-    invitation && invitationStatus(invitation, now) === "pending"
-      ? await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } })
-      : null;
+    invitation && invitationStatus(invitation, now) === "pending" ? await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } }) : null;
   if (!invitation || revoked?.count !== 1) refuse("NOT_FOUND", "No such pending invitation: it may have been accepted, revoked or expired.");
   await audit({
     action: "invitation.revoked",
@@ -165,12 +163,7 @@ class Refused extends Error {
  * membership and writes the org's audit entry, all in one transaction. `person` is the signed-in
  * account, or the new account to create for the invited address.
  */
-async function accept(
-  db: Db,
-  token: string,
-  person: { kind: "signed_in"; userId: string } | { kind: "new"; name: string; password: string },
-  now: Date,
-): Promise<AcceptResult> {
+async function accept(db: Db, token: string, person: { kind: "signed_in"; userId: string } | { kind: "new"; name: string; password: string }, now: Date): Promise<AcceptResult> {
   if (!looksLikeToken(INVITATION_PREFIX, token)) return { ok: false, reason: "invalid" };
   // Hash before the transaction: scrypt takes a while and needs no lock.
   const passwordHash = person.kind === "new" ? await hashPassword(person.password) : null;

@@ -90,7 +90,8 @@ export async function listKillSwitches(db: Db, orgId: AuthorizedOrgId, reach: Re
     ),
   ]);
   const names = await targetNames(db, orgId);
-  const nameOf = (record: KillSwitchRecord) => (record.scope === "org" ? names.org : record.scope === "agent" ? names.agents.get(record.target) : record.scope === "team" ? names.teams.get(record.target) : record.target) ?? record.target;
+  const nameOf = (record: KillSwitchRecord) =>
+    (record.scope === "org" ? names.org : record.scope === "agent" ? names.agents.get(record.target) : record.scope === "team" ? names.teams.get(record.target) : record.target) ?? record.target;
   const active = await Promise.all(
     activeRows
       .map(toRecord)
@@ -147,10 +148,7 @@ export async function listTargets(db: Db, access: AuthorizedOrg, scope: KillSwit
       return models.map((m) => ({ value: m.name, label: m.name, teamId: null }));
     }
     case "tag": {
-      const rows = await db.$queryRawUnsafe<{ tag: string }[]>(
-        "SELECT DISTINCT unnest(tags) AS tag FROM agents WHERE org_id = $1::uuid AND status <> 'archived' ORDER BY 1",
-        orgId,
-      );
+      const rows = await db.$queryRawUnsafe<{ tag: string }[]>("SELECT DISTINCT unnest(tags) AS tag FROM agents WHERE org_id = $1::uuid AND status <> 'archived' ORDER BY 1", orgId);
       return rows.map((row) => ({ value: row.tag, label: row.tag, teamId: null }));
     }
   }

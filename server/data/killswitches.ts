@@ -43,11 +43,7 @@ export async function resolveTarget(client: SqlClient, orgId: string, scope: Kil
     }
     case "agent": {
       if (!isUuid(target)) return null;
-      const rows = await sqlRows<{ id: string; name: string; team_id: string | null }>(
-        client,
-        "SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid AND id = $2::uuid",
-        [orgId, target],
-      );
+      const rows = await sqlRows<{ id: string; name: string; team_id: string | null }>(client, "SELECT id::text, name, team_id::text FROM agents WHERE org_id = $1::uuid AND id = $2::uuid", [orgId, target]);
       return rows[0] ? { target: rows[0].id, teamId: rows[0].team_id, displayName: rows[0].name } : null;
     }
     case "team": {
@@ -96,8 +92,7 @@ export interface RecordRow {
   revision: number;
 }
 
-export const RECORD_COLUMNS =
-  "id::text, scope::text AS scope, target, team_id::text, reason, reason_code, engaged_by, engaged_at, released_by, released_at, revision";
+export const RECORD_COLUMNS = "id::text, scope::text AS scope, target, team_id::text, reason, reason_code, engaged_by, engaged_at, released_by, released_at, revision";
 
 export function toRecord(row: RecordRow): KillSwitchRecord {
   return {
@@ -127,11 +122,11 @@ async function lockOrgSwitches(client: SqlClient, orgId: string): Promise<void> 
 }
 
 async function findActive(client: SqlClient, orgId: string, scope: KillSwitchScope, target: string): Promise<KillSwitchRecord | null> {
-  const rows = await sqlRows<RecordRow>(
-    client,
-    `SELECT ${RECORD_COLUMNS} FROM kill_switches WHERE org_id = $1::uuid AND scope = $2::"KillSwitchScope" AND target = $3 AND released_at IS NULL LIMIT 1`,
-    [orgId, scope, target],
-  );
+  const rows = await sqlRows<RecordRow>(client, `SELECT ${RECORD_COLUMNS} FROM kill_switches WHERE org_id = $1::uuid AND scope = $2::"KillSwitchScope" AND target = $3 AND released_at IS NULL LIMIT 1`, [
+    orgId,
+    scope,
+    target,
+  ]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
@@ -184,9 +179,7 @@ export async function engageKillSwitch(client: SqlClient, input: EngageInput): P
     orgId: input.orgId,
     kind: loop ? "loop_detected" : "kill_switch",
     severity: "critical",
-    title: loop
-      ? `Loop detected: ${input.target.displayName} suspended`
-      : `Kill switch engaged on ${scopeNoun(record.scope)} ${input.target.displayName}`,
+    title: loop ? `Loop detected: ${input.target.displayName} suspended` : `Kill switch engaged on ${scopeNoun(record.scope)} ${input.target.displayName}`,
     details: { killSwitchId: record.id, ...summary, reason: record.reason, engagedBy: record.engagedBy },
     agentId: record.scope === "agent" ? record.target : null,
     teamId: record.teamId,
@@ -213,11 +206,11 @@ export async function releaseKillSwitch(client: SqlClient, input: ReleaseInput):
   input.authorize(existing);
   if (existing.releasedAt) return { record: existing, alreadyReleased: true };
   const revision = await bumpDirectiveRevision(client, input.orgId);
-  const updated = await sqlRows<RecordRow>(
-    client,
-    `UPDATE kill_switches SET released_at = now(), released_by = $3 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING ${RECORD_COLUMNS}`,
-    [input.orgId, input.id, input.releasedBy],
-  );
+  const updated = await sqlRows<RecordRow>(client, `UPDATE kill_switches SET released_at = now(), released_by = $3 WHERE org_id = $1::uuid AND id = $2::uuid RETURNING ${RECORD_COLUMNS}`, [
+    input.orgId,
+    input.id,
+    input.releasedBy,
+  ]);
   if (!updated[0]) throw new Error("releaseKillSwitch: the switch vanished");
   const record = toRecord(updated[0]);
   const targetName = (await resolveTarget(client, input.orgId, record.scope, record.target))?.displayName ?? record.target;

@@ -10,15 +10,7 @@ import type pg from "pg";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
 import { microsToUsdString } from "../domain/cost/money";
 import type { AgentProfile } from "../domain/decide/types";
-import {
-  baselineWindows,
-  isLooping,
-  loopSettings,
-  MAX_LOOP_WINDOW_SEC,
-  SPEND_RATE_MULTIPLIER,
-  SPEND_WINDOW_MS,
-  spendRateCheck,
-} from "../domain/loops/detect";
+import { baselineWindows, isLooping, loopSettings, MAX_LOOP_WINDOW_SEC, SPEND_RATE_MULTIPLIER, SPEND_WINDOW_MS, spendRateCheck } from "../domain/loops/detect";
 import { engageSystemSwitch } from "./killswitches";
 
 /** Reported calls are logged under this source: asking (decide) and then reporting is one call, not two. */
@@ -154,21 +146,22 @@ export async function checkSpendRate(orgId: string, agentId: string, now = new D
   if (!row || row.halted) return null;
   const verdict = spendRateCheck(BigInt(row.recent), BigInt(row.baseline), baselineWindows(row.first_hour, row.current_hour));
   if (!verdict.runaway) return null;
-  const sw = await retryingConflicts(() => inTransaction(getPool(), (client) =>
-    engageSystemSwitch(client, {
-      orgId,
-      scope: "agent",
-      target: agentId,
-      teamId: row.team_id,
-      reasonCode: "loop_detected",
-      reason:
-        `Spend rate far above baseline: $${microsToUsdString(verdict.recentMicros)} in the last ${SPEND_WINDOW_MS / 60_000} minutes, ` +
-        `more than ${SPEND_RATE_MULTIPLIER.toString()}× its usual $${microsToUsdString(verdict.baselineMicros)}.`,
-    }),
-  ));
+  const sw = await retryingConflicts(() =>
+    inTransaction(getPool(), (client) =>
+      engageSystemSwitch(client, {
+        orgId,
+        scope: "agent",
+        target: agentId,
+        teamId: row.team_id,
+        reasonCode: "loop_detected",
+        reason:
+          `Spend rate far above baseline: $${microsToUsdString(verdict.recentMicros)} in the last ${SPEND_WINDOW_MS / 60_000} minutes, ` +
+          `more than ${SPEND_RATE_MULTIPLIER.toString()}× its usual $${microsToUsdString(verdict.baselineMicros)}.`,
+      }),
+    ),
+  );
   return sw.id;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Pruning: rows older than the longest window any agent can have are useless.

@@ -52,10 +52,7 @@ export async function createMembership(db: DbOrTx, orgId: string, userId: string
 
 /** The member, once the caller may move them to `toRole` (null: remove them); refuses otherwise. */
 async function memberToChange(tx: Tx, access: AuthorizedOrg, membershipId: string, toRole: Role | null) {
-  const row = found(
-    await tx.membership.findFirst({ where: { orgId: access.orgId, id: membershipId }, include: { user: { select: { email: true } }, teams: { select: { teamId: true } } } }),
-    "member",
-  );
+  const row = found(await tx.membership.findFirst({ where: { orgId: access.orgId, id: membershipId }, include: { user: { select: { email: true } }, teams: { select: { teamId: true } } } }), "member");
   const refusal = checkRoleChange({
     actorRole: access.membership.role,
     fromRole: row.role,

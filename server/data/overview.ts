@@ -9,17 +9,7 @@ import { authorize } from "../auth/access";
 import type { Db } from "../db";
 import { isExhausted } from "../domain/budget/arithmetic";
 import { periodBounds, utcDay } from "../domain/budget/period";
-import {
-  activityWindows,
-  compareActivity,
-  countAgents,
-  incidentSummary,
-  overviewHealth,
-  referenceBudget,
-  spendHeadline,
-  type ActivityTotals,
-  type AgentStatus,
-} from "../domain/overview/summary";
+import { activityWindows, compareActivity, countAgents, incidentSummary, overviewHealth, referenceBudget, spendHeadline, type ActivityTotals, type AgentStatus } from "../domain/overview/summary";
 import { TEST_ALERT_KIND } from "../domain/alerts/kinds";
 import { listAlerts } from "./alerts";
 import { sqlRows } from "../db/sql";
@@ -276,7 +266,17 @@ async function compliancePosture(db: Db, access: AuthorizedOrg, now: Date) {
     anomalies: {
       total: Object.values(byMetric).reduce((sum, count) => sum + count, 0),
       byMetric,
-      items: anomalies.map((anomaly) => ({ id: anomaly.id, agent: anomaly.agent, metric: anomaly.metric, hour: anomaly.hour, statistic: anomaly.statistic, score: anomaly.score, observed: anomaly.observed, baseline: anomaly.baseline, detectedAt: anomaly.detectedAt })),
+      items: anomalies.map((anomaly) => ({
+        id: anomaly.id,
+        agent: anomaly.agent,
+        metric: anomaly.metric,
+        hour: anomaly.hour,
+        statistic: anomaly.statistic,
+        score: anomaly.score,
+        observed: anomaly.observed,
+        baseline: anomaly.baseline,
+        detectedAt: anomaly.detectedAt,
+      })),
     },
   };
 }

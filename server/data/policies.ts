@@ -22,10 +22,7 @@ export async function orgSettings(db: DbOrTx, orgId: AuthorizedOrgId): Promise<R
 
 /** Agent and team names in the org: policies that name others are flagged on the Policies page. */
 async function knownNames(db: DbOrTx, orgId: AuthorizedOrgId) {
-  const [agents, teams] = await Promise.all([
-    db.agent.findMany({ where: { orgId, status: { not: "archived" } }, select: { name: true } }),
-    db.team.findMany({ where: { orgId }, select: { name: true } }),
-  ]);
+  const [agents, teams] = await Promise.all([db.agent.findMany({ where: { orgId, status: { not: "archived" } }, select: { name: true } }), db.team.findMany({ where: { orgId }, select: { name: true } })]);
   return { agents: new Set(agents.map((agent) => agent.name)), teams: new Set(teams.map((team) => team.name)) };
 }
 

@@ -59,7 +59,17 @@ export async function simulatePolicy(db: DbOrTx, access: AuthorizedOrg, input: S
   if (input.hour !== null) now.setUTCHours(input.hour, 30, 0, 0);
   const principal = agentFactsOf(agent);
   const request: PolicyRequest = {
-    agent: { id: agent.id, name: agent.name, teamId: agent.teamId, teamName: principal.teamName, tags: agent.tags, riskClass: agent.riskClass, tools: agent.tools, models: agent.models, dataCategories: agent.dataCategories },
+    agent: {
+      id: agent.id,
+      name: agent.name,
+      teamId: agent.teamId,
+      teamName: principal.teamName,
+      tags: agent.tags,
+      riskClass: agent.riskClass,
+      tools: agent.tools,
+      models: agent.models,
+      dataCategories: agent.dataCategories,
+    },
     action: input.action,
     dataClasses: input.dataClasses,
     estimatedCostUsd: input.estimatedCostUsd,
@@ -117,12 +127,7 @@ function replayedRequest(record: RecordedDecision & { actionType: ActionType }, 
 export async function policyImpact(db: DbOrTx, access: AuthorizedOrg, input: { draft: DraftInput; limit: number }) {
   const orgId = access.orgId;
   const change = draftChange(input.draft);
-  const [records, current, draft, defaultDecision] = await Promise.all([
-    recentDecisions(db, orgId, input.limit),
-    enforcedPolicySet(orgId),
-    draftPolicySet(orgId, change),
-    orgDefaultDecision(orgId),
-  ]);
+  const [records, current, draft, defaultDecision] = await Promise.all([recentDecisions(db, orgId, input.limit), enforcedPolicySet(orgId), draftPolicySet(orgId, change), orgDefaultDecision(orgId)]);
   const agents = await agentsForPolicies(db, orgId, [...new Set(records.map((record) => record.agentId))]);
   const delegates = new Map<string, AgentFacts>();
   const rows = [];

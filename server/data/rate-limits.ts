@@ -38,14 +38,7 @@ export async function reconcileRateLimits(pool: pg.Pool, processId: string, publ
            SELECT key_id::text, process_id::text, window_no::text, admitted
              FROM rate_limit_windows
             WHERE updated_at > now() - make_interval(secs => $6) AND process_id <> $1::uuid`,
-    values: [
-      processId,
-      published.map((count) => count.orgId),
-      published.map((count) => count.keyId),
-      published.map((count) => count.window),
-      published.map((count) => count.admitted),
-      READ_HORIZON_SECONDS,
-    ],
+    values: [processId, published.map((count) => count.orgId), published.map((count) => count.keyId), published.map((count) => count.window), published.map((count) => count.admitted), READ_HORIZON_SECONDS],
   });
   return rows.map((row) => ({ keyId: row.key_id, processId: row.process_id, window: Number(row.window_no), admitted: row.admitted }));
 }

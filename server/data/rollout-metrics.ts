@@ -29,26 +29,23 @@ function names(version: VersionName): string[] {
  * What each of two versions did between `from` and `to`, for the arms `a` and `b`. One query per
  * source; each version is matched by its id and its label.
  */
-export async function armMetrics(
-  client: SqlClient,
-  input: { orgId: string; agentId: string; from: Date; to: Date; a: VersionName; b: VersionName },
-): Promise<{ a: ArmMetrics; b: ArmMetrics }> {
+export async function armMetrics(client: SqlClient, input: { orgId: string; agentId: string; from: Date; to: Date; a: VersionName; b: VersionName }): Promise<{ a: ArmMetrics; b: ArmMetrics }> {
   const aNames = names(input.a);
   const bNames = names(input.b);
   const all = [...aNames, ...bNames];
   const costFrom = new Date(Math.max(input.from.getTime(), input.to.getTime() - COST_WINDOW_MAX_MS));
   // One after another: on one connection (a transaction's client) queries cannot overlap.
   const rollups = await sqlRows<{ arm: string; tasks: number; failed_tasks: number; latency_hist: number[] | null }>(
-      client,
-      `SELECT CASE WHEN version = ANY($5::text[]) THEN 'a' ELSE 'b' END AS arm, tasks, failed_tasks, latency_hist
+    client,
+    `SELECT CASE WHEN version = ANY($5::text[]) THEN 'a' ELSE 'b' END AS arm, tasks, failed_tasks, latency_hist
          FROM event_rollups_hourly
         WHERE agent_id = $1::uuid AND org_id = $2::uuid AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4::timestamptz
           AND version = ANY($6::text[])`,
-      [input.agentId, input.orgId, input.from, input.to, aNames, all],
-    );
+    [input.agentId, input.orgId, input.from, input.to, aNames, all],
+  );
   const costs = await sqlRows<{ arm: string; n: number; mean: number | null; variance: number | null }>(
-      client,
-      `SELECT arm, count(*)::int AS n, avg(cost)::float8 AS mean, COALESCE(var_samp(cost), 0)::float8 AS variance
+    client,
+    `SELECT arm, count(*)::int AS n, avg(cost)::float8 AS mean, COALESCE(var_samp(cost), 0)::float8 AS variance
          FROM (SELECT CASE WHEN version = ANY($5::text[]) THEN 'a' ELSE 'b' END AS arm, task_id, sum(COALESCE(cost_micros, 0)) AS cost
                  FROM events
                 WHERE org_id = $2::uuid AND agent_id = $1::uuid AND ts >= $3::timestamptz AND ts < $4::timestamptz
@@ -56,19 +53,19 @@ export async function armMetrics(
                 GROUP BY 1, task_id
                HAVING bool_or(type = 'task_end')) AS tasks
         GROUP BY arm`,
-      [input.agentId, input.orgId, costFrom, input.to, aNames, all],
-    );
+    [input.agentId, input.orgId, costFrom, input.to, aNames, all],
+  );
   const decisions = await sqlRows<{ arm: string; n: number; denials: number }>(
-      client,
-      `SELECT CASE WHEN version_id = $5::uuid THEN 'a' ELSE 'b' END AS arm, count(*)::int AS n,
+    client,
+    `SELECT CASE WHEN version_id = $5::uuid THEN 'a' ELSE 'b' END AS arm, count(*)::int AS n,
               count(*) FILTER (WHERE decision = 'deny' AND EXISTS (
                 SELECT 1 FROM jsonb_array_elements(reasons) AS r WHERE r->>'code' = ANY($7::text[])))::int AS denials
          FROM decisions
         WHERE org_id = $2::uuid AND agent_id = $1::uuid AND at >= $3::timestamptz AND at < $4::timestamptz
           AND version_id IN ($5::uuid, $6::uuid)
         GROUP BY 1`,
-      [input.agentId, input.orgId, input.from, input.to, input.a.id, input.b.id, POLICY_DENIAL_CODES],
-    );
+    [input.agentId, input.orgId, input.from, input.to, input.a.id, input.b.id, POLICY_DENIAL_CODES],
+  );
   const arms = { a: { ...EMPTY_ARM, latencyHist: [] as number[] }, b: { ...EMPTY_ARM, latencyHist: [] as number[] } };
   const histograms: Record<"a" | "b", number[][]> = { a: [], b: [] };
   for (const row of rollups) {

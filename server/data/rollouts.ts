@@ -11,17 +11,7 @@ import { getPool, inTransaction } from "../db/pool";
 import { found, refuse, refuseUnless } from "../domain/refusal";
 import { sampleCounts, type SampleCounts } from "../domain/rollout/guards";
 import { judgeRollout, type RolloutDecision, type RolloutJudgement, type RolloutState } from "../domain/rollout/judge";
-import {
-  checkApprove,
-  checkHold,
-  checkPromote,
-  checkResume,
-  checkRollback,
-  checkSkipGuard,
-  checkStartRollout,
-  type RolloutControlState,
-  type RolloutStatus,
-} from "../domain/rollout/lifecycle";
+import { checkApprove, checkHold, checkPromote, checkResume, checkRollback, checkSkipGuard, checkStartRollout, type RolloutControlState, type RolloutStatus } from "../domain/rollout/lifecycle";
 import type { BreachAction, GuardConfig, GuardMetric, Stage, StartRolloutInput } from "../domain/rollout/schemas";
 import { GUARD_LABELS } from "../domain/rollout/schemas";
 import { raiseAlert } from "./alerts";
@@ -30,17 +20,7 @@ import { appendAuditRaw, type AuditActor, type AuditWriter } from "./audit";
 import { openIncident } from "./incidents";
 import { recordReleaseEvent, type LedgerActor, type NewReleaseEvent } from "./release-ledger";
 import { armMetrics, unitsByVersion } from "./rollout-metrics";
-import {
-  activeRolloutRef,
-  agentRefInReach,
-  changeByPerson,
-  findVersion,
-  lockAgentLifecycle,
-  setStableVersion,
-  signalLifecycleChange,
-  tryLockAgentLifecycle,
-  versionsOf,
-} from "./versions";
+import { activeRolloutRef, agentRefInReach, changeByPerson, findVersion, lockAgentLifecycle, setStableVersion, signalLifecycleChange, tryLockAgentLifecycle, versionsOf } from "./versions";
 
 export interface RolloutRecord {
   id: string;
@@ -347,7 +327,9 @@ async function rollBack(client: SqlClient, rollout: RolloutRecord, context: Chan
     orgId: rollout.orgId,
     kind: "rollout",
     severity: context.breach ? "critical" : "warning",
-    title: context.breach ? `Rollout of ${candidate.label} rolled back: ${context.breach.map((metric) => GUARD_LABELS[metric].toLowerCase()).join(" and ")} breached` : `Rollout of ${candidate.label} rolled back`,
+    title: context.breach
+      ? `Rollout of ${candidate.label} rolled back: ${context.breach.map((metric) => GUARD_LABELS[metric].toLowerCase()).join(" and ")} breached`
+      : `Rollout of ${candidate.label} rolled back`,
     details: { rolloutId: rollout.id, from: candidate.label, to: stable.label, percent: percentOf(rollout), reason: context.reason, by: context.actor.label, breached: context.breach ?? [] },
     agentId: rollout.agentId,
     teamId: rollout.teamId,
@@ -356,7 +338,11 @@ async function rollBack(client: SqlClient, rollout: RolloutRecord, context: Chan
   return ended;
 }
 
-async function pause(client: SqlClient, rollout: RolloutRecord, context: ChangeContext & { reason: string; kind: "held" | "breach_paused" | "sample_ratio_paused"; breach?: GuardMetric[] }): Promise<RolloutRecord> {
+async function pause(
+  client: SqlClient,
+  rollout: RolloutRecord,
+  context: ChangeContext & { reason: string; kind: "held" | "breach_paused" | "sample_ratio_paused"; breach?: GuardMetric[] },
+): Promise<RolloutRecord> {
   const { stable, candidate } = await rolloutVersions(client, rollout);
   const paused = await updateRollout(client, rollout, "status = 'paused', paused_reason = $2", [context.reason]);
   await context.audit({
@@ -547,7 +533,15 @@ async function evaluateOne(client: pg.PoolClient, rolloutId: string, now: Date):
       return outcome("completed");
     case "advance": {
       const advanced = await advanceStage(client, rollout, decision.toIndex, counts);
-      await audit({ action: "rollout.advanced", targetType: "rollout", targetId: rollout.id, teamId: rollout.teamId, before: { percent: percentOf(rollout) }, after: { percent: percentOf(advanced) }, reason: decision.explanation });
+      await audit({
+        action: "rollout.advanced",
+        targetType: "rollout",
+        targetId: rollout.id,
+        teamId: rollout.teamId,
+        before: { percent: percentOf(rollout) },
+        after: { percent: percentOf(advanced) },
+        reason: decision.explanation,
+      });
       await recordReleaseEvent(client, {
         orgId: rollout.orgId,
         agentId: rollout.agentId,
@@ -602,10 +596,9 @@ async function evaluateOne(client: pg.PoolClient, rolloutId: string, now: Date):
 export async function evaluateRollouts(now: Date = new Date(), options: { pool?: pg.Pool; orgId?: string } = {}): Promise<EvaluationOutcome[]> {
   const pool = options.pool ?? getPool();
   // `orgId` narrows a run to one org (tests share one database); the job runs with none.
-  const { rows } = await pool.query<{ id: string }>(
-    "SELECT id::text FROM rollouts WHERE status = 'running' AND ($1::uuid IS NULL OR org_id = $1::uuid) ORDER BY last_evaluated_at NULLS FIRST",
-    [options.orgId ?? null],
-  );
+  const { rows } = await pool.query<{ id: string }>("SELECT id::text FROM rollouts WHERE status = 'running' AND ($1::uuid IS NULL OR org_id = $1::uuid) ORDER BY last_evaluated_at NULLS FIRST", [
+    options.orgId ?? null,
+  ]);
   const outcomes: EvaluationOutcome[] = [];
   for (const { id } of rows) {
     try {

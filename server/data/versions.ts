@@ -159,7 +159,11 @@ export async function agentRefInReach(client: SqlClient, access: Pick<Authorized
 }
 
 async function refuseTakenLabel(client: SqlClient, agent: AgentRef, label: string, exceptVersionId: string | null): Promise<void> {
-  const clash = await sqlRows<{ id: string }>(client, "SELECT id::text FROM agent_versions WHERE agent_id = $1::uuid AND label = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)", [agent.id, label, exceptVersionId]);
+  const clash = await sqlRows<{ id: string }>(client, "SELECT id::text FROM agent_versions WHERE agent_id = $1::uuid AND label = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)", [
+    agent.id,
+    label,
+    exceptVersionId,
+  ]);
   if (clash.length > 0) refuse("CONFLICT", `Version ${label} already exists for ${agent.name}: pick another label.`);
 }
 
@@ -260,7 +264,15 @@ async function endVersion(client: SqlClient, audit: AuditWriter, access: Authori
   const { version, agent, active } = await loadForChange(client, access, input.versionId);
   refuseUnless(ending.check(version, active));
   await sqlRows(client, `UPDATE agent_versions SET status = $3::"VersionStatus", ${ending.column} = now() WHERE org_id = $1::uuid AND id = $2::uuid RETURNING id::text`, [change.orgId, version.id, status]);
-  await audit({ action: ending.action, targetType: "agent_version", targetId: version.id, teamId: agent.teamId, before: { status: version.status }, after: { label: version.label, status }, reason: input.reason });
+  await audit({
+    action: ending.action,
+    targetType: "agent_version",
+    targetId: version.id,
+    teamId: agent.teamId,
+    before: { status: version.status },
+    after: { label: version.label, status },
+    reason: input.reason,
+  });
   await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: ending.ledger, actor: change.actor, reason: input.reason, fromVersionId: version.id });
   await signalLifecycleChange(client, change.orgId);
   return (await findVersion(client, change.orgId, version.id)) ?? version;
@@ -292,7 +304,16 @@ export async function makeStable(client: SqlClient, audit: AuditWriter, access: 
     after: { stable: version.label, status: "released" },
     reason: input.reason,
   });
-  await recordReleaseEvent(client, { orgId: change.orgId, agentId: agent.id, kind: "stable_changed", actor: change.actor, reason: input.reason, fromVersionId: previous?.id ?? null, toVersionId: version.id, toPercent: 100 });
+  await recordReleaseEvent(client, {
+    orgId: change.orgId,
+    agentId: agent.id,
+    kind: "stable_changed",
+    actor: change.actor,
+    reason: input.reason,
+    fromVersionId: previous?.id ?? null,
+    toVersionId: version.id,
+    toPercent: 100,
+  });
   await signalLifecycleChange(client, change.orgId);
   return (await findVersion(client, change.orgId, version.id)) ?? version;
 }

@@ -70,10 +70,7 @@ async function claim(limit: number, deliveryId: string | null = null): Promise<C
 async function finish(row: ClaimedRow, outcome: { status: number | null; error: string | null }, random: () => number): Promise<void> {
   const attempts = row.attempts + 1;
   if (isDelivered(outcome.status)) {
-    await getPool().query(
-      "UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status = $3, last_error = NULL, delivered_at = now() WHERE id = $1",
-      [row.id, attempts, outcome.status],
-    );
+    await getPool().query("UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status = $3, last_error = NULL, delivered_at = now() WHERE id = $1", [row.id, attempts, outcome.status]);
     return;
   }
   const delay = nextRetryDelayMs(attempts, random);

@@ -42,9 +42,7 @@ export async function listWebhooks(db: DbOrTx, orgId: AuthorizedOrgId, deliverie
   const views: WebhookView[] = [];
   for (const hook of hooks) {
     const deliveries = await db.webhookDelivery.findMany({ where: { orgId, webhookId: hook.id }, orderBy: { createdAt: "desc" }, take: deliveriesPerWebhook });
-    const alerts = deliveries.length
-      ? await db.alert.findMany({ where: { orgId, id: { in: deliveries.map((d) => d.alertId) } }, select: { id: true, title: true, kind: true } })
-      : [];
+    const alerts = deliveries.length ? await db.alert.findMany({ where: { orgId, id: { in: deliveries.map((d) => d.alertId) } }, select: { id: true, title: true, kind: true } }) : [];
     const alertById = new Map(alerts.map((alert) => [alert.id, alert]));
     views.push({
       id: hook.id,
@@ -113,10 +111,7 @@ export async function sendTestDelivery(tx: Tx, audit: AuditWriter, access: Autho
  * Queues a test delivery to one webhook (whatever its kinds and even if it has none enabled yet):
  * a hidden alert of kind `webhook_test`, so the delivery has the same shape as a real one.
  */
-export async function queueTestDelivery(
-  client: SqlClient,
-  input: { orgId: string; webhookId: string; requestedBy: string },
-): Promise<{ alertId: string; deliveryId: string }> {
+export async function queueTestDelivery(client: SqlClient, input: { orgId: string; webhookId: string; requestedBy: string }): Promise<{ alertId: string; deliveryId: string }> {
   const rows = await sqlRows<{ alert_id: string; delivery_id: string }>(
     client,
     `WITH alert AS (

@@ -273,8 +273,7 @@ export async function startEmbeddedPostgres(options: {
         if (plan.action === "give_up") {
           const reason = lastError ? describeError(lastError) : `it needed ${plan.attemptsInWindow} restarts within ${policy.windowMs / 1000} s`;
           const error = new Error(
-            `The embedded PostgreSQL in ${options.dir} stopped and could not be started again ` +
-              `(${plan.attemptsInWindow} attempts in the last ${Math.round(policy.windowMs / 1000)} s): ${reason}`,
+            `The embedded PostgreSQL in ${options.dir} stopped and could not be started again ` + `(${plan.attemptsInWindow} attempts in the last ${Math.round(policy.windowMs / 1000)} s): ${reason}`,
             { cause: lastError ?? undefined },
           );
           log(`Giving up on the embedded PostgreSQL after ${plan.attemptsInWindow} restart attempts.`);
@@ -294,10 +293,7 @@ export async function startEmbeddedPostgres(options: {
           if (cluster.stopping) return;
           lastError = error;
           failuresInARow += 1;
-          const cause =
-            error instanceof EmbeddedPostgresStartError
-              ? (error.diagnosis?.cause ?? lastComplaint(error.logLines) ?? describeError(error.cause))
-              : describeError(error);
+          const cause = error instanceof EmbeddedPostgresStartError ? (error.diagnosis?.cause ?? lastComplaint(error.logLines) ?? describeError(error.cause)) : describeError(error);
           log(`Restart attempt ${plan.attempt} of the embedded PostgreSQL failed: ${cause}.`);
         }
       }

@@ -29,10 +29,7 @@ export function readMigrations(dir = join(process.cwd(), "prisma", "migrations")
     });
 }
 
-export async function applyMigrations(
-  databaseUrl: string,
-  options: { dir?: string; log?: (line: string) => void; jobQueue?: boolean } = {},
-): Promise<string[]> {
+export async function applyMigrations(databaseUrl: string, options: { dir?: string; log?: (line: string) => void; jobQueue?: boolean } = {}): Promise<string[]> {
   const log = options.log ?? (() => {});
   const migrations = readMigrations(options.dir);
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -45,17 +42,13 @@ export async function applyMigrations(
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const rows = await client.query<{ name: string; checksum: string }>(
-      "SELECT name, checksum FROM _agentry_migrations",
-    );
+    const rows = await client.query<{ name: string; checksum: string }>("SELECT name, checksum FROM _agentry_migrations");
     const done = new Map(rows.rows.map((row) => [row.name, row.checksum]));
     for (const migration of migrations) {
       const checksum = done.get(migration.name);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(
-            `Migration ${migration.name} was changed after it was applied; add a new migration instead.`,
-          );
+          throw new Error(`Migration ${migration.name} was changed after it was applied; add a new migration instead.`);
         }
         continue;
       }
@@ -63,10 +56,7 @@ export async function applyMigrations(
       await client.query("BEGIN");
       try {
         await client.query(migration.sql);
-        await client.query("INSERT INTO _agentry_migrations (name, checksum) VALUES ($1, $2)", [
-          migration.name,
-          migration.checksum,
-        ]);
+        await client.query("INSERT INTO _agentry_migrations (name, checksum) VALUES ($1, $2)", [migration.name, migration.checksum]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");

@@ -5,13 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  ColumnTypeEnum,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-  type SqlQueryable,
-} from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory, type SqlQueryable } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 
 const CHAR_OID = 18; // PostgreSQL's one-byte "char", in the pg_catalog columns the engine reads
@@ -82,7 +76,12 @@ interface EngineModule {
 
 async function loadEngineModule(): Promise<EngineModule> {
   // The engine reports a Rust panic's message through this global before it throws.
-  const panics = { message: "", set_message(message: string) { this.message = message; } };
+  const panics = {
+    message: "",
+    set_message(message: string) {
+      this.message = message;
+    },
+  };
   (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof panics }).PRISMA_WASM_PANIC_REGISTRY ??= panics;
   const require = createRequire(import.meta.url);
   const entry = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -109,11 +108,7 @@ export async function diffDatabaseToSchema(databaseUrl: string, schemaPath = "pr
   // The engine calls the factory's methods unbound.
   // The engine expects the error-capturing, Result-returning form of the adapter.
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
-  const engine = await engineModule.SchemaEngine.new(
-    { datamodels: [["schema.prisma", schema]] },
-    () => {},
-    adapter,
-  );
+  const engine = await engineModule.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => {}, adapter);
   const result = await engine.diff({
     from: { tag: "schemaDatasource", files: [{ path: "schema.prisma", content: schema }], configDir: process.cwd() },
     to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },

@@ -20,18 +20,14 @@ const globalForJobs = globalThis as unknown as { agentryJobs?: { runner: Runner;
  */
 export async function registerJobNames(pool: pg.Pool = getPool()): Promise<void> {
   const names = Object.keys(JOBS).sort();
-  await retryingConflicts(() =>
-    pool.query("INSERT INTO graphile_worker._private_tasks (identifier) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", [names]),
-  );
+  await retryingConflicts(() => pool.query("INSERT INTO graphile_worker._private_tasks (identifier) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", [names]));
 }
 
 export async function startJobWorker(options: { concurrency?: number } = {}): Promise<void> {
   if (globalForJobs.agentryJobs) return;
   await registerJobNames();
   // Controls are re-evaluated every five minutes; a fresh start does not wait for the first turn.
-  await retryingConflicts(() =>
-    addJobs(getPool(), [job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }), job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY })]),
-  );
+  await retryingConflicts(() => addJobs(getPool(), [job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }), job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY })]));
   const runner = await run({
     pgPool: getPool(),
     taskList: TASKS,

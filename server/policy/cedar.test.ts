@@ -8,7 +8,7 @@ const rule = (input: RuleFormInput) => formToCedar(ruleFormSchema.parse(input));
 
 describe("checkPolicyText", () => {
   test("a syntax error is refused with its line and column", () => {
-    const result = checkPolicyText('permit (principal, action, resource);\n\nforbid (principal, action, resource)\n  when { context.hour > };\n');
+    const result = checkPolicyText("permit (principal, action, resource);\n\nforbid (principal, action, resource)\n  when { context.hour > };\n");
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toHaveLength(1);
@@ -30,7 +30,7 @@ describe("checkPolicyText", () => {
 
   test("empty text and templates are refused", () => {
     expect(checkPolicyText("  // nothing\n").ok).toBe(false);
-    expect(checkPolicyText('permit (principal == ?principal, action, resource);').ok).toBe(false);
+    expect(checkPolicyText("permit (principal == ?principal, action, resource);").ok).toBe(false);
   });
 
   test("statements, effects and annotations are read back", () => {
@@ -83,7 +83,11 @@ describe("compiled sets", () => {
     const policies = [
       { id: "tools", name: "tools", cedar: 'permit (principal, action == Action::"tool", resource) when { principal.tools.contains(resource) };' },
       { id: "it", name: "it", cedar: 'forbid (principal in Team::"IT", action == Action::"tool", resource == Tool::"wipe");' },
-      { id: "a1", name: "a1", cedar: '@approval("true") permit (principal == Agent::"a1", action == Action::"tool", resource) when { context.arguments.hasTag("n") && context.arguments.getTag("n").greaterThan(decimal("5.0")) };' },
+      {
+        id: "a1",
+        name: "a1",
+        cedar: '@approval("true") permit (principal == Agent::"a1", action == Action::"tool", resource) when { context.arguments.hasTag("n") && context.arguments.getTag("n").greaterThan(decimal("5.0")) };',
+      },
       { id: "tag", name: "tag", cedar: 'forbid (principal, action, resource) when { principal.tags.contains("frozen") };' },
       { id: "models", name: "models", cedar: 'permit (principal, action == Action::"model", resource);' },
     ];
@@ -122,7 +126,8 @@ describe("remembered answers", () => {
     {
       id: "refunds",
       name: "refunds",
-      cedar: '@approval("true")\npermit (principal, action == Action::"tool", resource == Tool::"refund") when { context.arguments.hasTag("amount") && context.arguments.getTag("amount").greaterThan(decimal("100.0")) };',
+      cedar:
+        '@approval("true")\npermit (principal, action == Action::"tool", resource == Tool::"refund") when { context.arguments.hasTag("amount") && context.arguments.getTag("amount").greaterThan(decimal("100.0")) };',
     },
     { id: "night", name: "night", cedar: 'forbid (principal, action == Action::"tool", resource == Tool::"deploy") when { context.hour < 6 };' },
     { id: "pci", name: "pci", cedar: '@approval("true")\npermit (principal, action, resource) when { principal.riskClass == "high" && context.dataClasses.contains("PCI") };' },

@@ -37,9 +37,7 @@ export interface ParsedStatement {
   reads: Reads;
 }
 
-export type CheckResult =
-  | { ok: true; statements: ParsedStatement[]; warnings: PolicyProblem[] }
-  | { ok: false; errors: PolicyProblem[]; warnings: PolicyProblem[] };
+export type CheckResult = { ok: true; statements: ParsedStatement[]; warnings: PolicyProblem[] } | { ok: false; errors: PolicyProblem[]; warnings: PolicyProblem[] };
 
 function problem(text: string, error: DetailedError, severity: "error" | "warning"): PolicyProblem {
   const start = error.sourceLocations?.[0]?.start ?? 0;
@@ -282,7 +280,12 @@ function learn(texts: readonly string[]): void {
   const invalid = new Map<number, PolicyProblem[]>();
   if (validation.type === "failure") {
     // Cannot happen for texts that each parsed; refuse them all rather than guess.
-    split.forEach(({ text }, index) => invalid.set(index, validation.errors.map((error) => problem(text, error, "error"))));
+    split.forEach(({ text }, index) =>
+      invalid.set(
+        index,
+        validation.errors.map((error) => problem(text, error, "error")),
+      ),
+    );
   } else {
     for (const error of validation.validationErrors) {
       const index = Number(error.policyId.slice(0, error.policyId.indexOf("#")));

@@ -68,5 +68,3 @@ action data appliesTo { principal: Agent, resource: DataClass, context: RequestC
 action delegate appliesTo { principal: Agent, resource: Agent, context: RequestContext };
 action spend appliesTo { principal: Agent, resource: Budget, context: RequestContext };
 `;
-
-

@@ -24,7 +24,7 @@ const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unkn
 describe("a page's unhandled error is one JSON line with its request id", () => {
   test("Next's console.error(error) followed by onRequestError gives exactly one line, with the request", async () => {
     lines = [];
-    const error = Object.assign(new Error("relation \"x\" does not exist"), { digest: "12345" });
+    const error = Object.assign(new Error('relation "x" does not exist'), { digest: "12345" });
     console.error(error);
     logRequestError(error, { path: "/acme/agents", method: "GET", headers: { "x-request-id": "req-abc-123" } }, { routePath: "/[org]/agents", routeType: "render" });
     await nextTurn();

@@ -29,8 +29,7 @@ async function userWithPassword() {
 }
 
 const storedHash = async (userId: string) => (await testDb().user.findUniqueOrThrow({ where: { id: userId } })).passwordHash ?? "";
-const entriesFor = (orgId: string, userId: string) =>
-  testDb().auditEntry.findMany({ where: { orgId, action: "account.password_changed", targetId: userId } });
+const entriesFor = (orgId: string, userId: string) => testDb().auditEntry.findMany({ where: { orgId, action: "account.password_changed", targetId: userId } });
 
 describe("account.changePassword", () => {
   test("with the right current password, the new one signs in and every org's chain records it without secrets", async () => {
@@ -78,8 +77,6 @@ describe("account.changePassword", () => {
   });
 
   test("signed out, the call is refused", async () => {
-    expect((await errorOf(callerFor(null).account.changePassword({ currentPassword: CURRENT, newPassword: "a brand new passphrase" })))?.code).toBe(
-      "UNAUTHORIZED",
-    );
+    expect((await errorOf(callerFor(null).account.changePassword({ currentPassword: CURRENT, newPassword: "a brand new passphrase" })))?.code).toBe("UNAUTHORIZED");
   });
 });

@@ -102,8 +102,14 @@ async function settled(orgId: string): Promise<void> {
 /** The statuses the current property received: a fuzzer that never got past validation (or never failed it) proves little. */
 let statuses: number[] = [];
 function expectSuccessesAndRefusals(): void {
-  expect(statuses.some((status) => status < 300), `no request succeeded: ${statuses.join(" ")}`).toBe(true);
-  expect(statuses.some((status) => status >= 400), "no request was refused").toBe(true);
+  expect(
+    statuses.some((status) => status < 300),
+    `no request succeeded: ${statuses.join(" ")}`,
+  ).toBe(true);
+  expect(
+    statuses.some((status) => status >= 400),
+    "no request was refused",
+  ).toBe(true);
 }
 
 type Expect = "api" | "otlp-protobuf" | "mcp";
@@ -268,13 +274,14 @@ function mutated(shape: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Rec
 /** JSON text of `value` with every placeholder written out. */
 function jsonText(value: unknown): string {
   const placeholders: (Filler | Deep)[] = [];
-  const text = JSON.stringify(value, (_key, item: unknown) => {
-    if (item instanceof Filler || item instanceof Deep) {
-      placeholders.push(item);
-      return `\u0001${placeholders.length - 1}\u0001`;
-    }
-    return typeof item === "number" && !Number.isFinite(item) ? 1e308 * 10 : item;
-  }) ?? "null";
+  const text =
+    JSON.stringify(value, (_key, item: unknown) => {
+      if (item instanceof Filler || item instanceof Deep) {
+        placeholders.push(item);
+        return `\u0001${placeholders.length - 1}\u0001`;
+      }
+      return typeof item === "number" && !Number.isFinite(item) ? 1e308 * 10 : item;
+    }) ?? "null";
   return text.replace(/"\\u0001(\d+)\\u0001"/g, (_match, index: string) => {
     const item = placeholders[Number(index)];
     return item instanceof Filler ? JSON.stringify("x".repeat(item.length)) : (item as Deep).text();
@@ -289,7 +296,23 @@ function bodyOf(value: fc.Arbitrary<unknown>): fc.Arbitrary<Buffer> {
     {
       weight: 1,
       arbitrary: fc
-        .constantFrom("", " ", "{", '{"events":', "null", "[]", '""', '{"a":1,}', "\uFEFF{}", "NaN", "1e999", "{'a':1}", '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":1}{"b":2}')
+        .constantFrom(
+          "",
+          " ",
+          "{",
+          '{"events":',
+          "null",
+          "[]",
+          '""',
+          '{"a":1,}',
+          "\uFEFF{}",
+          "NaN",
+          "1e999",
+          "{'a':1}",
+          '{"__proto__":{"polluted":true}}',
+          '{"constructor":{"prototype":{"polluted":true}}}',
+          '{"a":1}{"b":2}',
+        )
         .map((text) => Buffer.from(text, "utf8")),
     },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)) },
@@ -303,32 +326,34 @@ function bodyOf(value: fc.Arbitrary<unknown>): fc.Arbitrary<Buffer> {
 const printable = fc.string({ unit: "grapheme-ascii", maxLength: 60 });
 type KeyChoice = "agent" | "ingest" | "revoked" | "other-org-agent" | "none" | "garbage";
 const keyChoice = (weights: Partial<Record<KeyChoice, number>> = {}): fc.Arbitrary<string | null> =>
-  fc.oneof(
-    { weight: weights.agent ?? 8, arbitrary: fc.constant("agent" as const) },
-    { weight: weights.ingest ?? 2, arbitrary: fc.constant("ingest" as const) },
-    { weight: weights.revoked ?? 1, arbitrary: fc.constant("revoked" as const) },
-    { weight: weights["other-org-agent"] ?? 1, arbitrary: fc.constant("other-org-agent" as const) },
-    { weight: weights.none ?? 1, arbitrary: fc.constant("none" as const) },
-    { weight: weights.garbage ?? 1, arbitrary: fc.constant("garbage" as const) },
-  ).chain((choice) => {
-    switch (choice) {
-      case "agent":
-        return fc.constant(`Bearer ${world.keys.agent}`);
-      case "ingest":
-        return fc.constant(`Bearer ${world.keys.ingest}`);
-      case "revoked":
-        return fc.constant(`Bearer ${world.keys.revoked}`);
-      case "other-org-agent":
-        return fc.constant(`Bearer ${world.keys.otherOrgAgent}`);
-      case "none":
-        return fc.constant(null);
-      default:
-        return fc.oneof(
-          fc.constantFrom("Bearer", "Bearer ", "bearer agt_", "Basic dXNlcjpwYXNz", `Bearer agt_${"a".repeat(5_000)}`, `Bearer ${world.keys.agent} extra`, `Bearer  ${world.keys.agent}`),
-          printable.map((text) => `Bearer ${text}`),
-        );
-    }
-  });
+  fc
+    .oneof(
+      { weight: weights.agent ?? 8, arbitrary: fc.constant("agent" as const) },
+      { weight: weights.ingest ?? 2, arbitrary: fc.constant("ingest" as const) },
+      { weight: weights.revoked ?? 1, arbitrary: fc.constant("revoked" as const) },
+      { weight: weights["other-org-agent"] ?? 1, arbitrary: fc.constant("other-org-agent" as const) },
+      { weight: weights.none ?? 1, arbitrary: fc.constant("none" as const) },
+      { weight: weights.garbage ?? 1, arbitrary: fc.constant("garbage" as const) },
+    )
+    .chain((choice) => {
+      switch (choice) {
+        case "agent":
+          return fc.constant(`Bearer ${world.keys.agent}`);
+        case "ingest":
+          return fc.constant(`Bearer ${world.keys.ingest}`);
+        case "revoked":
+          return fc.constant(`Bearer ${world.keys.revoked}`);
+        case "other-org-agent":
+          return fc.constant(`Bearer ${world.keys.otherOrgAgent}`);
+        case "none":
+          return fc.constant(null);
+        default:
+          return fc.oneof(
+            fc.constantFrom("Bearer", "Bearer ", "bearer agt_", "Basic dXNlcjpwYXNz", `Bearer agt_${"a".repeat(5_000)}`, `Bearer ${world.keys.agent} extra`, `Bearer  ${world.keys.agent}`),
+            printable.map((text) => `Bearer ${text}`),
+          );
+      }
+    });
 
 /** Content types: mostly JSON, also every way of not being JSON. */
 const jsonContentType = fc.oneof(
@@ -388,7 +413,7 @@ function get(path: string, authorization: string | null, extra: Record<string, s
 /** A path segment or query value, percent-encoded byte by byte (lone surrogates become U+FFFD's bytes, as a client's encoder makes them). */
 function encoded(value: unknown): string {
   // A path past Node's 16 KiB header limit is refused by Node itself (431) before any handler runs.
-  const text = value instanceof Filler ? "x".repeat(Math.min(value.length, 2_000)) : typeof value === "string" ? value : JSON.stringify(value) ?? "";
+  const text = value instanceof Filler ? "x".repeat(Math.min(value.length, 2_000)) : typeof value === "string" ? value : (JSON.stringify(value) ?? "");
   return [...Buffer.from(text, "utf8")].map((byte) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, "0").toUpperCase()}`)).join("");
 }
 /** Raw percent sequences no decoder accepts, and other path oddities. */
@@ -498,13 +523,15 @@ const otlpJson = () =>
   fc.oneof(
     {
       weight: 6,
-      arbitrary: fc.array(
-        mutated({
-          resource: maybe(mutated({ attributes: maybe(fc.array(otlpKv, { maxLength: 3 })) })),
-          scopeSpans: maybe(fc.array(mutated({ scope: maybe(mutated({ name: maybe(nastyString) })), spans: maybe(fc.array(otlpSpan(), { maxLength: 3 })) }), { maxLength: 2 })),
-        }),
-        { maxLength: 2 },
-      ).map((resourceSpans) => ({ resourceSpans })),
+      arbitrary: fc
+        .array(
+          mutated({
+            resource: maybe(mutated({ attributes: maybe(fc.array(otlpKv, { maxLength: 3 })) })),
+            scopeSpans: maybe(fc.array(mutated({ scope: maybe(mutated({ name: maybe(nastyString) })), spans: maybe(fc.array(otlpSpan(), { maxLength: 3 })) }), { maxLength: 2 })),
+          }),
+          { maxLength: 2 },
+        )
+        .map((resourceSpans) => ({ resourceSpans })),
     },
     { weight: 1, arbitrary: fc.constant({ resourceSpans: [{ scopeSpans: [{ spans: Array.from({ length: 1001 }, (_, i) => ({ spanId: `s${i}`, startTimeUnixNano: "1" })) }] }] }) },
   );
@@ -611,7 +638,10 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
   });
 
   test("POST /api/v1/decide", async () => {
-    await fc.assert(fc.asyncProperty(envelope(), bodyOf(decideBody()), async (env, body) => void (await check(post("/api/v1/decide", env, body)))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(envelope(), bodyOf(decideBody()), async (env, body) => void (await check(post("/api/v1/decide", env, body)))),
+      { numRuns: RUNS },
+    );
     expectSuccessesAndRefusals();
   });
 
@@ -624,7 +654,10 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
   });
 
   test("POST /api/v1/heartbeat", async () => {
-    await fc.assert(fc.asyncProperty(envelope(), bodyOf(heartbeatBody()), async (env, body) => void (await check(post("/api/v1/heartbeat", env, body)))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(envelope(), bodyOf(heartbeatBody()), async (env, body) => void (await check(post("/api/v1/heartbeat", env, body)))),
+      { numRuns: RUNS },
+    );
     expectSuccessesAndRefusals();
   });
 
@@ -696,7 +729,11 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
   });
 
   test("GET /api/v1/openapi.json, other methods on it, and paths and methods the API does not have", async () => {
-    const segment = fc.oneof(fc.constantFrom("decide", "events", "openapi.json", "mcp", "approvals", "directives", "stream", "otlp", "v1", "traces", "", ".."), nastyString.map(encoded), fc.constantFrom(...BROKEN_SEGMENTS));
+    const segment = fc.oneof(
+      fc.constantFrom("decide", "events", "openapi.json", "mcp", "approvals", "directives", "stream", "otlp", "v1", "traces", "", ".."),
+      nastyString.map(encoded),
+      fc.constantFrom(...BROKEN_SEGMENTS),
+    );
     const path = fc.oneof(
       fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => `/api/v1/${segments.join("/")}`),
       fc.constantFrom("/api/v1", "/api/v1/", "/api/v1//decide", "/api/v1/decide/", "/api/v1/openapi.json?x=%FF", "/api/v1/openapi.json?%", "/api/v1/DECIDE", "/api/v1/decide;x=1", "/api/v1/decide#frag"),
@@ -705,7 +742,12 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
     await fc.assert(
       fc.asyncProperty(method, path, keyChoice(), fc.option(bodyOf(anyValue), { nil: undefined }), async (verb, target, authorization, body) => {
         // Known endpoints are fuzzed above with bodies that fit them; here every route answers whatever comes.
-        const request: RawRequest = { method: verb, path: target, headers: { ...(authorization ? { authorization } : {}), "content-type": "application/json" }, body: verb === "GET" || verb === "HEAD" ? undefined : body };
+        const request: RawRequest = {
+          method: verb,
+          path: target,
+          headers: { ...(authorization ? { authorization } : {}), "content-type": "application/json" },
+          body: verb === "GET" || verb === "HEAD" ? undefined : body,
+        };
         // The MCP endpoint speaks JSON-RPC, refusals included.
         const answer = await check(request, /^\/api\/v1\/mcp(\?|$)/.test(target) ? "mcp" : "api");
         if (target === "/api/v1/openapi.json" && verb === "GET") expect(answer.status).toBe(200);
@@ -722,7 +764,16 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
     const cases: [RawRequest, Expect][] = [
       [{ method: "POST", path: "/api/v1/events", headers: { authorization: agent, "content-type": "application/json" }, body: big }, "api"],
       [{ method: "POST", path: "/api/v1/events", headers: { authorization: agent, "content-type": "application/json" }, body: big, chunked: true }, "api"],
-      [{ method: "POST", path: "/api/v1/decide", headers: { authorization: agent, "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ action: { type: "tool", name: "x", arguments: { pad: "x".repeat(70_000) } } })), chunked: true }, "api"],
+      [
+        {
+          method: "POST",
+          path: "/api/v1/decide",
+          headers: { authorization: agent, "content-type": "application/json" },
+          body: Buffer.from(JSON.stringify({ action: { type: "tool", name: "x", arguments: { pad: "x".repeat(70_000) } } })),
+          chunked: true,
+        },
+        "api",
+      ],
       [{ method: "POST", path: "/api/v1/mcp", headers: { authorization: agent, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: big }, "api"],
       [{ method: "POST", path: "/api/v1/otlp/v1/traces", headers: { authorization: agent, "content-type": "application/json", "content-encoding": "gzip" }, body: bomb }, "api"],
       [{ method: "POST", path: "/api/v1/otlp/v1/traces", headers: { authorization: agent, "content-type": "application/x-protobuf", "content-encoding": "gzip" }, body: bomb }, "otlp-protobuf"],
@@ -745,7 +796,12 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
       const answer = await check({ method: "POST", path: "/api/v1/heartbeat", headers: { authorization: `Bearer ${world.keys.agent}`, "content-type": contentType }, body: '{"instanceId":"i-1"}' });
       expect(answer.status, contentType).toBe(415);
     }
-    const gzipped = await check({ method: "POST", path: "/api/v1/heartbeat", headers: { authorization: `Bearer ${world.keys.agent}`, "content-type": "application/json", "content-encoding": "gzip" }, body: '{"instanceId":"i-1"}' });
+    const gzipped = await check({
+      method: "POST",
+      path: "/api/v1/heartbeat",
+      headers: { authorization: `Bearer ${world.keys.agent}`, "content-type": "application/json", "content-encoding": "gzip" },
+      body: '{"instanceId":"i-1"}',
+    });
     expect(gzipped.status).toBe(415);
     // JSON without a charset, with UTF-8, or with no content type at all is taken.
     for (const headers of [{ "content-type": "application/json" }, { "content-type": "application/json; charset=UTF-8" }, {}]) {

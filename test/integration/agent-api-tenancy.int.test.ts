@@ -207,7 +207,20 @@ function otlpNaming(agent: string, spanId: string) {
     resourceSpans: [
       {
         resource: { attributes: [{ key: "gen_ai.agent.id", value: { stringValue: agent } }] },
-        scopeSpans: [{ spans: [{ traceId: "5b8efff798038103d269b633813fc60c", spanId, name: "chat", startTimeUnixNano: nanos, endTimeUnixNano: nanos, attributes: [{ key: "gen_ai.operation.name", value: { stringValue: "chat" } }] }] }],
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: "5b8efff798038103d269b633813fc60c",
+                spanId,
+                name: "chat",
+                startTimeUnixNano: nanos,
+                endTimeUnixNano: nanos,
+                attributes: [{ key: "gen_ai.operation.name", value: { stringValue: "chat" } }],
+              },
+            ],
+          },
+        ],
       },
     ],
   };
@@ -223,7 +236,12 @@ describe("the agent API across the org boundary", () => {
         expect(answer.status, name).toBe(401);
         expect(apiRefusalProblem(answer), name).toBeNull();
       }
-      const protobuf = await call({ method: "POST", path: "/api/v1/otlp/v1/traces", headers: { authorization: `Bearer ${key}`, "content-type": "application/x-protobuf" }, body: await spansNaming(b.agent.name) });
+      const protobuf = await call({
+        method: "POST",
+        path: "/api/v1/otlp/v1/traces",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/x-protobuf" },
+        body: await spansNaming(b.agent.name),
+      });
       expect(protobuf.status).toBe(401);
       expect(otlpStatusProblem(protobuf)).toBeNull();
     }
@@ -268,13 +286,20 @@ describe("the agent API across the org boundary", () => {
 
   test("events naming B's agent by name or id are discovered in A, never attached to B's agent", async () => {
     const references = [b.agent.name, b.agent.id];
-    const sent = await call(json("POST", "/api/v1/events", a.ingestKey, { events: references.map((agent, i) => ({ id: `cross-${i}-${randomUUID()}`, type: "llm_call", timestamp: now(), agent, costUsd: "0.5" })) }));
+    const sent = await call(
+      json("POST", "/api/v1/events", a.ingestKey, { events: references.map((agent, i) => ({ id: `cross-${i}-${randomUUID()}`, type: "llm_call", timestamp: now(), agent, costUsd: "0.5" })) }),
+    );
     expect(sent.status).toBe(200);
     expect(JSON.parse(sent.text)).toMatchObject({ accepted: 2, rejected: [] });
     // OTLP names the agent through gen_ai.agent.* attributes, JSON and protobuf alike.
     const otlp = await call(json("POST", "/api/v1/otlp/v1/traces", a.ingestKey, otlpNaming(b.agent.id, `span${randomUUID().replaceAll("-", "").slice(0, 12)}`)));
     expect([otlp.status, otlp.text]).toEqual([200, "{}"]);
-    const protobuf = await call({ method: "POST", path: "/api/v1/otlp/v1/traces", headers: { authorization: `Bearer ${a.ingestKey}`, "content-type": "application/x-protobuf" }, body: await spansNaming(b.agent.name) });
+    const protobuf = await call({
+      method: "POST",
+      path: "/api/v1/otlp/v1/traces",
+      headers: { authorization: `Bearer ${a.ingestKey}`, "content-type": "application/x-protobuf" },
+      body: await spansNaming(b.agent.name),
+    });
     expect(protobuf.status).toBe(200);
 
     for (const reference of references) {

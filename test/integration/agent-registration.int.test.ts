@@ -9,7 +9,6 @@ import { stopListening } from "../../server/db/notify";
 import { api, createKey } from "./agent-api";
 import { createTestOrg, testDb } from "./helpers";
 
-
 test("a new agent's key is accepted before its notification reaches this process", async () => {
   const org = await createTestOrg();
   const first = await testDb().agent.create({ data: { orgId: org.id, name: "first-agent", teamId: org.leadTeamId } });

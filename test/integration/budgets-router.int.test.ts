@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { seedBudgets } from "../../prisma/seed/budgets";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
-
 async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string } | null> {
   try {
     await call;
@@ -129,7 +128,11 @@ describe("the demo seed's budgets", () => {
     const db = testDb();
     const teamIds = new Map(org.teams.map((team) => [team.name, team.id]));
     const agentIds = new Map<string, string>();
-    for (const [name, team] of [["doc-classifier", "IT"], ["financial-analyst", "Finance"], ["reconciliation-agent", "Finance"]] as const) {
+    for (const [name, team] of [
+      ["doc-classifier", "IT"],
+      ["financial-analyst", "Finance"],
+      ["reconciliation-agent", "Finance"],
+    ] as const) {
       agentIds.set(name, (await db.agent.create({ data: { orgId: org.id, name, teamId: teamIds.get(team) ?? null } })).id);
     }
     await db.$transaction((tx) => seedBudgets(tx, { orgId: org.id, teamIds, agentIds, system: { type: "system", id: null, label: "system (test seed)" } }));

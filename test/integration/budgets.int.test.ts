@@ -18,7 +18,6 @@ import { microsToUsdString } from "../../server/domain/cost/money";
 import { allowByDefault, decideAt, runDueJobs } from "./agent-api";
 import { createTestOrg, testDb, type TestOrg } from "./helpers";
 
-
 interface TestAgent {
   id: string;
   name: string;
@@ -32,10 +31,7 @@ async function createAgent(org: TestOrg, teamId: string | null, name = `agent-${
   return { id: agent.id, name: agent.name, teamId: agent.teamId };
 }
 
-async function createBudget(
-  org: TestOrg,
-  input: { scope: "org" | "team" | "agent"; teamId?: string | null; agentId?: string | null; period: "daily" | "monthly"; mode: "hard" | "soft"; limitMicros: bigint },
-) {
+async function createBudget(org: TestOrg, input: { scope: "org" | "team" | "agent"; teamId?: string | null; agentId?: string | null; period: "daily" | "monthly"; mode: "hard" | "soft"; limitMicros: bigint }) {
   const teamId = input.teamId ?? null;
   const agentId = input.agentId ?? null;
   const scopeKey = input.scope === "org" ? "org" : input.scope === "team" ? `team:${teamId}` : `agent:${agentId}`;
@@ -118,8 +114,7 @@ describe("the hard cap under concurrency", () => {
     expect(reservedOrg).toBeLessThanOrEqual(1_000_000n);
 
     // Each budget holds exactly what was allowed for the agents it governs.
-    const allowedSum = (filter: (agent: TestAgent) => boolean) =>
-      calls.reduce((sum, call, index) => (results[index]?.ok && filter(call.agent) ? sum + call.amount : sum), 0n);
+    const allowedSum = (filter: (agent: TestAgent) => boolean) => calls.reduce((sum, call, index) => (results[index]?.ok && filter(call.agent) ? sum + call.amount : sum), 0n);
     expect(reservedA).toBe(allowedSum((agent) => agent.id === a.id));
     expect(reservedTeam).toBe(allowedSum((agent) => agent.teamId === org.leadTeamId));
     expect(reservedOrg).toBe(allowedSum(() => true));
@@ -165,9 +160,7 @@ describe("spend from concurrent ingest", () => {
       }),
     );
     // Every batch twice, concurrently: the copies are duplicates.
-    const results = await Promise.all(
-      [...batches, ...batches].map((events) => storeEvents({ orgId: org.id, agent: principal.agent, facts, valid: events.map((event, index) => ({ index, event })) })),
-    );
+    const results = await Promise.all([...batches, ...batches].map((events) => storeEvents({ orgId: org.id, agent: principal.agent, facts, valid: events.map((event, index) => ({ index, event })) })));
     expect(results.reduce((sum, result) => sum + result.accepted, 0)).toBe(1000);
 
     const rows = await testDb().spendDaily.findMany({ where: { agentId: agent.id }, orderBy: { day: "asc" } });
@@ -258,7 +251,17 @@ describe("reservations expire and settle", () => {
     // Directives: spent 0.223456, reserved 0.2, remaining 0.576544.
     const refreshed = await principalFor(org, agent);
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // directives read budgets at most a second old
-    expect((await directivesFor(refreshed.facts, refreshed.principal.agent ?? (() => { throw new Error("no agent"); })())).budget).toMatchObject({
+    expect(
+      (
+        await directivesFor(
+          refreshed.facts,
+          refreshed.principal.agent ??
+            (() => {
+              throw new Error("no agent");
+            })(),
+        )
+      ).budget,
+    ).toMatchObject({
       limitUsd: "1.000000",
       spentUsd: "0.223456",
       reservedUsd: "0.200000",
@@ -282,7 +285,11 @@ describe("directives and alerts", () => {
     await setSpend(org, agent, today, 1_000_000n);
 
     const { principal, facts } = await principalFor(org, agent);
-    const profile = principal.agent ?? (() => { throw new Error("no agent"); })();
+    const profile =
+      principal.agent ??
+      (() => {
+        throw new Error("no agent");
+      })();
     const halted = await directivesFor(facts, profile);
     expect(halted).toMatchObject({ halt: true, reason: "budget_exhausted", budget: { limitUsd: "1.000000", spentUsd: "1.000000", remainingUsd: "0.000000" } });
     expect(halted.budget?.periodEnd).toBe(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString());
@@ -304,9 +311,7 @@ describe("directives and alerts", () => {
     expect(await checkBudgetAlerts(org.id, now)).toBe(1);
     await Promise.all([checkBudgetAlerts(org.id, now), checkBudgetAlerts(org.id, now)]);
     let alerts = await testDb().alert.findMany({ where: { orgId: org.id }, orderBy: { createdAt: "asc" } });
-    expect(alerts.map((alert) => [alert.kind, alert.severity, alert.title])).toEqual([
-      ["budget_threshold", "warning", "Agent alerting-agent daily hard budget passed 80 %: $0.85 spent of $1.00"],
-    ]);
+    expect(alerts.map((alert) => [alert.kind, alert.severity, alert.title])).toEqual([["budget_threshold", "warning", "Agent alerting-agent daily hard budget passed 80 %: $0.85 spent of $1.00"]]);
     expect(alerts[0]?.details).toMatchObject({ thresholdsCrossed: [50, 80], spentUsd: "0.850000" });
 
     await setSpend(org, agent, "2026-11-20", 1_000_000n);

@@ -18,7 +18,17 @@ async function agentWithHistory(lastHourCostMicros: bigint, now: Date) {
   const current = Math.floor(now.getTime() / HOUR) * HOUR;
   const rows = [];
   for (let back = 24 * 7; back >= 1; back--) {
-    rows.push({ orgId: org.id, agentId: agent.id, teamId: org.leadTeamId, model: "gpt-test", hour: new Date(current - back * HOUR), events: 50, llmCalls: 40, errors: 1, costMicros: 150_000n + BigInt((back % 7) * 5_000) });
+    rows.push({
+      orgId: org.id,
+      agentId: agent.id,
+      teamId: org.leadTeamId,
+      model: "gpt-test",
+      hour: new Date(current - back * HOUR),
+      events: 50,
+      llmCalls: 40,
+      errors: 1,
+      costMicros: 150_000n + BigInt((back % 7) * 5_000),
+    });
   }
   rows.push({ orgId: org.id, agentId: agent.id, teamId: org.leadTeamId, model: "gpt-test", hour: new Date(current), events: 60, llmCalls: 55, errors: 1, costMicros: lastHourCostMicros });
   await testDb().eventRollupHourly.createMany({ data: rows });

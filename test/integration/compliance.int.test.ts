@@ -41,7 +41,6 @@ beforeAll(async () => {
   org = await createTestOrg();
 });
 
-
 /** Stores events as the agent's key would, through the ingest pipeline's store (its aggregates included). */
 async function ingestAs(agentId: string, events: AgentEvent[]): Promise<void> {
   forgetFacts(org.id);
@@ -89,7 +88,10 @@ describe("classifying an agent", () => {
     const policy = await compliance().policies.create({
       orgId: org.id,
       name: `Journal entries of ${agent.name} need approval`,
-      source: { kind: "form", form: { who: { kind: "agent", name: agent.name }, action: "tool", resources: ["create_journal_entry"], effect: "require_approval", conditions: [], reason: "A person checks every journal entry." } },
+      source: {
+        kind: "form",
+        form: { who: { kind: "agent", name: agent.name }, action: "tool", resources: ["create_journal_entry"], effect: "require_approval", conditions: [], reason: "A person checks every journal entry." },
+      },
       enforce: true,
     });
     await compliance().compliance.evaluate({ orgId: org.id, agentId: agent.id });
@@ -105,7 +107,9 @@ describe("classifying an agent", () => {
     const agent = await reconciliationAgent();
     const before = await auditCount(org.id);
     expect(await errorCode(compliance().compliance.classify({ orgId: org.id, agentId: agent.id, riskClass: "high", reason: "   ", dataCategories: [] }))).toBe("BAD_REQUEST");
-    expect(await errorCode(callerFor(org.users.team_lead.userId).compliance.classify({ orgId: org.id, agentId: agent.id, riskClass: "minimal", reason: "Team leads may not do this.", dataCategories: [] }))).toBe("FORBIDDEN");
+    expect(
+      await errorCode(callerFor(org.users.team_lead.userId).compliance.classify({ orgId: org.id, agentId: agent.id, riskClass: "minimal", reason: "Team leads may not do this.", dataCategories: [] })),
+    ).toBe("FORBIDDEN");
     expect(await auditCount(org.id)).toBe(before);
     expect((await testDb().agent.findUniqueOrThrow({ where: { id: agent.id } })).riskClass).toBeNull();
   });
@@ -149,7 +153,16 @@ describe("incidents", () => {
     expect(entry.action).toBe("incident.opened");
     // The same source opens nothing new.
     const again = await inTransaction(getPool(), (client) =>
-      openIncident(client, { orgId: org.id, agentId: agent.id, title: "again", source: "kill_switch", sourceRef: incidents[0]?.sourceRef ?? "", severity: "high", openedBy: "system", actor: { type: "system", id: null, label: "system" } }),
+      openIncident(client, {
+        orgId: org.id,
+        agentId: agent.id,
+        title: "again",
+        source: "kill_switch",
+        sourceRef: incidents[0]?.sourceRef ?? "",
+        severity: "high",
+        openedBy: "system",
+        actor: { type: "system", id: null, label: "system" },
+      }),
     );
     expect(again).toBe(incidents[0]?.id);
     expect(await testDb().auditEntry.count({ where: { orgId: org.id, targetId: again } })).toBe(1);
@@ -158,7 +171,15 @@ describe("incidents", () => {
   test("a serious incident runs on its Art. 73 clock, is reported, and is closed only with a note", async () => {
     const agent = await reconciliationAgent();
     const awareAt = new Date(Date.now() - 3 * 86_400_000);
-    const { id } = await compliance().incidents.open({ orgId: org.id, agentId: agent.id, title: "Payments to the wrong accounts", severity: "critical", serious: true, seriousKind: "widespread_or_critical_infrastructure", awareAt });
+    const { id } = await compliance().incidents.open({
+      orgId: org.id,
+      agentId: agent.id,
+      title: "Payments to the wrong accounts",
+      severity: "critical",
+      serious: true,
+      seriousKind: "widespread_or_critical_infrastructure",
+      awareAt,
+    });
     let [incident] = await compliance().incidents.list({ orgId: org.id, agentId: agent.id });
     expect(incident?.deadlineAt?.toISOString()).toBe(new Date(awareAt.getTime() + 2 * 86_400_000).toISOString());
     expect(incident?.clock.state).toBe("overdue");
@@ -203,7 +224,9 @@ describe("the evidence pack", () => {
 
     const pack = JSON.parse(strFromU8(files["evidence.json"] as Uint8Array)) as { controls: { id: string; status: string }[]; auditEntries: { seq: number; hash: string }[] };
     expect(pack.controls.find((control) => control.id === "EUAIA-14")?.status).toBe("partial");
-    const oscal = JSON.parse(strFromU8(files["oscal-assessment-results.json"] as Uint8Array)) as { "assessment-results": { results: { findings: { target: { "target-id": string; status: { state: string } }; props: { name: string; value: string }[] }[] }[] } };
+    const oscal = JSON.parse(strFromU8(files["oscal-assessment-results.json"] as Uint8Array)) as {
+      "assessment-results": { results: { findings: { target: { "target-id": string; status: { state: string } }; props: { name: string; value: string }[] }[] }[] };
+    };
     const finding = oscal["assessment-results"].results[0]?.findings.find((item) => item.target["target-id"] === "EUAIA-14");
     expect(finding?.target.status.state).toBe("not-satisfied");
     expect(finding?.props).toContainEqual(expect.objectContaining({ name: "partial", value: "true" }));

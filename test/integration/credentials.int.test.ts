@@ -32,7 +32,10 @@ async function driveToLockout(email: string): Promise<CredentialCheck[]> {
   const answers: CredentialCheck[] = [];
   for (let attempt = 0; attempt < 3; attempt++) answers.push(await checkCredentials(testDb(), email, `wrong-${attempt}`));
   const now = new Date();
-  await recordFailures(email, Array.from({ length: 7 }, () => new Date(now.getTime() - 10 * 60_000)));
+  await recordFailures(
+    email,
+    Array.from({ length: 7 }, () => new Date(now.getTime() - 10 * 60_000)),
+  );
   answers.push(await checkCredentials(testDb(), email, "wrong-again", now));
   answers.push(await checkCredentials(testDb(), email, PASSWORD, now));
   return answers;

@@ -8,7 +8,6 @@ import { forgetFacts, orgFacts } from "../../server/data/facts";
 import { getPool } from "../../server/db/pool";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
 
-
 interface TestAgent {
   id: string;
   name: string;
@@ -103,7 +102,11 @@ describe("events", () => {
   test("an event arriving between pages does not shift or repeat the older ones", async () => {
     const owner = callerFor(org.users.owner.userId);
     const paged = await createAgent(org, "paging-agent", org.otherTeamId);
-    await ingest(org, paged, Array.from({ length: 6 }, (_, index): AgentEvent => ({ id: `p-${index}`, type: "log", timestamp: at(20, index) })));
+    await ingest(
+      org,
+      paged,
+      Array.from({ length: 6 }, (_, index): AgentEvent => ({ id: `p-${index}`, type: "log", timestamp: at(20, index) })),
+    );
     const first = await owner.events.list({ orgId: org.id, agentId: paged.id, limit: 3 });
     // Newer than everything shown: it belongs at the top of a fresh list, not on the next page.
     await ingest(org, paged, [{ id: "p-late", type: "log", timestamp: at(30) }]);
@@ -151,8 +154,7 @@ describe("events", () => {
 
   test("filters: agent, type, model, task and time range combine", async () => {
     const owner = callerFor(org.users.owner.userId);
-    const ids = async (filter: Omit<Parameters<typeof owner.events.list>[0], "orgId">) =>
-      (await owner.events.list({ orgId: org.id, limit: 200, ...filter })).events.map((event) => event.eventId);
+    const ids = async (filter: Omit<Parameters<typeof owner.events.list>[0], "orgId">) => (await owner.events.list({ orgId: org.id, limit: 200, ...filter })).events.map((event) => event.eventId);
 
     expect(await ids({ type: "error" })).toEqual(["t-2"]);
     expect(await ids({ model: "gpt-other" })).toEqual(["t-1"]);

@@ -61,7 +61,7 @@ describe("the cross-organisation takeover through invitations is closed", () => 
     expect(shape(forExisting)).toEqual(shape(forNew));
     expect(forExisting.token).toMatch(/^inv_[A-Za-z0-9_-]{43}$/);
     // The existing account is untouched: same password, no new membership until accepted.
-    expect((await testDb().membership.count({ where: { userId: elsewhere.users.viewer.userId } }))).toBe(1);
+    expect(await testDb().membership.count({ where: { userId: elsewhere.users.viewer.userId } })).toBe(1);
   });
 
   test("org A's owner accepting their own link for a new address gains an account in org A only; B's invitation still needs B's link", async () => {

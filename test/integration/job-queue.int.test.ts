@@ -51,10 +51,7 @@ test("queueing jobs while a worker registers its task names, in the opposite ord
     // A process queues its first job...
     await addJobs(queuer, [job("rollouts:evaluate", {}, { key: "fresh-start" })]);
     // ...while a worker registers its names as graphile-worker does, the same name last.
-    const registering = worker.query(
-      "INSERT INTO graphile_worker._private_tasks (identifier) SELECT i FROM unnest($1::text[]) AS u(i) ON CONFLICT DO NOTHING",
-      [["webhooks:deliver", "rollouts:evaluate"]],
-    );
+    const registering = worker.query("INSERT INTO graphile_worker._private_tasks (identifier) SELECT i FROM unnest($1::text[]) AS u(i) ON CONFLICT DO NOTHING", [["webhooks:deliver", "rollouts:evaluate"]]);
     // ...and the first process queues another job in the same transaction.
     await addJobs(queuer, [job("webhooks:deliver", { deliveryId: randomUUID() })]);
     await queuer.query("COMMIT");

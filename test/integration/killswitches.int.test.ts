@@ -40,7 +40,6 @@ beforeAll(async () => {
   expect(await whenListening()).toBe(true);
 });
 
-
 describe("engaging and releasing an org switch", () => {
   test("is audited, bumps the revision, raises an alert, notifies, and halts every agent", async () => {
     const agent = await agentIn(org.leadTeamId);

@@ -44,8 +44,7 @@ async function report(org: TestOrg, calls: { agentId: string; tool: string; argu
   );
 }
 
-const loopSwitches = (org: TestOrg, agent: LoopAgent) =>
-  testDb().killSwitch.findMany({ where: { orgId: org.id, scope: "agent", target: agent.id, reasonCode: "loop_detected" } });
+const loopSwitches = (org: TestOrg, agent: LoopAgent) => testDb().killSwitch.findMany({ where: { orgId: org.id, scope: "agent", target: agent.id, reasonCode: "loop_detected" } });
 
 describe("loop detection", () => {
   test("the 5th identical call within 60 s halts the agent once: system switch, audit entry, alert", async () => {
@@ -118,7 +117,10 @@ describe("loop detection", () => {
     const org = await createTestOrg();
     const agent = await createAgent(org, "reporter");
     const now = Date.now();
-    await report(org, Array.from({ length: 4 }, (_, i) => ({ agentId: agent.id, tool: "search", arguments: undefined, at: new Date(now + i) })));
+    await report(
+      org,
+      Array.from({ length: 4 }, (_, i) => ({ agentId: agent.id, tool: "search", arguments: undefined, at: new Date(now + i) })),
+    );
     expect(await loopSwitches(org, agent)).toHaveLength(0);
     await report(org, [{ agentId: agent.id, tool: "search", arguments: undefined, at: new Date(now + 10) }]);
     expect(await loopSwitches(org, agent)).toHaveLength(1);
@@ -128,7 +130,10 @@ describe("loop detection", () => {
     const org = await createTestOrg();
     const agent = await createAgent(org, "batcher");
     const now = Date.now();
-    await report(org, Array.from({ length: 50 }, (_, i) => ({ agentId: agent.id, tool: "fetch", arguments: { url: "https://x" }, at: new Date(now + i) })));
+    await report(
+      org,
+      Array.from({ length: 50 }, (_, i) => ({ agentId: agent.id, tool: "fetch", arguments: { url: "https://x" }, at: new Date(now + i) })),
+    );
     expect(await loopSwitches(org, agent)).toHaveLength(1);
   });
 });

@@ -50,9 +50,7 @@ describe("owners", () => {
     const org = await createTestOrg();
     const owner = callerFor(org.users.owner.userId);
     const before = await auditCount(org.id);
-    expect(await errorCode(owner.members.update({ orgId: org.id, membershipId: org.users.owner.membershipId, role: "admin", teamIds: [] }))).toBe(
-      "FORBIDDEN",
-    );
+    expect(await errorCode(owner.members.update({ orgId: org.id, membershipId: org.users.owner.membershipId, role: "admin", teamIds: [] }))).toBe("FORBIDDEN");
     expect(await errorCode(owner.members.remove({ orgId: org.id, membershipId: org.users.owner.membershipId }))).toBe("FORBIDDEN");
     expect(await roleOf(org.users.owner.membershipId)).toBe("owner");
     expect(await auditCount(org.id)).toBe(before);
@@ -72,18 +70,10 @@ describe("owners", () => {
     const org = await createTestOrg();
     const admin = callerFor(org.users.admin.userId);
     const before = await auditCount(org.id);
-    expect(await errorCode(admin.members.invite({ orgId: org.id, email: `new-owner-${org.slug}@test.invalid`, role: "owner" }))).toBe(
-      "FORBIDDEN",
-    );
-    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.viewer.membershipId, role: "owner", teamIds: [] }))).toBe(
-      "FORBIDDEN",
-    );
-    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.admin.membershipId, role: "owner", teamIds: [] }))).toBe(
-      "FORBIDDEN",
-    );
-    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.owner.membershipId, role: "viewer", teamIds: [] }))).toBe(
-      "FORBIDDEN",
-    );
+    expect(await errorCode(admin.members.invite({ orgId: org.id, email: `new-owner-${org.slug}@test.invalid`, role: "owner" }))).toBe("FORBIDDEN");
+    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.viewer.membershipId, role: "owner", teamIds: [] }))).toBe("FORBIDDEN");
+    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.admin.membershipId, role: "owner", teamIds: [] }))).toBe("FORBIDDEN");
+    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.owner.membershipId, role: "viewer", teamIds: [] }))).toBe("FORBIDDEN");
     expect(await errorCode(admin.members.remove({ orgId: org.id, membershipId: org.users.owner.membershipId }))).toBe("FORBIDDEN");
     expect(await roleOf(org.users.viewer.membershipId)).toBe("viewer");
     expect(await roleOf(org.users.owner.membershipId)).toBe("owner");
@@ -119,20 +109,14 @@ describe("inviting", () => {
   test("teams of another org are refused", async () => {
     const [org, other] = await Promise.all([createTestOrg(), createTestOrg()]);
     const admin = callerFor(org.users.admin.userId);
-    expect(
-      await errorCode(admin.members.invite({ orgId: org.id, email: `x-${org.slug}@test.invalid`, role: "team_lead", teamIds: [other.leadTeamId] })),
-    ).toBe("BAD_REQUEST");
-    expect(
-      await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.viewer.membershipId, role: "team_lead", teamIds: [other.leadTeamId] })),
-    ).toBe("BAD_REQUEST");
+    expect(await errorCode(admin.members.invite({ orgId: org.id, email: `x-${org.slug}@test.invalid`, role: "team_lead", teamIds: [other.leadTeamId] }))).toBe("BAD_REQUEST");
+    expect(await errorCode(admin.members.update({ orgId: org.id, membershipId: org.users.viewer.membershipId, role: "team_lead", teamIds: [other.leadTeamId] }))).toBe("BAD_REQUEST");
   });
 
   test("a membership of another org cannot be changed through this one", async () => {
     const [org, other] = await Promise.all([createTestOrg(), createTestOrg()]);
     const owner = callerFor(org.users.owner.userId);
-    expect(await errorCode(owner.members.update({ orgId: org.id, membershipId: other.users.viewer.membershipId, role: "admin", teamIds: [] }))).toBe(
-      "NOT_FOUND",
-    );
+    expect(await errorCode(owner.members.update({ orgId: org.id, membershipId: other.users.viewer.membershipId, role: "admin", teamIds: [] }))).toBe("NOT_FOUND");
     expect(await errorCode(owner.members.remove({ orgId: org.id, membershipId: other.users.viewer.membershipId }))).toBe("NOT_FOUND");
     expect(await roleOf(other.users.viewer.membershipId)).toBe("viewer");
   });

@@ -10,7 +10,6 @@ import { getPool } from "../../server/db/pool";
 import { REDACTION_DETECTORS } from "../../server/domain/redaction/redact";
 import { createTestOrg, testDb, type TestOrg } from "./helpers";
 
-
 const START = BigInt(Date.UTC(2026, 10, 20, 9, 0, 0)) * 1_000_000n;
 const NOW = new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });

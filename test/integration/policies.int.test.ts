@@ -35,7 +35,6 @@ beforeAll(async () => {
   await testDb().$transaction((tx) => seedPolicies(tx, { orgId: org.id, system: { type: "system", id: null, label: "system" } }));
 });
 
-
 describe("the seed policies", () => {
   test("support-chatbot: a refund of 250 needs approval, one of 50 is allowed", async () => {
     const big = await evaluatePolicies(org.id, ask("support-chatbot", "tool", "issue_refund", { amount: 250 }));
@@ -85,7 +84,7 @@ describe("changes through the console", () => {
     const auditBefore = await testDb().auditEntry.count({ where: { orgId: org.id } });
     const refused = owner.policies.create({ orgId: org.id, name: "Broken", source: { kind: "cedar", cedar: "permit (principal, action, resource)\n  when { context.amount > };" }, enforce: true });
     await expect(refused).rejects.toThrow(/Line 2, column 27/);
-    const wrongSchema = owner.policies.create({ orgId: org.id, name: "Broken", source: { kind: "cedar", cedar: 'forbid (principal, action, resource) when { principal.salary > 1 };' }, enforce: true });
+    const wrongSchema = owner.policies.create({ orgId: org.id, name: "Broken", source: { kind: "cedar", cedar: "forbid (principal, action, resource) when { principal.salary > 1 };" }, enforce: true });
     await expect(wrongSchema).rejects.toThrow(/Line 1, column 45: .*salary/);
 
     const refund = await testDb().policy.findFirstOrThrow({ where: { orgId: org.id, name: "Refunds above 100 need approval" } });
@@ -111,7 +110,14 @@ describe("changes through the console", () => {
       name: refund.name,
       source: {
         kind: "form",
-        form: { who: { kind: "agent", name: "support-chatbot" }, action: "tool", resources: ["issue_refund"], effect: "require_approval", conditions: [{ kind: "number", argument: "amount", op: ">", value: "20" }], reason: "" },
+        form: {
+          who: { kind: "agent", name: "support-chatbot" },
+          action: "tool",
+          resources: ["issue_refund"],
+          effect: "require_approval",
+          conditions: [{ kind: "number", argument: "amount", op: ">", value: "20" }],
+          reason: "",
+        },
       },
     });
     expect((await evaluatePolicies(org.id, ask("support-chatbot", "tool", "issue_refund", { amount: 50 }))).effect).toBe("require_approval");
@@ -135,7 +141,12 @@ describe("changes through the console", () => {
     expect((await evaluatePolicies(org.id, ask("ticket-router", "tool", "kb_search"))).effect).toBe("no_match");
     // Another process: writes the policy and NOTIFYs, never touching this process's cache.
     await testDb().policy.create({
-      data: { orgId: org.id, name: `Routers search the KB ${randomUUID().slice(0, 4)}`, cedar: 'permit (principal == Agent::"ticket-router", action == Action::"tool", resource == Tool::"kb_search");', status: "enforced" },
+      data: {
+        orgId: org.id,
+        name: `Routers search the KB ${randomUUID().slice(0, 4)}`,
+        cedar: 'permit (principal == Agent::"ticket-router", action == Action::"tool", resource == Tool::"kb_search");',
+        status: "enforced",
+      },
     });
     await notifyChange(getPool(), { orgId: org.id, kind: "policy" });
     let effect = "";

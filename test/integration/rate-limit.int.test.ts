@@ -9,7 +9,6 @@ import { createTestOrg, testDb } from "./helpers";
 process.env.AGENTRY_RATE_LIMIT_RPS = "0.1";
 process.env.AGENTRY_RATE_LIMIT_BURST = "3";
 
-
 // The events endpoint answers 400 for an empty batch once the key passed: enough to tell a key let through (400) from one refused (429).
 const call = async (key: string) =>
   fetch(`${await agentApiUrl()}/api/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events: [] }) });

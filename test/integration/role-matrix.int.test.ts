@@ -164,7 +164,14 @@ async function extraMember(org: TestOrg, role: Role): Promise<string> {
 /** A pending invitation added directly (no audit): something for members.revokeInvitation to act on. */
 async function extraInvitation(org: TestOrg): Promise<string> {
   const invitation = await testDb().invitation.create({
-    data: { orgId: org.id, email: `${unique("pending").replace(/ /g, "-")}@test.invalid`, role: "viewer", tokenHash: `test-${randomUUID()}`, invitedByLabel: "fixture", expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      orgId: org.id,
+      email: `${unique("pending").replace(/ /g, "-")}@test.invalid`,
+      role: "viewer",
+      tokenHash: `test-${randomUUID()}`,
+      invitedByLabel: "fixture",
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
   });
   return invitation.id;
 }
@@ -188,7 +195,9 @@ const INCIDENT_OPENERS: readonly Role[] = ["owner", "admin", "compliance", "team
 /** An open incident added directly (no audit), on an agent of the lead's team. */
 async function extraIncident(org: TestOrg) {
   const agentId = await extraAgent(org);
-  const incident = await testDb().incident.create({ data: { orgId: org.id, agentId, teamId: org.leadTeamId, title: unique("Incident"), source: "person", severity: "low", awareAt: new Date(), openedBy: "fixture" } });
+  const incident = await testDb().incident.create({
+    data: { orgId: org.id, agentId, teamId: org.leadTeamId, title: unique("Incident"), source: "person", severity: "low", awareAt: new Date(), openedBy: "fixture" },
+  });
   return incident.id;
 }
 
@@ -268,8 +277,7 @@ const FIXTURES: Record<string, Fixture> = {
     scope: "org",
     allowed: ADMINS,
     audit: "member.invited",
-    run: (caller, { org }) =>
-      caller.members.invite({ orgId: org.id, email: `invitee-${++counter}-${org.slug}@test.invalid`, role: "viewer" }),
+    run: (caller, { org }) => caller.members.invite({ orgId: org.id, email: `invitee-${++counter}-${org.slug}@test.invalid`, role: "viewer" }),
   },
   "members.invitations": { kind: "query", scope: "org", allowed: ADMINS, run: (caller, { org }) => caller.members.invitations({ orgId: org.id }) },
   "members.revokeInvitation": {
@@ -404,7 +412,16 @@ const FIXTURES: Record<string, Fixture> = {
     scope: "org",
     allowed: ADMINS,
     audit: "routing.rule_created",
-    run: (caller, { org }) => caller.routing.upsertRule({ orgId: org.id, taskType: unique("task").toLowerCase().replace(/[^a-z0-9_.-]/g, "-"), minQuality: 2, allowedProviders: [], fallbackChain: [] }),
+    run: (caller, { org }) =>
+      caller.routing.upsertRule({
+        orgId: org.id,
+        taskType: unique("task")
+          .toLowerCase()
+          .replace(/[^a-z0-9_.-]/g, "-"),
+        minQuality: 2,
+        allowedProviders: [],
+        fallbackChain: [],
+      }),
   },
   "routing.deleteRule": {
     kind: "mutation",
@@ -412,7 +429,9 @@ const FIXTURES: Record<string, Fixture> = {
     allowed: ADMINS,
     audit: "routing.rule_deleted",
     run: async (caller, { org }) => {
-      const taskType = unique("doomed").toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
+      const taskType = unique("doomed")
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, "-");
       await testDb().routingRule.create({ data: { orgId: org.id, taskType, minQuality: 1 } });
       return caller.routing.deleteRule({ orgId: org.id, taskType });
     },
@@ -490,8 +509,7 @@ const FIXTURES: Record<string, Fixture> = {
     scope: "org",
     allowed: BUDGET_WRITERS,
     audit: "budget.updated",
-    run: async (caller, { org }) =>
-      caller.budgets.update({ orgId: org.id, budgetId: (await extraAgentBudget(org)).budgetId, fields: { mode: "soft", limitUsd: "2.50", thresholds: [80] } }),
+    run: async (caller, { org }) => caller.budgets.update({ orgId: org.id, budgetId: (await extraAgentBudget(org)).budgetId, fields: { mode: "soft", limitUsd: "2.50", thresholds: [80] } }),
   },
   "budgets.delete": {
     kind: "mutation",
@@ -514,7 +532,11 @@ const FIXTURES: Record<string, Fixture> = {
     allowed: POLICY_WRITERS,
     audit: "policy.created",
     run: (caller, { org }) =>
-      caller.policies.create({ orgId: org.id, name: unique("New policy"), source: { kind: "form", form: { who: { kind: "all" }, action: "tool", resources: ["x"], effect: "deny", conditions: [], reason: "" } } }),
+      caller.policies.create({
+        orgId: org.id,
+        name: unique("New policy"),
+        source: { kind: "form", form: { who: { kind: "all" }, action: "tool", resources: ["x"], effect: "deny", conditions: [], reason: "" } },
+      }),
   },
   "policies.update": {
     kind: "mutation",
@@ -522,7 +544,12 @@ const FIXTURES: Record<string, Fixture> = {
     allowed: POLICY_WRITERS,
     audit: "policy.updated",
     run: async (caller, { org }) =>
-      caller.policies.update({ orgId: org.id, policyId: await extraPolicy(org), name: unique("Edited policy"), source: { kind: "cedar", cedar: 'forbid (principal, action == Action::"tool", resource == Tool::"y");' } }),
+      caller.policies.update({
+        orgId: org.id,
+        policyId: await extraPolicy(org),
+        name: unique("Edited policy"),
+        source: { kind: "cedar", cedar: 'forbid (principal, action == Action::"tool", resource == Tool::"y");' },
+      }),
   },
   "policies.enforce": {
     kind: "mutation",
@@ -925,16 +952,22 @@ describe("team leads see only their own teams", () => {
       ["keys.createAgentKey", async () => lead().keys.createAgentKey({ orgId: org.id, agentId: await other(), name: "sneaky" })],
       ["keys.revoke", async () => lead().keys.revoke({ orgId: org.id, keyId: await extraKey(org, await other()) })],
       ["keys.revoke of an org ingest key", async () => lead().keys.revoke({ orgId: org.id, keyId: await extraKey(org, null) })],
-      ["killSwitches.engage on another team's agent", async () => {
-        const agent = await extraNamedAgent(org, org.otherTeamId);
-        return lead().killSwitches.engage({ orgId: org.id, scope: "agent", target: agent.id, reason: "reaching", confirmation: agent.name });
-      }],
+      [
+        "killSwitches.engage on another team's agent",
+        async () => {
+          const agent = await extraNamedAgent(org, org.otherTeamId);
+          return lead().killSwitches.engage({ orgId: org.id, scope: "agent", target: agent.id, reason: "reaching", confirmation: agent.name });
+        },
+      ],
       ["killSwitches.engage on another team", () => lead().killSwitches.engage({ orgId: org.id, scope: "team", target: org.otherTeamId, reason: "reaching", confirmation: org.teams[1]?.name ?? "" })],
       // The role table: "kill switch: model / org: all (owner/admin) only"; a tag spans teams, so it is the same.
-      ["killSwitches.engage on the org", async () => {
-        const name = (await testDb().org.findUniqueOrThrow({ where: { id: org.id } })).name;
-        return lead().killSwitches.engage({ orgId: org.id, scope: "org", target: "", reason: "reaching", confirmation: name });
-      }],
+      [
+        "killSwitches.engage on the org",
+        async () => {
+          const name = (await testDb().org.findUniqueOrThrow({ where: { id: org.id } })).name;
+          return lead().killSwitches.engage({ orgId: org.id, scope: "org", target: "", reason: "reaching", confirmation: name });
+        },
+      ],
       ["killSwitches.engage on a tag", () => lead().killSwitches.engage({ orgId: org.id, scope: "tag", target: "beta", reason: "reaching", confirmation: "beta" })],
       ["killSwitches.engage on a model", () => lead().killSwitches.engage({ orgId: org.id, scope: "model", target: "gpt-test", reason: "reaching", confirmation: "gpt-test" })],
       ["killSwitches.release of another team's switch", async () => lead().killSwitches.release({ orgId: org.id, id: await extraSwitch(org, org.otherTeamId), reason: "reaching" })],
@@ -944,10 +977,26 @@ describe("team leads see only their own teams", () => {
       ["versions.create for another team's agent", async () => lead().versions.create({ orgId: org.id, agentId: await other(), label: "9.9.9", ...versionFields })],
       ["versions.release of another team's version", async () => lead().versions.release({ orgId: org.id, versionId: (await extraVersions(org, org.otherTeamId)).draftId, reason: "reaching" })],
       ["versions.makeStable of another team's version", async () => lead().versions.makeStable({ orgId: org.id, versionId: (await extraVersions(org, org.otherTeamId)).candidateId, reason: "reaching" })],
-      ["rollouts.start on another team's agent", async () => {
-        const versions = await extraVersions(org, org.otherTeamId);
-        return lead().rollouts.start({ orgId: org.id, agentId: versions.agentId, candidateId: versions.candidateId, stages: [{ percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 100, minDwellMinutes: 0, minSamples: 0 }], guards: [], onBreach: "pause", autoAdvance: true, requireApproval: false, reason: "reaching" });
-      }],
+      [
+        "rollouts.start on another team's agent",
+        async () => {
+          const versions = await extraVersions(org, org.otherTeamId);
+          return lead().rollouts.start({
+            orgId: org.id,
+            agentId: versions.agentId,
+            candidateId: versions.candidateId,
+            stages: [
+              { percent: 10, minDwellMinutes: 0, minSamples: 0 },
+              { percent: 100, minDwellMinutes: 0, minSamples: 0 },
+            ],
+            guards: [],
+            onBreach: "pause",
+            autoAdvance: true,
+            requireApproval: false,
+            reason: "reaching",
+          });
+        },
+      ],
       ["rollouts.rollback of another team's rollout", async () => lead().rollouts.rollback({ orgId: org.id, rolloutId: (await extraRollout(org, { teamId: org.otherTeamId })).rolloutId, reason: "reaching" })],
     ];
     test.each(cases)("%s", async (_label, call) => {

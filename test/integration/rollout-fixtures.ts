@@ -53,7 +53,16 @@ export async function traffic(org: TestOrg, setup: Setup, arm: "stable" | "candi
     const at = (offset: number) => new Date(now + offset).toISOString();
     const base = { taskId, instanceId, version };
     events.push({ id: `${taskId}-s`, type: "task_start", timestamp: at(0), ...base });
-    events.push({ id: `${taskId}-l`, type: "llm_call", timestamp: at(1), model: "gpt-test", costUsd: (options.costUsd ?? 0.002) * (0.8 + (0.4 * ((i * 7) % 10)) / 10), latencyMs: Math.round((options.latencyMs ?? 600) * (0.7 + (0.6 * ((i * 13) % 10)) / 10)), status: failed ? "error" : "ok", ...base });
+    events.push({
+      id: `${taskId}-l`,
+      type: "llm_call",
+      timestamp: at(1),
+      model: "gpt-test",
+      costUsd: (options.costUsd ?? 0.002) * (0.8 + (0.4 * ((i * 7) % 10)) / 10),
+      latencyMs: Math.round((options.latencyMs ?? 600) * (0.7 + (0.6 * ((i * 13) % 10)) / 10)),
+      status: failed ? "error" : "ok",
+      ...base,
+    });
     events.push({ id: `${taskId}-e`, type: "task_end", timestamp: at(2), status: failed ? "failed" : "ok", ...base });
   }
   for (let from = 0; from < events.length; from += 500) {
@@ -68,7 +77,11 @@ export async function traffic(org: TestOrg, setup: Setup, arm: "stable" | "candi
 export const ERROR_GUARD: GuardConfig[] = [{ metric: "error_rate", thresholdPercent: 20, enabled: true }];
 export const stages = (...list: [number, number][]): Stage[] => list.map(([percent, minSamples]) => ({ percent, minDwellMinutes: 0, minSamples }));
 
-export async function startRollout(org: TestOrg, setup: Setup, settings: { stages: Stage[]; guards?: GuardConfig[]; onBreach?: "pause" | "rollback"; autoAdvance?: boolean; requireApproval?: boolean; as?: string }) {
+export async function startRollout(
+  org: TestOrg,
+  setup: Setup,
+  settings: { stages: Stage[]; guards?: GuardConfig[]; onBreach?: "pause" | "rollback"; autoAdvance?: boolean; requireApproval?: boolean; as?: string },
+) {
   const caller = callerFor(settings.as ?? org.users.team_lead.userId);
   return caller.rollouts.start({
     orgId: org.id,

@@ -166,7 +166,9 @@ describe("rollouts", () => {
 
     test("a candidate identical to stable, and a retired candidate", async () => {
       const setup = await agentWithVersions(org, "identical-candidate");
-      const twin = await testDb().agentVersion.create({ data: { orgId: org.id, agentId: setup.agentId, label: "1.0.1", model: "gpt-test", systemPrompt: "Route tickets.", status: "released", createdBy: "setup" } });
+      const twin = await testDb().agentVersion.create({
+        data: { orgId: org.id, agentId: setup.agentId, label: "1.0.1", model: "gpt-test", systemPrompt: "Route tickets.", status: "released", createdBy: "setup" },
+      });
       const identical = await unchanged(() => startRollout(org, { ...setup, candidateId: twin.id }, { stages: stages([10, 10], [100, 0]) }));
       expect(identical?.message).toMatch(/identical to the stable version 1\.0\.0/);
       const old = await testDb().agentVersion.create({ data: { orgId: org.id, agentId: setup.agentId, label: "0.9.0", systemPrompt: "Old.", status: "released", createdBy: "setup" } });
@@ -177,7 +179,14 @@ describe("rollouts", () => {
 
     test("a stage past 100 %", async () => {
       const setup = await agentWithVersions(org, "past-hundred");
-      const error = await unchanged(() => startRollout(org, setup, { stages: [{ percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 150, minDwellMinutes: 0, minSamples: 0 }] }));
+      const error = await unchanged(() =>
+        startRollout(org, setup, {
+          stages: [
+            { percent: 10, minDwellMinutes: 0, minSamples: 0 },
+            { percent: 150, minDwellMinutes: 0, minSamples: 0 },
+          ],
+        }),
+      );
       expect(error?.code).toBe("BAD_REQUEST");
       expect(error?.message).toMatch(/at most 100 %/);
     });

@@ -37,7 +37,10 @@ const DEFERRED_ORG_KEYS: Record<string, { citusKey: string; why: string }> = {
   tool_call_rollups_hourly: { citusKey: "(org_id, agent_id, tool, hour)", why: "upserted on (agent_id, tool, hour): a second unique key would turn concurrent upserts into errors" },
   agent_observed_categories: { citusKey: "(org_id, agent_id, category)", why: "upserted on (agent_id, category): a second unique key would turn concurrent upserts into errors" },
   agent_instances: { citusKey: "(org_id, agent_id, instance_id)", why: "upserted on (agent_id, instance_id) by heartbeats and streams: a second unique key would turn concurrent upserts into errors" },
-  directive_acks: { citusKey: "(org_id, agent_id, instance_id, revision)", why: "inserted ON CONFLICT (agent_id, instance_id, revision): a second unique key would turn concurrent acknowledgements into errors" },
+  directive_acks: {
+    citusKey: "(org_id, agent_id, instance_id, revision)",
+    why: "inserted ON CONFLICT (agent_id, instance_id, revision): a second unique key would turn concurrent acknowledgements into errors",
+  },
   control_evaluations: { citusKey: "(org_id, agent_id, control_id)", why: "upserted on (agent_id, control_id) by the evaluation job: a second unique key would turn concurrent runs into errors" },
 };
 

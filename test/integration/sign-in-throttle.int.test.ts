@@ -45,9 +45,7 @@ describe.concurrent("sign-in throttling holds under concurrency", () => {
 
   test("two app processes racing share one limit", async () => {
     const email = await userWithPassword();
-    const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => checkCredentials(i % 2 === 0 ? testDb() : otherProcess, email, `wrong-${i}`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => checkCredentials(i % 2 === 0 ? testDb() : otherProcess, email, `wrong-${i}`)));
     expect(checked(answers)).toBe(LOCKOUT_AFTER);
     expect(locked(answers)).toBe(60 - LOCKOUT_AFTER);
   }, 60_000);

@@ -132,7 +132,24 @@ async function seedWorld(org: TestOrg, teamId: string, label: string): Promise<W
     modelName: `model-${vocabulary}`,
     taskType: `task-${vocabulary}`,
     // Every name this world's things carry holds one of the tags; ids are unique anyway.
-    markers: [tag, orgTag, agent.id, key.id, budget.id, policy.id, approval.id, alert.id, webhook.id, killSwitch.id, invitation.id, incident.id, stableVersion.id, candidateVersion.id, draftVersion.id, rollout.id],
+    markers: [
+      tag,
+      orgTag,
+      agent.id,
+      key.id,
+      budget.id,
+      policy.id,
+      approval.id,
+      alert.id,
+      webhook.id,
+      killSwitch.id,
+      invitation.id,
+      incident.id,
+      stableVersion.id,
+      candidateVersion.id,
+      draftVersion.id,
+      rollout.id,
+    ],
     teamMarkers: [tag, agent.id, key.id, budget.id, approval.id, alert.id, killSwitch.id, incident.id, stableVersion.id, candidateVersion.id, draftVersion.id, rollout.id],
   };
 }
@@ -191,8 +208,7 @@ const CASES: Record<string, Case> = {
   "events.facets": (c, orgId) => c.events.facets({ orgId }),
   "models.list": (c, orgId) => c.models.list({ orgId }),
   // Model names are shared vocabulary (every org may register "gpt-4o"): upserting one in A must leave B's alone.
-  "models.upsert": (c, orgId, w) =>
-    c.models.upsert({ orgId, provider: "openai", name: w.modelName, inputUsdPerMTok: "9", outputUsdPerMTok: "9", qualityTier: 1, contextWindow: null, status: "disabled" }),
+  "models.upsert": (c, orgId, w) => c.models.upsert({ orgId, provider: "openai", name: w.modelName, inputUsdPerMTok: "9", outputUsdPerMTok: "9", qualityTier: 1, contextWindow: null, status: "disabled" }),
   "routing.overview": (c, orgId) => c.routing.overview({ orgId }),
   "routing.savings": (c, orgId) => c.routing.savings({ orgId, days: 7 }),
   "routing.upsertRule": (c, orgId, w) => c.routing.upsertRule({ orgId, taskType: w.taskType, minQuality: 5, allowedProviders: [], fallbackChain: [] }),
@@ -386,15 +402,7 @@ describe("across the org boundary", () => {
 });
 
 /** Procedures whose answer is org-wide by design for every reader (docs/concepts.md: policies, models, routing, org settings). */
-const ORG_WIDE_FOR_LEADS = new Set([
-  "policies.list",
-  "policies.get",
-  "policies.impact",
-  "models.list",
-  "models.upsert",
-  "routing.overview",
-  "routing.upsertRule",
-]);
+const ORG_WIDE_FOR_LEADS = new Set(["policies.list", "policies.get", "policies.impact", "models.list", "models.upsert", "routing.overview", "routing.upsertRule"]);
 
 describe("across team scopes: a team lead and another team's things", () => {
   let org: TestOrg;

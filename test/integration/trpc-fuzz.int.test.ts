@@ -112,7 +112,6 @@ function withPlaceholders(value: unknown, found: Deep[]): unknown {
   return value;
 }
 
-
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   any: fc.oneof({ depthSize: "small" }, scalar, scalar, tie("array"), tie("object"), deep),
   array: fc.array(tie("any"), { maxLength: 5 }),

@@ -150,10 +150,7 @@ describe("lone surrogates and NUL in events", () => {
 describe("whatever a client sends, no stored event escapes the counts", () => {
   // Ids and agent names drawn from every UTF-16 code unit (lone surrogates and NUL included),
   // often colliding so that duplicates within and across batches are exercised too.
-  const text = fc.oneof(
-    fc.constantFrom("a", "b", "\uD800", "\uDFFF", "a\u0000", "\uD83D\uDE00", "\u202Eb"),
-    fc.string({ unit: "binary", minLength: 1, maxLength: 4 }),
-  );
+  const text = fc.oneof(fc.constantFrom("a", "b", "\uD800", "\uDFFF", "a\u0000", "\uD83D\uDE00", "\u202Eb"), fc.string({ unit: "binary", minLength: 1, maxLength: 4 }));
   const event = fc.record({
     id: text,
     agent: fc.constantFrom("prop-a", "prop-b", "prop-\uD800", "prop-\u0000"),

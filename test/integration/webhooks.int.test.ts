@@ -57,9 +57,7 @@ async function createWebhook(org: TestOrg, path: string, options: { enabled?: bo
 }
 
 function raise(org: TestOrg, kind: "loop_detected" | "budget_threshold" = "loop_detected") {
-  return inTransaction(getPool(), (client) =>
-    raiseAlert(client, { orgId: org.id, kind, severity: "critical", title: "Loop detected: doc-classifier suspended", details: { count: 5 } }),
-  );
+  return inTransaction(getPool(), (client) => raiseAlert(client, { orgId: org.id, kind, severity: "critical", title: "Loop detected: doc-classifier suspended", details: { count: 5 } }));
 }
 
 describe("webhook deliveries", () => {

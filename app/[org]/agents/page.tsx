@@ -9,11 +9,7 @@ export default async function Page({ params, searchParams }: OrgPageProps) {
   const { orgId } = await orgPage(params);
   // The same filters the page reads from the URL, so the list it renders is the one prefetched.
   const search = readRegistrySearch(await searchParamsOf(searchParams));
-  await prefetch(
-    trpc.agents.list.queryOptions({ orgId, ...toAgentListInput(search) }),
-    trpc.agents.list.queryOptions({ orgId, status: "discovered" }),
-    trpc.teams.list.queryOptions({ orgId }),
-  );
+  await prefetch(trpc.agents.list.queryOptions({ orgId, ...toAgentListInput(search) }), trpc.agents.list.queryOptions({ orgId, status: "discovered" }), trpc.teams.list.queryOptions({ orgId }));
   return (
     <HydrateClient>
       <AgentsPage />

@@ -19,9 +19,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   if (!invitation || invitation.status !== "pending") {
     return (
       <PublicPage title="This invitation cannot be used">
-        <p className="text-sm text-slate-600">
-          The link has expired (invitations last seven days), has been used already, or was revoked. Ask whoever invited you for a new one.
-        </p>
+        <p className="text-sm text-slate-600">The link has expired (invitations last seven days), has been used already, or was revoked. Ask whoever invited you for a new one.</p>
         <PageLink href="/signin">Go to sign-in</PageLink>
       </PublicPage>
     );

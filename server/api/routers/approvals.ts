@@ -16,8 +16,6 @@ export const approvalsRouter = createTRPCRouter({
   decide: orgProcedure("approvals:decide")
     .input(decideApprovalInput)
     .mutation(({ ctx, input }) =>
-      ctx.audited((tx, audit) =>
-        decideApproval(tx, audit, ctx.access, { approvalId: input.approvalId, decision: input.decision === "approve" ? "approved" : "denied", note: input.note || null }),
-      ),
+      ctx.audited((tx, audit) => decideApproval(tx, audit, ctx.access, { approvalId: input.approvalId, decision: input.decision === "approve" ? "approved" : "denied", note: input.note || null })),
     ),
 });

@@ -112,12 +112,7 @@ export const ROLE_CHANGE_REFUSALS: Record<RoleChangeRefusal, string> = {
  * Whether `actorRole` may move a member from `fromRole` to `toRole` (null: remove them).
  * `ownerCount` is the org's number of owners now: the last owner cannot be demoted or removed.
  */
-export function checkRoleChange(input: {
-  actorRole: Role;
-  fromRole: Role;
-  toRole: Role | null;
-  ownerCount: number;
-}): RoleChangeRefusal | null {
+export function checkRoleChange(input: { actorRole: Role; fromRole: Role; toRole: Role | null; ownerCount: number }): RoleChangeRefusal | null {
   const assignable = assignableRoles(input.actorRole);
   if (input.fromRole === "owner" && input.actorRole !== "owner") return "not_allowed_to_change_owner";
   if (input.toRole === input.fromRole) return null; // only the teams change

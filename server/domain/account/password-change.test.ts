@@ -17,9 +17,7 @@ describe("changePasswordInput", () => {
   });
 
   it("refuses a new password equal to the current one", () => {
-    expect(fieldErrors({ currentPassword: "same-password-1", newPassword: "same-password-1" })?.newPassword).toEqual([
-      "Choose a password different from your current one",
-    ]);
+    expect(fieldErrors({ currentPassword: "same-password-1", newPassword: "same-password-1" })?.newPassword).toEqual(["Choose a password different from your current one"]);
   });
 
   it("requires the current password", () => {

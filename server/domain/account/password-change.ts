@@ -9,10 +9,7 @@ export const MAX_PASSWORD_LENGTH = 256;
 export const changePasswordInput = z
   .object({
     currentPassword: z.string().min(1, "Enter your current password").max(MAX_PASSWORD_LENGTH),
-    newPassword: z
-      .string()
-      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-      .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`),
+    newPassword: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`),
   })
   .refine((input) => input.newPassword !== input.currentPassword, {
     message: "Choose a password different from your current one",

@@ -48,10 +48,7 @@ describe("A2A Agent Cards", () => {
   });
 
   it("are looked for at the well-known paths, new one first", () => {
-    expect(cardUrls("https://agents.example.com/recipe/")).toEqual([
-      "https://agents.example.com/recipe/.well-known/agent-card.json",
-      "https://agents.example.com/recipe/.well-known/agent.json",
-    ]);
+    expect(cardUrls("https://agents.example.com/recipe/")).toEqual(["https://agents.example.com/recipe/.well-known/agent-card.json", "https://agents.example.com/recipe/.well-known/agent.json"]);
     expect(cardUrls("https://x.test/card.json")).toEqual(["https://x.test/card.json"]);
   });
 });

@@ -18,12 +18,7 @@ const list = (max: number) =>
     .transform((items) => [...new Set(items)]);
 
 export const agentFieldsSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "Enter a name")
-    .max(100, "At most 100 characters")
-    .regex(AGENT_NAME_RULE, "Letters, digits, spaces, dots, dashes and underscores; start with a letter or digit"),
+  name: z.string().trim().min(1, "Enter a name").max(100, "At most 100 characters").regex(AGENT_NAME_RULE, "Letters, digits, spaces, dots, dashes and underscores; start with a letter or digit"),
   description: readableText(2000).default(""),
   owner: displayName({ max: 320, min: 0 }).nullable().default(null),
   teamId: z.string().uuid().nullable(),

@@ -30,6 +30,11 @@ export const archiveAgentInput = agentRef.extend({ reason: z.string().trim().max
 
 /** An A2A Agent Card to read: pasted JSON, or the agent's URL to fetch it from. */
 export const parseCardInput = z.union([
-  z.object({ json: z.string().min(2, "Paste the card's JSON.").max(256 * 1024, "A card is at most 256 KiB") }),
+  z.object({
+    json: z
+      .string()
+      .min(2, "Paste the card's JSON.")
+      .max(256 * 1024, "A card is at most 256 KiB"),
+  }),
   z.object({ url: z.url({ protocol: /^https?$/, error: "Enter the agent's URL, starting with https://" }).max(2000, "At most 2000 characters") }),
 ]);

@@ -1,16 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  alertText,
-  buildPayload,
-  isDelivered,
-  nextRetryDelayMs,
-  RETRY_DELAYS_MS,
-  signPayload,
-  verifySignature,
-  webhookSecret,
-  type AlertForPayload,
-} from "./webhook";
+import { alertText, buildPayload, isDelivered, nextRetryDelayMs, RETRY_DELAYS_MS, signPayload, verifySignature, webhookSecret, type AlertForPayload } from "./webhook";
 import { validateWebhookUrl } from "./schemas";
 
 const alert: AlertForPayload = {

@@ -118,4 +118,3 @@ export function nextRetryDelayMs(attempts: number, random: () => number = Math.r
 export function isDelivered(status: number | null): boolean {
   return status !== null && status >= 200 && status < 300;
 }
-

@@ -69,7 +69,17 @@ export function detectSpikes(history: readonly HourTotals[], hour: Date): Spike[
     const observedRate = judged.errors / judged.events;
     const rate = robustZ(observedRate, rates);
     if (rate.z >= Z_THRESHOLD && observedRate - rate.median >= MIN_ERROR_RATE_EXCESS) {
-      spikes.push({ metric: "error_rate", hour, statistic: "robust_z", score: rate.z, observed: observedRate, baselineMedian: rate.median, baselineMad: rate.mad, baselineHours: before.length, events: judged.events });
+      spikes.push({
+        metric: "error_rate",
+        hour,
+        statistic: "robust_z",
+        score: rate.z,
+        observed: observedRate,
+        baselineMedian: rate.median,
+        baselineMad: rate.mad,
+        baselineHours: before.length,
+        events: judged.events,
+      });
     }
   }
   return spikes;

@@ -37,7 +37,10 @@ describe("robust z-score (median and MAD)", () => {
         fc.integer({ min: 1, max: 50 }),
         (baseline, value, shift, scale) => {
           const a = robustZ(value, baseline).z;
-          const b = robustZ(value * scale + shift, baseline.map((item) => item * scale + shift)).z;
+          const b = robustZ(
+            value * scale + shift,
+            baseline.map((item) => item * scale + shift),
+          ).z;
           if (Number.isFinite(a)) expect(b).toBeCloseTo(a, 6);
           else expect(b).toBe(a);
         },

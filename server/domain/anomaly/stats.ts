@@ -42,7 +42,11 @@ export function robustZ(value: number, baseline: readonly number[]): RobustZ {
 export function normalise(counts: Readonly<Record<string, number>>): Record<string, number> {
   const total = Object.values(counts).reduce((sum, count) => sum + Math.max(0, count), 0);
   if (total === 0) return {};
-  return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0).map(([key, count]) => [key, count / total]));
+  return Object.fromEntries(
+    Object.entries(counts)
+      .filter(([, count]) => count > 0)
+      .map(([key, count]) => [key, count / total]),
+  );
 }
 
 /**

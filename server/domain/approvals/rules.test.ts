@@ -1,15 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  APPROVAL_USE_WINDOW_MS,
-  DEFAULT_APPROVAL_TTL_MS,
-  approvalTtlMs,
-  decisionRefusal,
-  effectiveStatus,
-  parseWaitMs,
-  sameAction,
-  consumeRefusal,
-  type UsableApproval,
-} from "./rules";
+import { APPROVAL_USE_WINDOW_MS, DEFAULT_APPROVAL_TTL_MS, approvalTtlMs, decisionRefusal, effectiveStatus, parseWaitMs, sameAction, consumeRefusal, type UsableApproval } from "./rules";
 
 const now = new Date("2026-11-25T10:00:00Z");
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);

@@ -71,12 +71,7 @@ export interface RequestedAction {
 export type ConsumeRefusalCode = "approval_not_found" | "approval_pending" | "approval_denied" | "approval_expired" | "approval_used" | "approval_mismatch";
 
 /** Why this approval does not authorise `action` by `agentId` now (null: it does, once). */
-export function consumeRefusal(
-  approval: UsableApproval | null,
-  agentId: string,
-  action: RequestedAction,
-  now: Date,
-): { code: ConsumeRefusalCode; message: string } | null {
+export function consumeRefusal(approval: UsableApproval | null, agentId: string, action: RequestedAction, now: Date): { code: ConsumeRefusalCode; message: string } | null {
   if (!approval || approval.agentId !== agentId) return { code: "approval_not_found", message: "No such approval for this agent." };
   const status = effectiveStatus(approval, now);
   if (status === "pending") return { code: "approval_pending", message: "The approval has not been decided yet; wait for it (GET /api/v1/approvals/:id?waitMs=…)." };
@@ -94,11 +89,7 @@ export function consumeRefusal(
 
 /** Same type, name and (redacted) arguments, compared as canonical JSON so key order does not matter. */
 export function sameAction(approval: Pick<UsableApproval, "actionType" | "actionName" | "arguments">, action: RequestedAction): boolean {
-  return (
-    approval.actionType === action.type &&
-    approval.actionName === action.name &&
-    canonicalArguments(approval.arguments) === canonicalArguments(action.arguments)
-  );
+  return approval.actionType === action.type && approval.actionName === action.name && canonicalArguments(approval.arguments) === canonicalArguments(action.arguments);
 }
 
 function canonicalArguments(value: unknown): string {

@@ -52,7 +52,11 @@ describe("chainAuditRecord", () => {
   test("hash = sha256(prevHash + canonical JSON of the entry without its hash), as an offline verifier computes it", () => {
     const entry = at(five(), 2);
     const { hash, ...rest } = entry;
-    expect(hash).toBe(createHash("sha256").update(rest.prevHash + canonicalJson(rest)).digest("hex"));
+    expect(hash).toBe(
+      createHash("sha256")
+        .update(rest.prevHash + canonicalJson(rest))
+        .digest("hex"),
+    );
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });

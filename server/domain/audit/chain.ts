@@ -53,10 +53,7 @@ export function hashAuditRecord(record: AuditRecord): string {
 }
 
 /** Links a new entry after `previous` (or at the start of the org's chain). */
-export function chainAuditRecord(
-  previous: { seq: number; hash: string } | null,
-  entry: Omit<AuditRecord, "seq" | "prevHash">,
-): ChainedAuditRecord {
+export function chainAuditRecord(previous: { seq: number; hash: string } | null, entry: Omit<AuditRecord, "seq" | "prevHash">): ChainedAuditRecord {
   const record: AuditRecord = {
     ...entry,
     seq: previous ? previous.seq + 1 : 1,
@@ -65,18 +62,13 @@ export function chainAuditRecord(
   return { ...record, hash: hashAuditRecord(record) };
 }
 
-export type ChainVerification =
-  | { ok: true; count: number; headHash: string | null }
-  | { ok: false; count: number; brokenAt: { index: number; seq: number | null; id: string | null }; problem: string };
+export type ChainVerification = { ok: true; count: number; headHash: string | null } | { ok: false; count: number; brokenAt: { index: number; seq: number | null; id: string | null }; problem: string };
 
 /**
  * Verifies entries of one org in sequence order. With `from` the check starts mid-chain
  * (an export of a range): the first entry must then link to `from`.
  */
-export function verifyAuditChain(
-  entries: readonly ChainedAuditRecord[],
-  from: { seq: number; hash: string } | null = null,
-): ChainVerification {
+export function verifyAuditChain(entries: readonly ChainedAuditRecord[], from: { seq: number; hash: string } | null = null): ChainVerification {
   let previous = from;
   let orgId: string | null = null;
   for (const [index, entry] of entries.entries()) {

@@ -45,7 +45,11 @@ export function parseExportQuery(params: URLSearchParams): ParsedExportQuery {
  * reminder to verify it with --partial). The date is the export's, in UTC.
  */
 export function exportFilename(slug: string, exportedAt: Date, scope: "org" | "teams"): string {
-  const safeSlug = slug.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "org";
+  const safeSlug =
+    slug
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "org";
   const date = exportedAt.toISOString().slice(0, 10);
   return `audit-${safeSlug}-${date}${scope === "teams" ? "-teams" : ""}.ndjson`;
 }

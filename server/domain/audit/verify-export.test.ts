@@ -162,7 +162,13 @@ describe("verifyExportLines", () => {
   it("verifies each org of a file that holds several", () => {
     const lines = [...toLines(buildChain(3)), ...toLines(buildChain(2, OTHER_ORG))];
     const result = verifyExportLines(lines);
-    expect(result).toMatchObject({ ok: true, orgs: [{ orgId: ORG, count: 3 }, { orgId: OTHER_ORG, count: 2 }] });
+    expect(result).toMatchObject({
+      ok: true,
+      orgs: [
+        { orgId: ORG, count: 3 },
+        { orgId: OTHER_ORG, count: 2 },
+      ],
+    });
     expect(formatExportVerification(result).lines.filter((line) => line.startsWith("OK:"))).toHaveLength(2);
   });
 

@@ -201,10 +201,7 @@ export function verifyExportLines(lines: Iterable<string>, options: { partial?: 
 export function formatExportVerification(result: ExportVerification): { lines: string[]; exitCode: 0 | 1 } {
   if (!result.ok && result.failure) {
     const { failure } = result;
-    const where =
-      failure.seq !== null
-        ? `entry seq ${failure.seq} (${failure.id !== null ? `id ${failure.id}, ` : ""}line ${failure.line})`
-        : `line ${failure.line}`;
+    const where = failure.seq !== null ? `entry seq ${failure.seq} (${failure.id !== null ? `id ${failure.id}, ` : ""}line ${failure.line})` : `line ${failure.line}`;
     const lines = [`BROKEN: ${where}: ${failure.problem}`];
     if (!result.partial && /^sequence \d+ where \d+ was expected/.test(failure.problem)) {
       lines.push("  hint: a team-scoped export (audit-…-teams.ndjson) has gaps by design; verify it with --partial.");
@@ -219,9 +216,7 @@ export function formatExportVerification(result: ExportVerification): { lines: s
   for (const org of result.orgs) {
     lines.push(`OK: ${org.count} ${org.count === 1 ? "entry" : "entries"} verified for org ${org.orgId}, head hash ${org.headHash}`);
     if (org.startsMidChain) {
-      lines.push(
-        `  note: the export starts mid-chain at seq ${org.startsMidChain.seq}; verified from that entry's prevHash ${org.startsMidChain.prevHash} (the entries before it are not in this file).`,
-      );
+      lines.push(`  note: the export starts mid-chain at seq ${org.startsMidChain.seq}; verified from that entry's prevHash ${org.startsMidChain.prevHash} (the entries before it are not in this file).`);
     }
     if (result.partial) {
       lines.push(

@@ -1,18 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import {
-  applicableBudgets,
-  checkReservation,
-  forecastAtPeriodEnd,
-  isExhausted,
-  newlyCrossed,
-  remainingMicros,
-  scopeKey,
-  thresholdsReached,
-  tightestBudget,
-  wouldExceed,
-  type BudgetState,
-} from "./arithmetic";
+import { applicableBudgets, checkReservation, forecastAtPeriodEnd, isExhausted, newlyCrossed, remainingMicros, scopeKey, thresholdsReached, tightestBudget, wouldExceed, type BudgetState } from "./arithmetic";
 import { periodBounds } from "./period";
 
 const micros = fc.bigInt({ min: 0n, max: 10_000_000_000_000n });
@@ -168,21 +156,15 @@ describe("alert thresholds", () => {
 
   test("property: newly crossed = reached after minus reached before minus alerted, and spend going down crosses nothing", () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 5 }),
-        fc.bigInt({ min: 1n, max: 1_000_000_000n }),
-        micros,
-        micros,
-        (thresholds, limit, a, b) => {
-          const [before, after] = a <= b ? [a, b] : [b, a];
-          const crossed = newlyCrossed({ thresholds, limitMicros: limit, beforeMicros: before, afterMicros: after });
-          const reachedAfter = thresholdsReached(thresholds, limit, after);
-          const reachedBefore = thresholdsReached(thresholds, limit, before);
-          expect(crossed).toEqual(reachedAfter.filter((t) => !reachedBefore.includes(t)));
-          for (const t of crossed) expect(after * 100n >= limit * BigInt(t) && before * 100n < limit * BigInt(t)).toBe(true);
-          expect(newlyCrossed({ thresholds, limitMicros: limit, beforeMicros: after, afterMicros: before })).toEqual([]);
-        },
-      ),
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 5 }), fc.bigInt({ min: 1n, max: 1_000_000_000n }), micros, micros, (thresholds, limit, a, b) => {
+        const [before, after] = a <= b ? [a, b] : [b, a];
+        const crossed = newlyCrossed({ thresholds, limitMicros: limit, beforeMicros: before, afterMicros: after });
+        const reachedAfter = thresholdsReached(thresholds, limit, after);
+        const reachedBefore = thresholdsReached(thresholds, limit, before);
+        expect(crossed).toEqual(reachedAfter.filter((t) => !reachedBefore.includes(t)));
+        for (const t of crossed) expect(after * 100n >= limit * BigInt(t) && before * 100n < limit * BigInt(t)).toBe(true);
+        expect(newlyCrossed({ thresholds, limitMicros: limit, beforeMicros: after, afterMicros: before })).toEqual([]);
+      }),
     );
   });
 });

@@ -102,13 +102,7 @@ export function thresholdsReached(thresholds: readonly number[], limitMicros: bi
 }
 
 /** Thresholds newly crossed by going from `beforeMicros` to `afterMicros`, leaving out those already alerted. */
-export function newlyCrossed(input: {
-  thresholds: readonly number[];
-  limitMicros: bigint;
-  beforeMicros: bigint;
-  afterMicros: bigint;
-  alreadyAlerted?: readonly number[];
-}): number[] {
+export function newlyCrossed(input: { thresholds: readonly number[]; limitMicros: bigint; beforeMicros: bigint; afterMicros: bigint; alreadyAlerted?: readonly number[] }): number[] {
   const before = new Set(thresholdsReached(input.thresholds, input.limitMicros, input.beforeMicros));
   const alerted = new Set(input.alreadyAlerted ?? []);
   return thresholdsReached(input.thresholds, input.limitMicros, input.afterMicros).filter((percent) => !before.has(percent) && !alerted.has(percent));

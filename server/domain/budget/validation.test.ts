@@ -42,9 +42,7 @@ describe("a budget's limit", () => {
 
 describe("a limit below what is already spent", () => {
   test("is refused, saying how much was spent", () => {
-    expect(checkLimitAgainstSpent(5_000_000n, 7_250_000n, "monthly")).toBe(
-      "The limit $5.00 is below what is already spent this month (UTC): $7.25. Set at least $7.25.",
-    );
+    expect(checkLimitAgainstSpent(5_000_000n, 7_250_000n, "monthly")).toBe("The limit $5.00 is below what is already spent this month (UTC): $7.25. Set at least $7.25.");
     expect(checkLimitAgainstSpent(7_250_000n, 7_250_000n, "daily")).toBeNull();
   });
 });

@@ -118,7 +118,10 @@ export function runCheck(check: CheckId, facts: AgentCheckFacts, org: OrgCheckFa
     case "approval_for_pci": {
       const evidence = { complianceRule: facts.pciApproval.complianceRule, policyIds: facts.pciApproval.policyIds, auditEntries: facts.audit.policies };
       if (facts.pciApproval.complianceRule || facts.pciApproval.policyIds.length > 0) {
-        const by = [facts.pciApproval.complianceRule ? `compliance rule ${facts.pciApproval.complianceRule}` : null, facts.pciApproval.policyIds.length > 0 ? `${facts.pciApproval.policyIds.length} enforced polic${facts.pciApproval.policyIds.length === 1 ? "y" : "ies"}` : null].filter(Boolean);
+        const by = [
+          facts.pciApproval.complianceRule ? `compliance rule ${facts.pciApproval.complianceRule}` : null,
+          facts.pciApproval.policyIds.length > 0 ? `${facts.pciApproval.policyIds.length} enforced polic${facts.pciApproval.policyIds.length === 1 ? "y" : "ies"}` : null,
+        ].filter(Boolean);
         return outcome("met", `Acting on PCI data needs approval (${by.join(" and ")}).`, evidence);
       }
       return outcome("gap", "Nothing makes a person approve this agent's actions on PCI data.", evidence);
@@ -164,7 +167,11 @@ export function runCheck(check: CheckId, facts: AgentCheckFacts, org: OrgCheckFa
         auditEntries: facts.audit.incidents,
       };
       if (late.length > 0) return outcome("gap", `${late.length} serious incident${late.length === 1 ? " was" : "s were"} not reported before the Art. 73 deadline.`, evidence);
-      return outcome("met", serious.length === 0 ? `No serious incident in the period (${facts.incidents.length} incidents in all).` : `${serious.length} serious incidents, each reported or still within its clock.`, evidence);
+      return outcome(
+        "met",
+        serious.length === 0 ? `No serious incident in the period (${facts.incidents.length} incidents in all).` : `${serious.length} serious incidents, each reported or still within its clock.`,
+        evidence,
+      );
     }
     case "monitoring_active": {
       const evidence = { lastTelemetryAt: iso(facts.lastTelemetryAt), windowDays: org.telemetryWindowDays };

@@ -58,7 +58,13 @@ export function packControls(input: PackInput): PackControl[] {
     return {
       ...controlHeading(control),
       status: rollUpStatus(rows.map((row) => row.status)),
-      agents: applicable.map((row) => ({ agentId: row.agentId, agentName: row.agentName, status: row.status, summary: typeof row.evidence.summary === "string" ? row.evidence.summary : "", evidence: row.evidence })),
+      agents: applicable.map((row) => ({
+        agentId: row.agentId,
+        agentName: row.agentName,
+        status: row.status,
+        summary: typeof row.evidence.summary === "string" ? row.evidence.summary : "",
+        evidence: row.evidence,
+      })),
       auditEntries: [...refs.values()].sort((a, b) => a.seq - b.seq),
     };
   }).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.id.localeCompare(b.id));
@@ -84,7 +90,9 @@ export function packCsv(controls: readonly PackControl[]): string {
       lines.push([control.id, frameworkLabel(control.framework), control.ref, control.title, control.status, null, null, null, refs].map(csvCell).join(","));
     }
     for (const agent of control.agents) {
-      const agentRefs = refsIn(agent.evidence).map((ref) => `${ref.seq}:${ref.hash}`).join(" ");
+      const agentRefs = refsIn(agent.evidence)
+        .map((ref) => `${ref.seq}:${ref.hash}`)
+        .join(" ");
       lines.push([control.id, frameworkLabel(control.framework), control.ref, control.title, control.status, agent.agentName, agent.status, agent.summary, agentRefs].map(csvCell).join(","));
     }
   }
@@ -161,14 +169,28 @@ export function packHtml(input: PackInput, controls: readonly PackControl[]): st
   const controlRows = controls
     .filter((control) => control.status !== "not_applicable")
     .map(
-      (control) => `<section class="control"><h3>${escape(frameworkLabel(control.framework))} ${escape(control.ref)} · ${escape(control.title)} <span class="badge ${statusClass(control.status)}">${escape(STATUS_LABELS[control.status])}</span></h3>
+      (
+        control,
+      ) => `<section class="control"><h3>${escape(frameworkLabel(control.framework))} ${escape(control.ref)} · ${escape(control.title)} <span class="badge ${statusClass(control.status)}">${escape(STATUS_LABELS[control.status])}</span></h3>
 <p class="desc">${escape(control.description)} <span class="muted">(${escape(control.id)})</span></p>
 <table><thead><tr><th>Agent</th><th>Status</th><th>Evidence</th><th>Audit entries</th></tr></thead><tbody>
-${control.agents.map((agent) => `<tr><td>${escape(agent.agentName)}</td><td><span class="badge ${statusClass(agent.status)}">${escape(STATUS_LABELS[agent.status])}</span></td><td>${escape(agent.summary)}</td><td class="mono">${refsIn(agent.evidence).map((ref) => `#${ref.seq} ${escape(ref.action)}<br>${ref.hash}`).join("<br>") || "—"}</td></tr>`).join("\n")}
+${control.agents
+  .map(
+    (agent) =>
+      `<tr><td>${escape(agent.agentName)}</td><td><span class="badge ${statusClass(agent.status)}">${escape(STATUS_LABELS[agent.status])}</span></td><td>${escape(agent.summary)}</td><td class="mono">${
+        refsIn(agent.evidence)
+          .map((ref) => `#${ref.seq} ${escape(ref.action)}<br>${ref.hash}`)
+          .join("<br>") || "—"
+      }</td></tr>`,
+  )
+  .join("\n")}
 </tbody></table></section>`,
     )
     .join("\n");
-  const notApplicable = controls.filter((control) => control.status === "not_applicable").map((control) => `${escape(control.id)}`).join(", ");
+  const notApplicable = controls
+    .filter((control) => control.status === "not_applicable")
+    .map((control) => `${escape(control.id)}`)
+    .join(", ");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Evidence pack · ${escape(input.org.name)} · ${escape(input.scope.name)}</title>
 <style>

@@ -16,11 +16,7 @@ export function reportingDeadline(awareAt: Date, serious: boolean, kind: Serious
 }
 
 export type ClockState =
-  | { state: "none" }
-  | { state: "running"; remainingMs: number }
-  | { state: "overdue"; overdueMs: number }
-  | { state: "reported_on_time"; marginMs: number }
-  | { state: "reported_late"; lateMs: number };
+  { state: "none" } | { state: "running"; remainingMs: number } | { state: "overdue"; overdueMs: number } | { state: "reported_on_time"; marginMs: number } | { state: "reported_late"; lateMs: number };
 
 /** Where an incident's clock stands at `now`. */
 export function clockState(deadline: Date | null, reportedAt: Date | null, now: Date): ClockState {

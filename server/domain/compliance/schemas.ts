@@ -25,7 +25,10 @@ export const classificationSchema = z.object({
   riskClass: z.enum(RISK_CLASSES),
   annexArea: z.enum(ANNEX_AREA_IDS).nullable().default(null),
   reason: z.string().trim().min(10, "Say why this class (at least 10 characters)").max(2000),
-  dataCategories: z.array(z.enum(DATA_CATEGORIES)).max(DATA_CATEGORIES.length).transform((items) => [...new Set(items)]),
+  dataCategories: z
+    .array(z.enum(DATA_CATEGORIES))
+    .max(DATA_CATEGORIES.length)
+    .transform((items) => [...new Set(items)]),
   questionnaire: questionnaireSchema.nullable().default(null),
 });
 export type ClassificationInput = z.input<typeof classificationSchema>;

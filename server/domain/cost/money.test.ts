@@ -47,7 +47,9 @@ describe("tokenCostMicros", () => {
   it("is additive in tokens up to rounding", () => {
     fc.assert(
       fc.property(fc.nat(1_000_000), fc.nat(1_000_000), fc.bigInt({ min: 0n, max: 100_000_000n }), (a, b, price) => {
-        const split = tokenCostMicros({ inputTokens: a, outputTokens: 0, inputMicrosPerMTok: price, outputMicrosPerMTok: 0n }) + tokenCostMicros({ inputTokens: b, outputTokens: 0, inputMicrosPerMTok: price, outputMicrosPerMTok: 0n });
+        const split =
+          tokenCostMicros({ inputTokens: a, outputTokens: 0, inputMicrosPerMTok: price, outputMicrosPerMTok: 0n }) +
+          tokenCostMicros({ inputTokens: b, outputTokens: 0, inputMicrosPerMTok: price, outputMicrosPerMTok: 0n });
         const whole = tokenCostMicros({ inputTokens: a + b, outputTokens: 0, inputMicrosPerMTok: price, outputMicrosPerMTok: 0n });
         expect(whole - split >= -1n && whole - split <= 1n).toBe(true);
       }),

@@ -157,10 +157,7 @@ describe("the verdict", () => {
 // Property tests -------------------------------------------------------------------------------
 
 const reason = fc.record({ code: fc.constantFrom("a", "b", "policy_allowed"), message: fc.string() });
-const policyArb: fc.Arbitrary<PolicyOutcome | null> = fc.oneof(
-  fc.constant(null),
-  fc.constantFrom(allowPolicy, denyPolicy, approvalPolicy, noMatch),
-);
+const policyArb: fc.Arbitrary<PolicyOutcome | null> = fc.oneof(fc.constant(null), fc.constantFrom(allowPolicy, denyPolicy, approvalPolicy, noMatch));
 const judgementArb: fc.Arbitrary<Judgement> = fc.record({
   agentId: fc.constant(AGENT),
   stop: fc.option(fc.record({ code: fc.constantFrom("kill_switch", "retired", "loop_detected"), message: fc.string() }), { nil: null }),
@@ -184,10 +181,7 @@ const judgementArb: fc.Arbitrary<Judgement> = fc.record({
   recordedVersionId: fc.constant(null),
 });
 const countersArb: fc.Arbitrary<Counters> = fc.record({
-  budgets: fc.constantFrom(
-    new Map<string, { spentMicros: bigint; reservedMicros: bigint }>(),
-    new Map([[budgetKey(orgBudget), { spentMicros: 9_000_000n, reservedMicros: 500_000n }]]),
-  ),
+  budgets: fc.constantFrom(new Map<string, { spentMicros: bigint; reservedMicros: bigint }>(), new Map([[budgetKey(orgBudget), { spentMicros: 9_000_000n, reservedMicros: 500_000n }]])),
   priorCalls: fc.constantFrom(new Map<string, number>(), new Map([[callKey(AGENT, "h1"), 2]])),
   loopSwitches: fc.constantFrom(new Map<string, string>(), new Map([[AGENT, "sw"]])),
   approvals: fc.constantFrom(new Map<string, ApprovalCounter | null>(), new Map([["ap-1", approved()]]), new Map([["ap-1", approved({ status: "denied" })]])),

@@ -26,10 +26,7 @@ export const invitationRef = z.object({ invitationId: z.string().uuid() });
 
 export const personName = displayName({ max: 200, required: "Enter your name" });
 
-export const newPassword = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`);
+export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`);
 
 const confirmed = <T extends { password: string; confirmPassword: string }>(input: T) => input.password === input.confirmPassword;
 const confirmMessage = { message: "The two passwords differ", path: ["confirmPassword"] };

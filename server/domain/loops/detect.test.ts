@@ -1,16 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  baselineWindows,
-  callHash,
-  Debouncer,
-  DEFAULT_LOOP_THRESHOLD,
-  DEFAULT_LOOP_WINDOW_SEC,
-  isLooping,
-  loopSettings,
-  SPEND_RATE_FLOOR_MICROS,
-  spendRateCheck,
-} from "./detect";
+import { baselineWindows, callHash, Debouncer, DEFAULT_LOOP_THRESHOLD, DEFAULT_LOOP_WINDOW_SEC, isLooping, loopSettings, SPEND_RATE_FLOOR_MICROS, spendRateCheck } from "./detect";
 
 describe("callHash", () => {
   it("is the same for the same tool and arguments in any key order", () => {

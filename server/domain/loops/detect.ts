@@ -34,8 +34,7 @@ export interface LoopSettings {
 }
 
 export function loopSettings(agent: { loopThreshold: number | null; loopWindowSec: number | null }): LoopSettings {
-  const clamp = (value: number | null, fallback: number, min: number, max: number) =>
-    value === null || !Number.isFinite(value) ? fallback : Math.min(max, Math.max(min, Math.round(value)));
+  const clamp = (value: number | null, fallback: number, min: number, max: number) => (value === null || !Number.isFinite(value) ? fallback : Math.min(max, Math.max(min, Math.round(value))));
   return {
     threshold: clamp(agent.loopThreshold, DEFAULT_LOOP_THRESHOLD, MIN_LOOP_THRESHOLD, MAX_LOOP_THRESHOLD),
     windowSec: clamp(agent.loopWindowSec, DEFAULT_LOOP_WINDOW_SEC, MIN_LOOP_WINDOW_SEC, MAX_LOOP_WINDOW_SEC),
@@ -101,7 +100,10 @@ export const SPEND_CHECK_DEBOUNCE_MS = 10_000;
 /** Per-key debounce: true when `key` was not let through within `intervalMs` before `nowMs` (and records it). */
 export class Debouncer {
   private readonly last = new Map<string, number>();
-  constructor(private readonly intervalMs: number, private readonly maxKeys = 10_000) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
 
   admit(key: string, nowMs: number): boolean {
     const previous = this.last.get(key);

@@ -1,16 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { ActiveSwitch } from "../killswitch/match";
-import {
-  activityWindows,
-  compareActivity,
-  countAgents,
-  healthTone,
-  incidentSummary,
-  overviewHealth,
-  referenceBudget,
-  spendHeadline,
-  type OverviewAgent,
-} from "./summary";
+import { activityWindows, compareActivity, countAgents, healthTone, incidentSummary, overviewHealth, referenceBudget, spendHeadline, type OverviewAgent } from "./summary";
 
 const NOW = new Date("2026-11-16T00:00:00Z"); // 15 of November's 30 days have passed
 const agent = (overrides: Partial<OverviewAgent> = {}): OverviewAgent => ({
@@ -117,7 +107,12 @@ describe("referenceBudget", () => {
   });
 
   test("no monthly budget: null", () => {
-    expect(referenceBudget(budgets.filter((budget) => budget.scope !== "org"), { kind: "org" })).toBeNull();
+    expect(
+      referenceBudget(
+        budgets.filter((budget) => budget.scope !== "org"),
+        { kind: "org" },
+      ),
+    ).toBeNull();
     expect(referenceBudget(budgets, { kind: "teams", teamIds: ["marketing"] })).toBeNull();
   });
 });

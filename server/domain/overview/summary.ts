@@ -25,13 +25,8 @@ export interface OverviewAgent {
  * An agent's health as the dashboard counts it: halted when its directives say stop (a kill
  * switch covers it, or a hard budget that governs it is spent), otherwise from its heartbeats.
  */
-export function overviewHealth(
-  agent: OverviewAgent,
-  context: { switches: readonly ActiveSwitch[]; exhaustedBudgets: readonly BudgetTarget[]; now: Date },
-): AgentHealth {
-  const halted =
-    switchFor(context.switches, { agentId: agent.id, teamId: agent.teamId, tags: agent.tags }) !== null ||
-    context.exhaustedBudgets.some((budget) => appliesTo(budget, agent));
+export function overviewHealth(agent: OverviewAgent, context: { switches: readonly ActiveSwitch[]; exhaustedBudgets: readonly BudgetTarget[]; now: Date }): AgentHealth {
+  const halted = switchFor(context.switches, { agentId: agent.id, teamId: agent.teamId, tags: agent.tags }) !== null || context.exhaustedBudgets.some((budget) => appliesTo(budget, agent));
   return agentHealth({
     lastHeartbeats: agent.lastHeartbeatAt ? [agent.lastHeartbeatAt] : [],
     heartbeatIntervalSec: agent.heartbeatIntervalSec,
@@ -98,11 +93,7 @@ export function spendHeadline(rows: readonly { day: string; costMicros: bigint }
   if (limitMicros === null) return { ...headline, spentPercent: null, forecastPercent: null, status: "no_budget" };
   const spentPercent = percentUsed(limitMicros, spent);
   const forecastPercent = percentUsed(limitMicros, forecast);
-  const status: SpendStatus =
-    spent >= limitMicros && spent > 0n ? "exceeded"
-    : forecast > limitMicros ? "over_forecast"
-    : forecastPercent >= AT_RISK_PERCENT ? "at_risk"
-    : "on_track";
+  const status: SpendStatus = spent >= limitMicros && spent > 0n ? "exceeded" : forecast > limitMicros ? "over_forecast" : forecastPercent >= AT_RISK_PERCENT ? "at_risk" : "on_track";
   return { ...headline, spentPercent, forecastPercent, status };
 }
 
@@ -119,10 +110,7 @@ export interface MonthlyBudgetRef {
  * a team lead, their teams' monthly budgets added up (the org's would compare a part with the
  * whole). Null when there is none.
  */
-export function referenceBudget(
-  budgets: readonly MonthlyBudgetRef[],
-  reach: { kind: "org" } | { kind: "teams"; teamIds: readonly string[] },
-): { limitMicros: bigint; label: string } | null {
+export function referenceBudget(budgets: readonly MonthlyBudgetRef[], reach: { kind: "org" } | { kind: "teams"; teamIds: readonly string[] }): { limitMicros: bigint; label: string } | null {
   const monthly = budgets.filter((budget) => budget.period === "monthly");
   if (reach.kind === "org") {
     const org = monthly.find((budget) => budget.scope === "org");

@@ -72,9 +72,7 @@ describe("conditions", () => {
   test("numeric comparisons use the decimal methods, presence first", () => {
     const ops = { ">": "greaterThan", ">=": "greaterThanOrEqual", "<": "lessThan", "<=": "lessThanOrEqual" } as const;
     for (const [op, method] of Object.entries(ops)) {
-      expect(conditionToCedar({ kind: "number", argument: "n", op: op as keyof typeof ops, value: "2.5" })).toBe(
-        `context.arguments.hasTag("n") && context.arguments.getTag("n").${method}(decimal("2.5"))`,
-      );
+      expect(conditionToCedar({ kind: "number", argument: "n", op: op as keyof typeof ops, value: "2.5" })).toBe(`context.arguments.hasTag("n") && context.arguments.getTag("n").${method}(decimal("2.5"))`);
     }
     expect(conditionToCedar({ kind: "number", argument: "n", op: "!=", value: "-3" })).toBe('context.arguments.hasTag("n") && context.arguments.getTag("n") != decimal("-3.0")');
   });
@@ -90,9 +88,7 @@ describe("conditions", () => {
   test("data classes: any, all, none; text arguments compare strings", () => {
     expect(conditionToCedar({ kind: "dataClasses", match: "all", classes: ["PII"] })).toBe('context.dataClasses.containsAll(["PII"])');
     expect(conditionToCedar({ kind: "dataClasses", match: "none", classes: ["PII"] })).toBe('!context.dataClasses.containsAny(["PII"])');
-    expect(conditionToCedar({ kind: "text", argument: "currency", op: "==", value: "EUR" })).toBe(
-      'context.textArguments.hasTag("currency") && context.textArguments.getTag("currency") == "EUR"',
-    );
+    expect(conditionToCedar({ kind: "text", argument: "currency", op: "==", value: "EUR" })).toBe('context.textArguments.hasTag("currency") && context.textArguments.getTag("currency") == "EUR"');
   });
 
   test("decimal literals always carry a fractional part", () => {

@@ -8,8 +8,7 @@ function readsOf(text: string): Reads {
   return conditionReads(answer.json.conditions);
 }
 
-const describeReads = (reads: Reads) =>
-  reads === "everything" ? "everything" : { values: [...reads.values].sort(), tags: Object.fromEntries([...reads.tags].map(([k, v]) => [k, [...v].sort()])) };
+const describeReads = (reads: Reads) => (reads === "everything" ? "everything" : { values: [...reads.values].sort(), tags: Object.fromEntries([...reads.tags].map(([k, v]) => [k, [...v].sort()])) });
 
 describe("what a statement's conditions read from the context", () => {
   test("a statement without conditions, or reading only the principal and resource, reads nothing of the context", () => {
@@ -25,13 +24,13 @@ describe("what a statement's conditions read from the context", () => {
   });
 
   test("a use of the context it does not recognise reads everything", () => {
-    expect(readsOf('permit (principal, action, resource) when { context has hour };')).toBe("everything");
-    expect(readsOf('permit (principal, action, resource) when { context.arguments has amount };')).toBe("everything");
-    expect(readsOf('permit (principal, action, resource) when { context.arguments.hasTag(principal.name) };')).toBe("everything");
+    expect(readsOf("permit (principal, action, resource) when { context has hour };")).toBe("everything");
+    expect(readsOf("permit (principal, action, resource) when { context.arguments has amount };")).toBe("everything");
+    expect(readsOf("permit (principal, action, resource) when { context.arguments.hasTag(principal.name) };")).toBe("everything");
   });
 
   test("merging unions, and everything wins", () => {
-    const a = readsOf('permit (principal, action, resource) when { context.hour > 1 };');
+    const a = readsOf("permit (principal, action, resource) when { context.hour > 1 };");
     const b = readsOf('permit (principal, action, resource) when { context.arguments.hasTag("x") };');
     expect(describeReads(mergeReads([a, b]))).toEqual({ values: ["hour"], tags: { arguments: ["x"] } });
     expect(mergeReads([a, "everything"])).toBe("everything");

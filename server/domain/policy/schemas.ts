@@ -10,10 +10,7 @@ const policyDescription = z.string().trim().max(500, "At most 500 characters").d
 const cedarText = z.string().max(100_000, "At most 100,000 characters");
 
 /** A policy as written: the everyday-rule form (the server writes its Cedar), or Cedar text. */
-export const policySourceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("form"), form: ruleFormSchema }),
-  z.object({ kind: z.literal("cedar"), cedar: cedarText }),
-]);
+export const policySourceSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("form"), form: ruleFormSchema }), z.object({ kind: z.literal("cedar"), cedar: cedarText })]);
 export type PolicySource = z.infer<typeof policySourceSchema>;
 
 /** A change not saved yet (a new or edited policy, or a removal), to simulate or to replay decisions against. */
@@ -40,7 +37,12 @@ export const simulatePolicyInput = z.object({
   agentId: z.string().uuid("Pick an agent."),
   action: actionSchema,
   dataClasses: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
-  estimatedCostUsd: z.string().trim().regex(/^\d{1,9}(\.\d{1,6})?$/, "An amount in USD, e.g. 0.25").nullable().default(null),
+  estimatedCostUsd: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}(\.\d{1,6})?$/, "An amount in USD, e.g. 0.25")
+    .nullable()
+    .default(null),
   /** UTC hour of day to simulate; now when absent. */
   hour: z.number().int().min(0).max(23).nullable().default(null),
   draft: policyDraftSchema.optional(),

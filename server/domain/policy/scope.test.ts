@@ -7,12 +7,30 @@ const target = { agentName: "support-chatbot", teamName: "Customer Service", act
 
 test("scopes read from Cedar's JSON", () => {
   expect(scopeOf({ principal: { op: "==", entity: { type: "Agent", id: "x" } }, action: all, resource: all })).toEqual({ principal: { kind: "agent", name: "x" }, actions: null, resource: null });
-  expect(scopeOf({ principal: { op: "in", entity: { type: "Team", id: "IT" } }, action: { op: "in", entities: [{ type: "Action", id: "tool" }, { type: "Action", id: "model" }] }, resource: all })).toEqual({
+  expect(
+    scopeOf({
+      principal: { op: "in", entity: { type: "Team", id: "IT" } },
+      action: {
+        op: "in",
+        entities: [
+          { type: "Action", id: "tool" },
+          { type: "Action", id: "model" },
+        ],
+      },
+      resource: all,
+    }),
+  ).toEqual({
     principal: { kind: "team", name: "IT" },
     actions: ["tool", "model"],
     resource: null,
   });
-  expect(scopeOf({ principal: { op: "is", entity_type: "Agent", in: { entity: { __entity: { type: "Team", id: "IT" } } } }, action: { op: "==", entity: { type: "Action", id: "data" } }, resource: { op: "==", entity: { type: "DataClass", id: "PCI" } } })).toEqual({
+  expect(
+    scopeOf({
+      principal: { op: "is", entity_type: "Agent", in: { entity: { __entity: { type: "Team", id: "IT" } } } },
+      action: { op: "==", entity: { type: "Action", id: "data" } },
+      resource: { op: "==", entity: { type: "DataClass", id: "PCI" } },
+    }),
+  ).toEqual({
     principal: { kind: "team", name: "IT" },
     actions: ["data"],
     resource: { type: "DataClass", id: "PCI" },

@@ -27,7 +27,14 @@ function uid(value: EntityUidJson): TypeAndId {
 }
 
 function principalScope(constraint: PrincipalConstraint): PrincipalScope {
-  const entity = constraint.op === "==" || constraint.op === "in" ? ("entity" in constraint ? uid(constraint.entity) : null) : constraint.op === "is" && constraint.in && "entity" in constraint.in ? uid(constraint.in.entity) : null;
+  const entity =
+    constraint.op === "==" || constraint.op === "in"
+      ? "entity" in constraint
+        ? uid(constraint.entity)
+        : null
+      : constraint.op === "is" && constraint.in && "entity" in constraint.in
+        ? uid(constraint.in.entity)
+        : null;
   if (!entity) return { kind: "any" };
   if (entity.type === "Agent") return { kind: "agent", name: entity.id };
   if (entity.type === "Team" && constraint.op !== "==") return { kind: "team", name: entity.id };

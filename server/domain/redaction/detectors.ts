@@ -124,12 +124,9 @@ function replaceApiKey(match: string): string {
 // email: local@domain.tld with a letters-only TLD, also URL-encoded (local%40domain.tld).
 // Hosts without a dotted TLD ("postgres@localhost", "a@b") are not addresses of a person and
 // survive, as do package specs ("lodash@4.17.21") and retina asset names ("icon@2x.png").
-const EMAIL =
-  /(?<![\w.%+-])[\w%+-][\w.%+-]{0,63}(?:@|%40)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})(?![\w-])/g;
+const EMAIL = /(?<![\w.%+-])[\w%+-][\w.%+-]{0,63}(?:@|%40)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})(?![\w-])/g;
 /** File extensions that are not top-level domains: "name@2x.png" is an asset, not an address. */
-const FILE_EXTENSIONS = new Set(
-  "png jpg jpeg gif svg webp ico bmp tif tiff js mjs cjs ts tsx jsx css scss less json html htm txt yaml yml xml csv log map woff woff2 ttf otf lock wasm".split(" "),
-);
+const FILE_EXTENSIONS = new Set("png jpg jpeg gif svg webp ico bmp tif tiff js mjs cjs ts tsx jsx css scss less json html htm txt yaml yml xml csv log map woff woff2 ttf otf lock wasm".split(" "));
 
 function replaceEmail(match: string, tld: string): string {
   return FILE_EXTENSIONS.has(tld.toLowerCase()) ? match : redacted("email");
@@ -162,8 +159,7 @@ function replaceIban(match: string): string {
 // The lookbehinds keep a candidate from starting inside a token or a dash-joined number, and a
 // grouped one from starting inside a run of four-digit groups or a spaced IBAN (whose BBAN groups
 // would otherwise pass Luhn 1 time in 10): "1234 4111 1111 1111 1111" is left alone.
-const CARD =
-  /(?<![\w.]|\d-)(?:[2-6]\d{12,18}|(?<!\d{4} |[A-Z]{2}\d{2} )(?:[2-6]\d{3}([ -])\d{4}\1\d{4}(?:\1\d{1,4}){1,2}|3\d{3}([ -])\d{6}\2\d{4,5}))(?!\w|\.\d|-\w)/g;
+const CARD = /(?<![\w.]|\d-)(?:[2-6]\d{12,18}|(?<!\d{4} |[A-Z]{2}\d{2} )(?:[2-6]\d{3}([ -])\d{4}\1\d{4}(?:\1\d{1,4}){1,2}|3\d{3}([ -])\d{6}\2\d{4,5}))(?!\w|\.\d|-\w)/g;
 
 export function isCardNumber(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;

@@ -30,7 +30,9 @@ describe("A/B comparison", () => {
 
   test("the plain sentences say which differences are significant, after Holm's correction", () => {
     expect(row("success_rate")?.significant).toBe(true);
-    expect(row("success_rate")?.sentence).toMatch(/^Success rate is 4\.0 points lower for 2\.2\.0 than for 2\.1\.0 \(95 % CI .*\): significant at α = 0\.05 after Holm's correction \(two-proportion z-test, p = /);
+    expect(row("success_rate")?.sentence).toMatch(
+      /^Success rate is 4\.0 points lower for 2\.2\.0 than for 2\.1\.0 \(95 % CI .*\): significant at α = 0\.05 after Holm's correction \(two-proportion z-test, p = /,
+    );
     expect(row("cost_per_task")?.significant).toBe(false);
     expect(row("cost_per_task")?.sentence).toMatch(/not significant \(Welch's t-test/);
     expect(row("latency_p95")?.significant).toBe(true);

@@ -55,7 +55,11 @@ function describe(row: Omit<ComparisonRow, "sentence">, aLabel: string, bLabel: 
   const interval = row.ci ? ` (95 % CI ${formatComparisonValue(row.unit, row.ci.low, true)} to ${formatComparisonValue(row.unit, row.ci.high, true)})` : "";
   const direction = row.difference === 0 ? "the same for" : `${formatComparisonValue(row.unit, Math.abs(row.difference)).replace(" %", " points")} ${row.difference > 0 ? "higher" : "lower"} for`;
   const verdict =
-    row.significant === null ? "" : row.significant ? `: significant at α = 0.05 after Holm's correction (${row.test}, p = ${formatPValue(row.pValue)})` : `: not significant (${row.test}, p = ${formatPValue(row.pValue)})`;
+    row.significant === null
+      ? ""
+      : row.significant
+        ? `: significant at α = 0.05 after Holm's correction (${row.test}, p = ${formatPValue(row.pValue)})`
+        : `: not significant (${row.test}, p = ${formatPValue(row.pValue)})`;
   return `${row.label} is ${direction} ${bLabel} than for ${aLabel}${interval}${verdict}.`;
 }
 
@@ -160,7 +164,10 @@ export function compareArms(aLabel: string, a: ArmMetrics, bLabel: string, b: Ar
   const finished: ComparisonRow[] = rows.map((row) => {
     const key = row.metric.startsWith("latency") ? "latency" : row.metric;
     const withSignificance = { ...row, significant: row.pValue === null ? null : significantKeys.has(key) };
-    return { ...withSignificance, sentence: row.metric === "tasks" ? `${bLabel} ran ${b.tasks.toLocaleString("en-US")} tasks and ${aLabel} ${a.tasks.toLocaleString("en-US")} in this window.` : describe(withSignificance, aLabel, bLabel) };
+    return {
+      ...withSignificance,
+      sentence: row.metric === "tasks" ? `${bLabel} ran ${b.tasks.toLocaleString("en-US")} tasks and ${aLabel} ${a.tasks.toLocaleString("en-US")} in this window.` : describe(withSignificance, aLabel, bLabel),
+    };
   });
 
   const tested = finished.filter((row) => row.significant !== null);

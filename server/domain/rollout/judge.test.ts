@@ -13,7 +13,7 @@ function arm(tasks: number, failed: number, options: { costMicros?: number; late
   const cost = options.costMicros ?? 1000;
   const latency = options.latencyMs ?? 800;
   const hist: number[] = [];
-  for (let i = 0; i < tasks; i++) addLatency(hist, latency * (0.6 + 0.8 * ((i * 37) % 100) / 100));
+  for (let i = 0; i < tasks; i++) addLatency(hist, latency * (0.6 + (0.8 * ((i * 37) % 100)) / 100));
   return {
     tasks,
     failedTasks: failed,
@@ -137,7 +137,10 @@ describe("guards", () => {
   });
 
   test("a guard that is turned off is not evaluated", () => {
-    const evaluations = evaluateGuards([{ config: { metric: "cost_per_task", thresholdPercent: 10, enabled: false }, skipped: false, candidate: EMPTY_ARM, stable: EMPTY_ARM, candidateInStage: 0, minSamples: 0 }], 50);
+    const evaluations = evaluateGuards(
+      [{ config: { metric: "cost_per_task", thresholdPercent: 10, enabled: false }, skipped: false, candidate: EMPTY_ARM, stable: EMPTY_ARM, candidateInStage: 0, minSamples: 0 }],
+      50,
+    );
     expect(evaluations).toEqual([]);
   });
 });
@@ -159,7 +162,10 @@ describe("sample ratio mismatch", () => {
 describe("guard explanations", () => {
   test("a noisy estimate above the tolerance holds, and says it is within chance rather than contradicting the number", () => {
     // 14 of 114 candidate tasks failed against 16 of 268 on stable: +106 %, but no sequential evidence yet.
-    const evaluations = evaluateGuards([{ config: { metric: "error_rate", thresholdPercent: 20, enabled: true }, skipped: false, candidate: arm(114, 14), stable: arm(268, 16), candidateInStage: 114, minSamples: 40 }], 40);
+    const evaluations = evaluateGuards(
+      [{ config: { metric: "error_rate", thresholdPercent: 20, enabled: true }, skipped: false, candidate: arm(114, 14), stable: arm(268, 16), candidateInStage: 114, minSamples: 40 }],
+      40,
+    );
     expect(evaluations[0]?.state).toBe("holding");
     expect(evaluations[0]?.explanation).toMatch(/^Holds for now: the candidate reads \+106 % against stable, but at these sample sizes that is within chance/);
   });

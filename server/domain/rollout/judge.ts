@@ -125,7 +125,10 @@ export function judgeRollout(state: RolloutState, metrics: RolloutMetrics, now: 
 
   const waitingOn = guards.filter((guard) => guard.state === "insufficient");
   if (waitingOn.length > 0) {
-    return judgement({ kind: "none", explanation: `Waiting for evidence: ${waitingOn.map((guard) => `${guard.label.toLowerCase()} (${guard.candidate.nInStage}/${guard.minSamples} ${guard.unit})`).join(", ")}.` });
+    return judgement({
+      kind: "none",
+      explanation: `Waiting for evidence: ${waitingOn.map((guard) => `${guard.label.toLowerCase()} (${guard.candidate.nInStage}/${guard.minSamples} ${guard.unit})`).join(", ")}.`,
+    });
   }
   if (minutes < required) return judgement({ kind: "none", explanation: `Every guard holds; the stage dwells ${Math.ceil(required - minutes)} more minute(s).` });
 

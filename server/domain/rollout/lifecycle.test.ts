@@ -1,16 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  checkApprove,
-  checkDeprecate,
-  checkEdit,
-  checkMakeStable,
-  checkPromote,
-  checkRelease,
-  checkRetire,
-  checkStartRollout,
-  sameContent,
-  type RolloutControlState,
-} from "./lifecycle";
+import { checkApprove, checkDeprecate, checkEdit, checkMakeStable, checkPromote, checkRelease, checkRetire, checkStartRollout, sameContent, type RolloutControlState } from "./lifecycle";
 import { DEFAULT_GUARDS, DEFAULT_STAGES, stagesSchema } from "./schemas";
 
 const content = { model: "gpt-5-nano", systemPrompt: "Route tickets.", tools: ["ticket_read", "ticket_assign"], config: { temperature: 0 } };
@@ -62,10 +51,19 @@ describe("starting a rollout", () => {
 
   test("stages must rise to 100 %; a stage past 100 % is refused", () => {
     expect(stagesSchema.safeParse(DEFAULT_STAGES).success).toBe(true);
-    const past = stagesSchema.safeParse([{ percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 150, minDwellMinutes: 0, minSamples: 0 }]);
+    const past = stagesSchema.safeParse([
+      { percent: 10, minDwellMinutes: 0, minSamples: 0 },
+      { percent: 150, minDwellMinutes: 0, minSamples: 0 },
+    ]);
     expect(past.success).toBe(false);
     expect(past.error?.issues.map((issue) => issue.message)).toContain("A stage is at most 100 %: there is nothing past 100 %");
-    expect(stagesSchema.safeParse([{ percent: 50, minDwellMinutes: 0, minSamples: 0 }, { percent: 10, minDwellMinutes: 0, minSamples: 0 }, { percent: 100, minDwellMinutes: 0, minSamples: 0 }]).success).toBe(false);
+    expect(
+      stagesSchema.safeParse([
+        { percent: 50, minDwellMinutes: 0, minSamples: 0 },
+        { percent: 10, minDwellMinutes: 0, minSamples: 0 },
+        { percent: 100, minDwellMinutes: 0, minSamples: 0 },
+      ]).success,
+    ).toBe(false);
     expect(stagesSchema.safeParse([{ percent: 50, minDwellMinutes: 0, minSamples: 0 }]).success).toBe(false);
     expect(stagesSchema.safeParse([{ percent: 100, minDwellMinutes: 0, minSamples: 0 }]).success).toBe(false);
   });

@@ -83,11 +83,7 @@ export function sameContent(a: VersionContent, b: VersionContent): boolean {
   );
 }
 
-export function checkStartRollout(input: {
-  stable: (VersionState & VersionContent) | null;
-  candidate: VersionState & VersionContent;
-  active: ActiveRolloutRef | null;
-}): Check {
+export function checkStartRollout(input: { stable: (VersionState & VersionContent) | null; candidate: VersionState & VersionContent; active: ActiveRolloutRef | null }): Check {
   const { stable, candidate, active } = input;
   if (active) return no(`A rollout to ${active.toLabel} is already running for this agent: finish it, roll it back, or wait before starting another.`);
   if (!stable) return no("The agent has no stable version yet: release a version first (the first release becomes stable).");

@@ -50,7 +50,11 @@ export const versionActionSchema = z.object({ versionId: uuid, reason: reasonSch
 
 export const stageSchema = z.object({
   percent: z.number().int("Whole percents").min(1, "A stage is at least 1 %").max(100, "A stage is at most 100 %: there is nothing past 100 %"),
-  minDwellMinutes: z.number().int().min(0, "Dwell cannot be negative").max(7 * 24 * 60, "At most a week"),
+  minDwellMinutes: z
+    .number()
+    .int()
+    .min(0, "Dwell cannot be negative")
+    .max(7 * 24 * 60, "At most a week"),
   minSamples: z.number().int().min(0, "Samples cannot be negative").max(1_000_000),
 });
 export type Stage = z.infer<typeof stageSchema>;

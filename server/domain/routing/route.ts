@@ -22,9 +22,7 @@ export interface Reason {
   message: string;
 }
 
-export type RouteResult =
-  | { ok: true; model: RoutableModel; fallbacks: RoutableModel[]; reasons: Reason[] }
-  | { ok: false; reasons: Reason[] };
+export type RouteResult = { ok: true; model: RoutableModel; fallbacks: RoutableModel[]; reasons: Reason[] } | { ok: false; reasons: Reason[] };
 
 /** Fallbacks offered when a rule names none: the next cheapest eligible models. */
 const IMPLICIT_FALLBACKS = 2;
@@ -45,12 +43,7 @@ function byPrice(a: RoutableModel, b: RoutableModel): number {
 }
 
 function eligible(model: RoutableModel, rule: RoutingRuleSpec, killed: ReadonlySet<string>): boolean {
-  return (
-    model.status === "active" &&
-    !killed.has(model.name) &&
-    model.qualityTier >= rule.minQuality &&
-    (rule.allowedProviders.length === 0 || rule.allowedProviders.includes(model.provider))
-  );
+  return model.status === "active" && !killed.has(model.name) && model.qualityTier >= rule.minQuality && (rule.allowedProviders.length === 0 || rule.allowedProviders.includes(model.provider));
 }
 
 /** `{type: "model", name: "auto"}`: which model a task of this type should run on. */
@@ -82,12 +75,7 @@ export function routeTask(models: readonly RoutableModel[], rule: RoutingRuleSpe
 }
 
 /** `{type: "model", name: "<model>"}`: may this model be used (for this task type, when given)? */
-export function checkModel(
-  models: readonly RoutableModel[],
-  name: string,
-  rule: RoutingRuleSpec | null,
-  killed: ReadonlySet<string>,
-): RouteResult {
+export function checkModel(models: readonly RoutableModel[], name: string, rule: RoutingRuleSpec | null, killed: ReadonlySet<string>): RouteResult {
   const model = models.find((candidate) => candidate.name === name);
   if (!model) return { ok: false, reasons: [{ code: "unknown_model", message: `"${name}" is not in the model registry.` }] };
   if (model.status === "disabled") return { ok: false, reasons: [{ code: "model_disabled", message: `${name} is disabled in the model registry.` }] };

@@ -51,8 +51,6 @@ export function routingSavings(calls: readonly RoutedCall[], models: readonly Ro
     actualMicros: actual,
     baselineMicros: baseline,
     savedMicros: baseline - actual,
-    byTaskType: [...groups.entries()]
-      .map(([taskType, group]) => ({ taskType, ...group, savedMicros: group.baselineMicros - group.actualMicros }))
-      .sort((a, b) => a.taskType.localeCompare(b.taskType)),
+    byTaskType: [...groups.entries()].map(([taskType, group]) => ({ taskType, ...group, savedMicros: group.baselineMicros - group.actualMicros })).sort((a, b) => a.taskType.localeCompare(b.taskType)),
   };
 }

@@ -18,7 +18,12 @@ const pricePerMTok = z
 export const MODEL_STATUSES = ["active", "deprecated", "disabled"] as const;
 
 export const modelInput = z.object({
-  provider: z.string().trim().min(1, "Name the provider").max(60).regex(/^[a-z0-9][a-z0-9._-]*$/, "Lower-case, like openai or anthropic"),
+  provider: z
+    .string()
+    .trim()
+    .min(1, "Name the provider")
+    .max(60)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, "Lower-case, like openai or anthropic"),
   name: z.string().trim().min(1, "Name the model").max(200),
   inputUsdPerMTok: pricePerMTok,
   outputUsdPerMTok: pricePerMTok,

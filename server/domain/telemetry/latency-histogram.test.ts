@@ -1,15 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import {
-  addLatency,
-  bucketLowerMs,
-  bucketUpperMs,
-  histogramCount,
-  histogramQuantile,
-  LATENCY_BUCKETS,
-  latencyBucket,
-  mergeHistograms,
-} from "./latency-histogram";
+import { addLatency, bucketLowerMs, bucketUpperMs, histogramCount, histogramQuantile, LATENCY_BUCKETS, latencyBucket, mergeHistograms } from "./latency-histogram";
 
 describe("latency histogram", () => {
   test("a latency lands in the bucket whose bounds hold it", () => {

@@ -139,8 +139,27 @@ describe("mapTraceRequest", () => {
   it("rejects malformed spans one by one and keeps counting span positions across resources", () => {
     const parsed = otlpTraceRequestSchema.parse({
       resourceSpans: [
-        { scopeSpans: [{ spans: [{ spanId: "ok1", startTimeUnixNano: START }, { spanId: 42, startTimeUnixNano: START }] }] },
-        { scopeSpans: [{ spans: [{ spanId: "ok2", startTimeUnixNano: "soon" }, { spanId: "ok3", startTimeUnixNano: 0 }, { spanId: "ok4", startTimeUnixNano: Number(START) }] }] },
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { spanId: "ok1", startTimeUnixNano: START },
+                { spanId: 42, startTimeUnixNano: START },
+              ],
+            },
+          ],
+        },
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { spanId: "ok2", startTimeUnixNano: "soon" },
+                { spanId: "ok3", startTimeUnixNano: 0 },
+                { spanId: "ok4", startTimeUnixNano: Number(START) },
+              ],
+            },
+          ],
+        },
       ],
     });
     const result = mapTraceRequest(parsed, { agentFromKey: true });

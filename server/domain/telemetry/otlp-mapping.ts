@@ -36,7 +36,10 @@ export const otlpAnyValueSchema: z.ZodType<OtlpAnyValue> = z
     boolValue: z.boolean().optional(),
     intValue: int64.optional(),
     // null: what OpenTelemetry JS's JSON exporter sends for NaN and the infinities.
-    doubleValue: z.union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"])]).nullable().optional(),
+    doubleValue: z
+      .union([z.number(), z.enum(["NaN", "Infinity", "-Infinity"])])
+      .nullable()
+      .optional(),
     get arrayValue() {
       return z.object({ values: z.array(otlpAnyValueSchema).optional() }).optional();
     },
@@ -111,9 +114,7 @@ export type OtlpTraceRequest = z.infer<typeof otlpTraceRequestSchema>;
 
 export const otlpTraceResponseSchema = z
   .object({
-    partialSuccess: z
-      .object({ rejectedSpans: z.union([z.number().int(), z.string()]).optional(), errorMessage: z.string().optional() })
-      .optional(),
+    partialSuccess: z.object({ rejectedSpans: z.union([z.number().int(), z.string()]).optional(), errorMessage: z.string().optional() }).optional(),
   })
   .meta({ id: "OtlpExportTraceServiceResponse", description: "OTLP's response: empty when every span was accepted" });
 

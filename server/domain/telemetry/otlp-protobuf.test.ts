@@ -99,9 +99,7 @@ describe("decodeTraceRequestProtobuf", () => {
   it("yields the same events as the JSON exporter's body for the same spans", async () => {
     const spans = await recordSpans(
       (tracer) => {
-        tracer
-          .startSpan("chat", { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 10, "gen_ai.conversation.id": "c-1" } })
-          .end();
+        tracer.startSpan("chat", { attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 10, "gen_ai.conversation.id": "c-1" } }).end();
         tracer.startSpan("execute_tool search_kb", { attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_kb" } }).end();
         tracer.startSpan("plain work").end();
       },
@@ -119,15 +117,19 @@ describe("decodeTraceRequestProtobuf", () => {
   });
 
   it("any attributes an SDK span can carry map to the same event from protobuf as from JSON", async () => {
-    const scalar = fc.oneof(fc.string(), fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)));
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.boolean(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+    );
     const value = fc.oneof(scalar, fc.array(fc.string(), { maxLength: 4 }), fc.array(fc.integer(), { maxLength: 4 }));
     const attributes = fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), value, { maxKeys: 8 });
     await fc.assert(
       fc.asyncProperty(attributes, fc.constantFrom("chat", "execute_tool", "invoke_agent", undefined), async (extra, operation) => {
-        const spans = await recordSpans(
-          (tracer) => tracer.startSpan("span", { attributes: { ...(extra as Attributes), ...(operation ? { "gen_ai.operation.name": operation } : {}) } }).end(),
-          { "service.name": "doc-classifier" },
-        );
+        const spans = await recordSpans((tracer) => tracer.startSpan("span", { attributes: { ...(extra as Attributes), ...(operation ? { "gen_ai.operation.name": operation } : {}) } }).end(), {
+          "service.name": "doc-classifier",
+        });
         const fromProtobuf = eventsOf(decodeTraceRequestProtobuf(protobufBody(spans)), true);
         const fromJson = eventsOf(JSON.parse(jsonBody(spans).toString("utf8")), true);
         expect(fromProtobuf).toEqual(fromJson);
@@ -139,7 +141,7 @@ describe("decodeTraceRequestProtobuf", () => {
 
   it("refuses bytes that are not an ExportTraceServiceRequest", () => {
     expect(() => decodeTraceRequestProtobuf(Buffer.from([0x0a, 0x05, 0x01]))).toThrow(/range|truncat/i);
-    expect(() => decodeTraceRequestProtobuf(Buffer.from("{\"resourceSpans\":[]}"))).toThrow();
+    expect(() => decodeTraceRequestProtobuf(Buffer.from('{"resourceSpans":[]}'))).toThrow();
   });
 
   it("reads an empty body as an empty request, as protobuf defines it", () => {

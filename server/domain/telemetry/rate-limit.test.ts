@@ -173,7 +173,11 @@ describe("SharedRateLimiter", () => {
               const published = next.limiter.pending(at);
               for (const count of published) store.set(`${count.keyId} ${next.id} ${count.window}`, { keyId: count.keyId, processId: next.id, window: count.window, admitted: count.admitted });
               next.limiter.confirm(published);
-              next.limiter.absorb([...store.values()].filter((count) => count.processId !== next.id), at, at);
+              next.limiter.absorb(
+                [...store.values()].filter((count) => count.processId !== next.id),
+                at,
+                at,
+              );
               next.nextSync += interval;
             }
           };

@@ -140,7 +140,17 @@ export async function expectExactlyOnce(databaseUrl: string, agentId: string, se
       row.costMicros += event.costMicros;
       expected.set(key, row);
     }
-    const shape = (row: { model: string; hour: Date | number; events: number; input_tokens?: string; inputTokens?: bigint; output_tokens?: string; outputTokens?: bigint; cost_micros?: string; costMicros?: bigint }) => ({
+    const shape = (row: {
+      model: string;
+      hour: Date | number;
+      events: number;
+      input_tokens?: string;
+      inputTokens?: bigint;
+      output_tokens?: string;
+      outputTokens?: bigint;
+      cost_micros?: string;
+      costMicros?: bigint;
+    }) => ({
       key: `${row.model}|${row.hour instanceof Date ? row.hour.getTime() : row.hour}`,
       events: row.events,
       inputTokens: String(row.input_tokens ?? row.inputTokens),

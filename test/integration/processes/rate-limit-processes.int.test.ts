@@ -81,7 +81,10 @@ type SignInOutcome = "signed_in" | "invalid_credentials" | "too_many_attempts" |
 /** One attempt through Auth.js's credentials endpoint, as the sign-in form posts it; the outcome from where it redirects. */
 async function attemptSignIn(baseUrl: string, email: string, password: string): Promise<SignInOutcome> {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const cookie = csrf.headers.getSetCookie().map((value) => value.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((value) => value.split(";")[0])
+    .join("; ");
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",

@@ -48,10 +48,7 @@ describe("rollout guards in a running app", () => {
     expect(await testDb().incident.count({ where: { orgId: org.id, source: "rollback", sourceRef: id } })).toBe(1);
 
     // The next evaluation is already queued: one waiting job, about one period away.
-    const { rows } = await getPool().query<{ run_at: Date }>(
-      "SELECT run_at FROM graphile_worker.jobs WHERE key = $1 AND locked_at IS NULL",
-      [ROLLOUT_EVALUATION_KEY],
-    );
+    const { rows } = await getPool().query<{ run_at: Date }>("SELECT run_at FROM graphile_worker.jobs WHERE key = $1 AND locked_at IS NULL", [ROLLOUT_EVALUATION_KEY]);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.run_at.getTime()).toBeGreaterThan(Date.now() - 1_000);
     expect(rows[0]?.run_at.getTime()).toBeLessThanOrEqual(Date.now() + ROLLOUT_EVALUATION_INTERVAL_MS);

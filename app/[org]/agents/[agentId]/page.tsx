@@ -24,10 +24,7 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   const agent = { orgId, agentId };
   const tabQueries = {
     overview: [trpc.events.list.queryOptions({ ...agent, limit: RECENT_EVENTS })],
-    events: [
-      trpc.events.list.infiniteQueryOptions({ orgId, ...toEventListInput({ ...readEventSearch(query), agentId }), limit: EVENT_PAGE_SIZE }, byNextCursor),
-      trpc.events.facets.queryOptions({ orgId }),
-    ],
+    events: [trpc.events.list.infiniteQueryOptions({ orgId, ...toEventListInput({ ...readEventSearch(query), agentId }), limit: EVENT_PAGE_SIZE }, byNextCursor), trpc.events.facets.queryOptions({ orgId })],
     metrics: [trpc.anomalies.metrics.queryOptions({ ...agent, window: "7d" }), trpc.anomalies.list.queryOptions({ ...agent, days: 7 })],
     versions: [trpc.versions.list.queryOptions(agent)],
     timeline: [trpc.versions.timeline.queryOptions(agent), trpc.versions.list.queryOptions(agent)],
