@@ -17,6 +17,7 @@ import {
   latencySummary,
   loadClient,
   percentile,
+  settleDatabase,
   sleep,
   startApp,
   type BenchFigure,
@@ -56,6 +57,9 @@ async function addPolicies(demo: DemoFile, count: number): Promise<number> {
     await client.query("INSERT INTO policies (org_id, name, cedar, status) VALUES ($1, $2, $3, 'enforced')", [org, `bench policy ${i}`, cedar]);
   }
   const total = Number((await client.query<{ n: string }>("SELECT count(*) AS n FROM policies WHERE org_id = $1 AND status = 'enforced'", [org])).rows[0]?.n ?? 0);
+  // The demo's budgets are a few dollars a month: a long run would exhaust one and be denied.
+  // Raised to $1,000,000 each, every decision still takes its holds against all of them.
+  await client.query("UPDATE budgets SET limit_micros = 1000000000000 WHERE org_id = $1", [org]);
   await client.end();
   return total;
 }
@@ -157,7 +161,10 @@ try {
   console.log(await describeMachine(app.demo.databaseUrl));
   console.log(`policies enforced: ${policyCount}; every call an allowed tool decision reserving $0.0005 against the agent's, its team's and the org's budgets\n`);
   await closedLoop(app, 4, 3); // warm-up: connections, the facts, the policies compiled and sliced
-  const phases = [await closedLoop(app, Number(args.clients)), await openLoop(app, Number(args.rate))];
+  await settleDatabase(app.demo.databaseUrl);
+  const closed = await closedLoop(app, Number(args.clients));
+  await settleDatabase(app.demo.databaseUrl);
+  const phases = [closed, await openLoop(app, Number(args.rate))];
   for (const phase of phases) console.log(report(phase));
 
   const db = new pg.Client({ connectionString: app.demo.databaseUrl });

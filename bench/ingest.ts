@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { benchResult, cpuPer, cpuSnapshot, describeMachine, latencySummary, loadClient, percentile, sleep, startApp, type DemoFile, type RunningApp } from "./lib";
+import { benchResult, cpuPer, cpuSnapshot, describeMachine, latencySummary, loadClient, percentile, settleDatabase, sleep, startApp, type DemoFile, type RunningApp } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -149,10 +149,15 @@ try {
   // Warm the route (first requests compile and connect).
   await maxThroughput(app, keys, 10, "warm-up", 3);
   const before = await countEvents(app.demo);
+  // Each phase starts on a settled database (settleDatabase: as pgbench vacuums before its run).
+  const settled = async <T>(phase: () => Promise<T>): Promise<T> => {
+    await settleDatabase(app.demo.databaseUrl);
+    return phase();
+  };
   const phases = [
-    await maxThroughput(app, keys, 1000, `closed loop, batches of 1000, ${clients} connections`),
-    await fixedRate(app, keys, 100, 10_000),
-    await maxThroughput(app, keys, 100, `closed loop, batches of 100, ${clients} connections`),
+    await settled(() => maxThroughput(app, keys, 1000, `closed loop, batches of 1000, ${clients} connections`)),
+    await settled(() => fixedRate(app, keys, 100, 10_000)),
+    await settled(() => maxThroughput(app, keys, 100, `closed loop, batches of 100, ${clients} connections`)),
   ];
   for (const phase of phases) console.log(report(phase));
   const accepted = phases.reduce((sum, phase) => sum + phase.acceptedEvents, 0);

@@ -73,6 +73,25 @@ export async function describeMachine(databaseUrl: string): Promise<string> {
   ].join("\n");
 }
 
+/**
+ * Settles the database before a measured phase, as pgbench vacuums before its run: a phase right
+ * after a burst would otherwise pay, inside its own window, for the autovacuum and checkpoint the
+ * burst made due (dead and unanalysed rows, dirty pages).
+ */
+export async function settleDatabase(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("VACUUM (ANALYZE)");
+    await client.query("CHECKPOINT");
+  } finally {
+    await client.end();
+  }
+  // Its backend has exited and been reaped by the time the phase reads PostgreSQL's CPU time, so
+  // the vacuum's cost is not counted against the phase.
+  await sleep(1000);
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
