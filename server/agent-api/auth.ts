@@ -23,7 +23,7 @@ export interface AgentPrincipal {
   redaction: ReadonlySet<RedactionDetector>;
 }
 
-const globalForAuth = globalThis as unknown as { agentryKeyTouched?: Map<string, number>; agentryAgentsRefreshed?: Map<string, number> };
+const globalForAuth = globalThis as unknown as { agentryKeyTouched?: Map<string, number>; agentryAgentReloads?: Map<string, AgentReload> };
 
 /**
  * Per key, decided from this process's memory and reconciled with the other processes every
@@ -68,25 +68,44 @@ export async function authenticate(authorization: string | undefined): Promise<{
   enforceRateLimit(found.keyId, found.orgId);
   touchKey(found.keyId);
   let facts = await orgFacts(found.orgId);
-  if (found.kind === "agent" && found.agentId && !facts.agents.has(found.agentId) && mayRefreshAgents(found.orgId)) {
+  if (found.kind === "agent" && found.agentId && !facts.agents.has(found.agentId)) {
     // An agent registered a moment ago whose notification this process has not had yet: its key was
-    // read fresh, its org's agents were not. Read them again (at most once a second per org, so a key
-    // whose agent is really gone cannot make every request reload them).
-    forgetFacts(found.orgId);
+    // read fresh, its org's agents were not. Read them again.
+    await reloadAgentsAfter(found.orgId);
     facts = await orgFacts(found.orgId);
   }
   return { principal: principalOf(found, facts), facts };
 }
 
-const AGENT_REFRESH_EVERY_MS = 1_000;
+const AGENT_RELOAD_EVERY_MS = 1_000;
 
-function mayRefreshAgents(orgId: string): boolean {
-  const refreshed = (globalForAuth.agentryAgentsRefreshed ??= new Map());
-  const now = Date.now();
-  if (now - (refreshed.get(orgId) ?? 0) < AGENT_REFRESH_EVERY_MS) return false;
-  refreshed.set(orgId, now);
-  if (refreshed.size > 100_000) refreshed.clear();
-  return true;
+interface AgentReload {
+  startsAt: number;
+  started: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * A reload of the org's facts that begins after this call: one that had already begun may have read
+ * the agents before the caller's agent existed. Callers meanwhile join the one scheduled, so a burst
+ * from a new agent costs one reload; reloads begin at most once a second per org, so a key whose
+ * agent is really gone only waits, it cannot make every request reload.
+ */
+function reloadAgentsAfter(orgId: string): Promise<void> {
+  const reloads = (globalForAuth.agentryAgentReloads ??= new Map<string, AgentReload>());
+  const last = reloads.get(orgId);
+  if (last && !last.started) return last.done;
+  const reload: AgentReload = { startsAt: Math.max(Date.now(), (last?.startsAt ?? 0) + AGENT_RELOAD_EVERY_MS), started: false, done: Promise.resolve() };
+  reload.done = (async () => {
+    const wait = reload.startsAt - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    reload.started = true;
+    forgetFacts(orgId);
+    await orgFacts(orgId);
+  })();
+  reloads.set(orgId, reload);
+  if (reloads.size > 100_000) reloads.clear();
+  return reload.done;
 }
 
 /** For endpoints that act as one agent (heartbeat, decide, directives, approvals): agent keys only. */

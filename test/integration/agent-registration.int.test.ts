@@ -22,3 +22,22 @@ test("a new agent's key is accepted before its notification reaches this process
   const answer = await api("POST", "/api/v1/heartbeat", freshKey, { instanceId: "b-1" });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
 });
+
+test("agents registered one after the other, each answering a burst of parallel calls at once, are all accepted", async () => {
+  // Found by the two-process tests: the reload was allowed once a second per org, so the second
+  // agent's burst, within that second of the first's reload, was refused as revoked.
+  const org = await createTestOrg();
+  const warm = await testDb().agent.create({ data: { orgId: org.id, name: "warm-agent", teamId: org.leadTeamId } });
+  expect((await api("POST", "/api/v1/heartbeat", await createKey(org.id, warm.id), { instanceId: "w-1" })).status).toBe(200);
+
+  await stopListening();
+  for (const name of ["burst-agent-1", "burst-agent-2", "burst-agent-3"]) {
+    const agent = await testDb().agent.create({ data: { orgId: org.id, name, teamId: org.leadTeamId } });
+    const key = await createKey(org.id, agent.id);
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => api("POST", "/api/v1/heartbeat", key, { instanceId: `${name}-${i}` })));
+    expect(
+      answers.map((answer) => answer.status),
+      name,
+    ).toEqual([200, 200, 200, 200, 200]);
+  }
+});
