@@ -221,7 +221,8 @@ function call(client: pg.PoolClient, fn: "agentry_decide_prepare" | "agentry_dec
 
 /** BEGIN, locks and counters: one round trip. */
 async function lockAndRead(client: pg.PoolClient, orgId: string, decisions: readonly DecisionToCommit[], usage: readonly UsageRow[]): Promise<Counters> {
-  // Loop windows per (agent, call): counted up to the batch's last decision.
+  // Loop windows per (agent, call), ending at the batch's last decision. Every call committed before
+  // this batch holds the agent's lock counts, however it was timestamped (prepare takes the lock).
   const until = new Date(Math.max(...decisions.map((decision) => decision.at.getTime())));
   const calls = new Map<string, { a: string; h: string; s: string }>();
   for (const { judgement } of decisions) {
@@ -237,7 +238,6 @@ async function lockAndRead(client: pg.PoolClient, orgId: string, decisions: read
     rows: usage.map((row, index) => ({ b: row.budget.id, p: row.periodStart, s: row.budget.scope, t: row.budget.teamId, a: row.budget.agentId, f: days[index]?.from, u: days[index]?.until })),
     agents: loopAgents,
     calls: [...calls.values()],
-    until: until.toISOString(),
     approvals: approvalIds,
   };
   const results = (await client.query(`BEGIN; ${call(client, "agentry_decide_prepare", batch)}`)) as unknown as pg.QueryResult[];

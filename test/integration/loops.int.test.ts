@@ -47,6 +47,17 @@ async function report(org: TestOrg, calls: { agentId: string; tool: string; argu
 const loopSwitches = (org: TestOrg, agent: LoopAgent) => testDb().killSwitch.findMany({ where: { orgId: org.id, scope: "agent", target: agent.id, reasonCode: "loop_detected" } });
 
 describe("loop detection", () => {
+  test("calls committed first count, even when stamped a moment after the call that waited for them", async () => {
+    // Two processes: one decision is stamped at T and waits for the agent's lock while another
+    // process commits four identical calls stamped at T + 1 ms. They came first, so the fifth is a
+    // loop. (Counting only calls stamped up to T let all five through.)
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "raced-looper");
+    const stamped = Date.now();
+    for (let i = 0; i < 4; i++) expect((await call(org, agent, { id: 7 }, new Date(stamped + 1))).looping).toBe(false);
+    expect((await call(org, agent, { id: 7 }, new Date(stamped))).looping).toBe(true);
+  });
+
   test("the 5th identical call within 60 s halts the agent once: system switch, audit entry, alert", async () => {
     const org = await createTestOrg();
     const agent = await createAgent(org, "looper");

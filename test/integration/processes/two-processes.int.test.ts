@@ -166,7 +166,7 @@ describe("two app processes on one database", () => {
     // Calls made at the same moment through both processes are counted too: five at once is a loop, once.
     const other = await createAgent(org);
     const burst = await Promise.all(Array.from({ length: 5 }, (_, i) => decide(i % 2 === 0 ? a : b, other.key, tool(undefined, { page: 1 }))));
-    expect(burst.filter((answer) => answer.decision === "deny" && answer.reasons[0]?.code === "loop_detected").length).toBe(1);
+    expect(burst.filter((answer) => answer.decision === "deny" && answer.reasons[0]?.code === "loop_detected").length, JSON.stringify(burst)).toBe(1);
     expect(await testDb().killSwitch.count({ where: { orgId: org.id, target: other.id, reasonCode: "loop_detected", releasedAt: null } })).toBe(1);
   });
 
