@@ -37,44 +37,51 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
   const agentIds = [...new Set(known.map((call) => call.agentId))].sort();
   await client.query("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) keys", [agentIds.map(loopLockKey)]);
 
-  // Per (agent, call): the latest call, the start of its window, and the batch's own calls within it.
-  const groups = new Map<string, { agentId: string; tool: string; hash: string; until: number; since: number; inBatch: number }>();
+  // Per (agent, call): the batch's earliest and latest call, and the agent's window.
+  const groups = new Map<string, { agentId: string; tool: string; hash: string; first: number; last: number; windowSec: number }>();
   for (const call of known) {
     const key = `${call.agentId}|${call.hash}`;
     const at = Date.parse(call.at);
-    const windowSec = loopSettings(agents.get(call.agentId) as AgentProfile).windowSec;
     const group = groups.get(key);
-    if (!group || at > group.until) groups.set(key, { agentId: call.agentId, tool: call.tool, hash: call.hash, until: at, since: at - windowSec * 1000, inBatch: 0 });
-  }
-  for (const call of known) {
-    const group = groups.get(`${call.agentId}|${call.hash}`);
-    const at = Date.parse(call.at);
-    if (group && at > group.since && at <= group.until) group.inBatch += 1;
+    if (group) {
+      group.first = Math.min(group.first, at);
+      group.last = Math.max(group.last, at);
+    } else {
+      groups.set(key, { agentId: call.agentId, tool: call.tool, hash: call.hash, first: at, last: at, windowSec: loopSettings(agents.get(call.agentId) as AgentProfile).windowSec });
+    }
   }
   const list = [...groups.values()];
-  const { rows } = await client.query<{ agent_id: string; call_hash: string; prior: string; active_switch: string | null }>(
-    `WITH logged AS (
-       INSERT INTO tool_call_log (org_id, agent_id, call_hash, at)
-       SELECT $1, x.agent_id, x.call_hash, x.at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS x(agent_id, call_hash, at)
-       RETURNING 1)
+  await client.query(
+    `INSERT INTO tool_call_log (org_id, agent_id, call_hash, at)
+     SELECT $1, x.agent_id, x.call_hash, x.at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS x(agent_id, call_hash, at)`,
+    [orgId, known.map((call) => call.agentId), known.map((call) => `${EVENT_SOURCE}:${call.hash}`), known.map((call) => call.at)],
+  );
+  // Calls arrive out of order (retried batches, several instances), so a loop may end at a call that
+  // was logged before these: every window (end - window, end] that holds one of the new calls is
+  // counted, and a window holding a new call can always be moved to end at a logged call between
+  // that call and a window later. The fullest such window is the count.
+  const { rows } = await client.query<{ agent_id: string; call_hash: string; peak: string; active_switch: string | null }>(
+    `WITH g AS (
+       SELECT g.agent_id, g.call_hash, g.first_at, g.last_at, make_interval(secs => g.window_sec) AS span,
+              COALESCE((SELECT max(k.released_at) FROM kill_switches k
+                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity') AS resumed
+         FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[]) AS g(agent_id, call_hash, first_at, last_at, window_sec))
      SELECT g.agent_id::text, g.call_hash,
-       (SELECT count(*) FROM tool_call_log t
-         WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash AND t.at > g.since AND t.at <= g.until
-           AND t.at > COALESCE((SELECT max(k.released_at) FROM kill_switches k
-                                 WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity'))::text AS prior,
+       (SELECT COALESCE(max((SELECT count(*) FROM tool_call_log t
+                              WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash AND t.at > e.at - g.span AND t.at <= e.at AND t.at > g.resumed)), 0)
+          FROM tool_call_log e
+         WHERE e.agent_id = g.agent_id AND e.call_hash = g.call_hash AND e.at >= g.first_at AND e.at <= g.last_at + g.span AND e.at > g.resumed)::text AS peak,
        (SELECT k.id::text FROM kill_switches k
          WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
          LIMIT 1) AS active_switch
-     FROM unnest($5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[]) AS g(agent_id, call_hash, since, until)`,
+     FROM g`,
     [
       orgId,
-      known.map((call) => call.agentId),
-      known.map((call) => `${EVENT_SOURCE}:${call.hash}`),
-      known.map((call) => call.at),
       list.map((group) => group.agentId),
       list.map((group) => `${EVENT_SOURCE}:${group.hash}`),
-      list.map((group) => new Date(group.since).toISOString()),
-      list.map((group) => new Date(group.until).toISOString()),
+      list.map((group) => new Date(group.first).toISOString()),
+      list.map((group) => new Date(group.last).toISOString()),
+      list.map((group) => group.windowSec),
     ],
   );
 
@@ -85,8 +92,7 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
     const agent = agents.get(row.agent_id);
     if (!group || !agent) continue;
     const settings = loopSettings(agent);
-    // The inserted rows are not visible to the counts of the same statement: the batch's own calls are added.
-    const count = Number(row.prior) + group.inBatch;
+    const count = Number(row.peak);
     if (!isLooping(count, settings)) continue;
     looping.add(row.agent_id);
     if (row.active_switch) continue;

@@ -137,6 +137,35 @@ describe("loop detection", () => {
     expect(await loopSwitches(org, agent)).toHaveLength(1);
   });
 
+  test("reported calls arriving out of order are counted where they happened: a later batch first, then the earlier one", async () => {
+    // Two instances of one agent, or a retried batch: the calls at T+3 and T+4 s are logged first,
+    // then those at T, T+1 and T+2 s. Five in 60 s is a loop, whichever batch came last.
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "out-of-order");
+    const now = Date.now() - 10_000;
+    const at = (second: number) => ({ agentId: agent.id, tool: "search", arguments: { q: "same" }, at: new Date(now + second * 1000) });
+    await report(org, [at(3), at(4)]);
+    expect(await loopSwitches(org, agent)).toHaveLength(0);
+    await report(org, [at(0), at(1), at(2)]);
+    const switches = await loopSwitches(org, agent);
+    expect(switches).toHaveLength(1);
+    expect(switches[0]?.reason).toContain("made 5 times");
+  });
+
+  test("calls spread wider than the window are not a loop, whatever order they arrive in", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "spread-out", { threshold: 3, windowSec: 10 });
+    const now = Date.now() - 60_000;
+    const at = (second: number) => ({ agentId: agent.id, tool: "search", arguments: { q: "same" }, at: new Date(now + second * 1000) });
+    await report(org, [at(20), at(30)]);
+    await report(org, [at(0), at(10)]);
+    await report(org, [at(40)]);
+    expect(await loopSwitches(org, agent)).toHaveLength(0);
+    // Three within 10 s (at 40, 45 and 49.999): a loop.
+    await report(org, [at(49.999), at(45)]);
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+  });
+
   test("a batch of repeated events halts the agent in one go", async () => {
     const org = await createTestOrg();
     const agent = await createAgent(org, "batcher");
