@@ -10,7 +10,7 @@ import { AgentryClient } from "../../sdk";
 import { SEED_AGENTS } from "../../prisma/seed/agents";
 import type { GuardConfig, Stage } from "../../server/domain/rollout/schemas";
 import { signIn, type ConsoleSession } from "./console";
-import type { DriveContext } from "./drives";
+import { sleep, type DriveContext } from "./drives";
 import { createRng } from "./prng";
 import { generateTask, profileFor } from "./traffic";
 
@@ -51,19 +51,6 @@ interface Plan {
   endsAt: string[];
   deadlineMs: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 const GUARDS_WITHOUT_DECISIONS: GuardConfig[] = [
   { metric: "error_rate", thresholdPercent: 20, enabled: true },

@@ -27,7 +27,8 @@ export const BUDGET_CALL_USD = 0.05;
 const BUDGET_WAVE = 8;
 const BUDGET_MAX_CALLS = 400;
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Waits `ms`, or less when the run is stopped. */
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(
