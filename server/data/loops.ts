@@ -10,7 +10,7 @@ import type pg from "pg";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
 import { microsToUsdString } from "../domain/cost/money";
 import type { AgentProfile } from "../domain/decide/types";
-import { baselineWindows, isLooping, loopSettings, MAX_LOOP_WINDOW_SEC, SPEND_RATE_MULTIPLIER, SPEND_WINDOW_MS, spendRateCheck } from "../domain/loops/detect";
+import { baselineWindows, isLooping, loopSettings, MAX_LOOP_WINDOW_SEC, peakCallsInWindow, SPEND_RATE_MULTIPLIER, SPEND_WINDOW_MS, spendRateCheck } from "../domain/loops/detect";
 import { engageSystemSwitch } from "./killswitches";
 
 /** Reported calls are logged under this source: asking (decide) and then reporting is one call, not two. */
@@ -29,7 +29,7 @@ export interface ReportedCall {
 
 /**
  * Logs reported tool calls and engages a loop switch (once) on every agent that now repeats a call
- * too often, inside the caller's transaction. Returns the agents found looping.
+ * too often, inside the caller's transaction. Returns the agents found looping, or already halted for it.
  */
 export async function recordReportedCalls(client: pg.PoolClient, orgId: string, agents: ReadonlyMap<string, AgentProfile>, calls: readonly ReportedCall[]): Promise<string[]> {
   const known = calls.filter((call) => agents.has(call.agentId));
@@ -57,23 +57,23 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
     [orgId, known.map((call) => call.agentId), known.map((call) => `${EVENT_SOURCE}:${call.hash}`), known.map((call) => call.at)],
   );
   // Calls arrive out of order (retried batches, several instances), so a loop may end at a call that
-  // was logged before these: every window (end - window, end] that holds one of the new calls is
-  // counted, and a window holding a new call can always be moved to end at a logged call between
-  // that call and a window later. The fullest such window is the count.
-  const { rows } = await client.query<{ agent_id: string; call_hash: string; peak: string; active_switch: string | null }>(
+  // was logged before these: every window (end − window, end] ending at a call from the batch's first
+  // on (and so holding its calls) is counted; the fullest is the count. An agent already halted for
+  // looping is not counted again.
+  const { rows } = await client.query<{ agent_id: string; call_hash: string; times: string[] | null; active_switch: string | null }>(
     `WITH g AS (
        SELECT g.agent_id, g.call_hash, g.first_at, g.last_at, make_interval(secs => g.window_sec) AS span,
               COALESCE((SELECT max(k.released_at) FROM kill_switches k
-                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity') AS resumed
+                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity') AS resumed,
+              (SELECT k.id::text FROM kill_switches k
+                WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
+                LIMIT 1) AS active_switch
          FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[]) AS g(agent_id, call_hash, first_at, last_at, window_sec))
-     SELECT g.agent_id::text, g.call_hash,
-       (SELECT COALESCE(max((SELECT count(*) FROM tool_call_log t
-                              WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash AND t.at > e.at - g.span AND t.at <= e.at AND t.at > g.resumed)), 0)
-          FROM tool_call_log e
-         WHERE e.agent_id = g.agent_id AND e.call_hash = g.call_hash AND e.at >= g.first_at AND e.at <= g.last_at + g.span AND e.at > g.resumed)::text AS peak,
-       (SELECT k.id::text FROM kill_switches k
-         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
-         LIMIT 1) AS active_switch
+     SELECT g.agent_id::text, g.call_hash, g.active_switch,
+       CASE WHEN g.active_switch IS NULL THEN
+         (SELECT array_agg((extract(epoch FROM t.at) * 1000000)::bigint ORDER BY t.at) FROM tool_call_log t
+           WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash AND t.at > g.first_at - g.span AND t.at <= g.last_at + g.span AND t.at > g.resumed)
+       END AS times
      FROM g`,
     [
       orgId,
@@ -92,10 +92,13 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
     const agent = agents.get(row.agent_id);
     if (!group || !agent) continue;
     const settings = loopSettings(agent);
-    const count = Number(row.peak);
+    if (row.active_switch) {
+      looping.add(row.agent_id);
+      continue;
+    }
+    const count = peakCallsInWindow((row.times ?? []).map(Number), group.first * 1000, settings.windowSec * 1_000_000);
     if (!isLooping(count, settings)) continue;
     looping.add(row.agent_id);
-    if (row.active_switch) continue;
     await engageSystemSwitch(client, {
       orgId,
       scope: "agent",

@@ -1,6 +1,28 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { baselineWindows, callHash, Debouncer, DEFAULT_LOOP_THRESHOLD, DEFAULT_LOOP_WINDOW_SEC, isLooping, loopSettings, SPEND_RATE_FLOOR_MICROS, spendRateCheck } from "./detect";
+import { baselineWindows, callHash, Debouncer, DEFAULT_LOOP_THRESHOLD, DEFAULT_LOOP_WINDOW_SEC, isLooping, loopSettings, peakCallsInWindow, SPEND_RATE_FLOOR_MICROS, spendRateCheck } from "./detect";
+
+describe("peakCallsInWindow", () => {
+  it("counts the fullest window (end − window, end] ending at a call from `from` on", () => {
+    expect(peakCallsInWindow([0, 1, 2, 3, 4], 0, 60)).toBe(5);
+    // The window's start is open: calls exactly one window apart are not in one window.
+    expect(peakCallsInWindow([0, 10, 20, 30], 0, 10)).toBe(1);
+    expect(peakCallsInWindow([0, 10, 20, 25, 29], 0, 10)).toBe(3);
+    // Windows ending before `from` are not counted.
+    expect(peakCallsInWindow([0, 1, 2, 100], 50, 10)).toBe(1);
+    expect(peakCallsInWindow([], 0, 10)).toBe(0);
+  });
+
+  it("agrees with counting every window by hand", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 60 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 300 }), (raw, from, windowUs) => {
+        const times = [...raw].sort((a, b) => a - b);
+        const byHand = Math.max(0, ...times.filter((end) => end >= from).map((end) => times.filter((at) => at > end - windowUs && at <= end).length));
+        expect(peakCallsInWindow(times, from, windowUs)).toBe(byHand);
+      }),
+    );
+  });
+});
 
 describe("callHash", () => {
   it("is the same for the same tool and arguments in any key order", () => {

@@ -46,6 +46,21 @@ export function isLooping(count: number, settings: LoopSettings): boolean {
   return count >= settings.threshold;
 }
 
+/**
+ * The most calls in any window (end − windowUs, end] whose end is a call from `from` on: `times` are
+ * the logged calls' times in microseconds, sorted. Two pointers, so linear in the calls.
+ */
+export function peakCallsInWindow(times: readonly number[], from: number, windowUs: number): number {
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    const at = times[end] as number;
+    while ((times[start] as number) <= at - windowUs) start++;
+    if (at >= from) peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
 // Spend rate -----------------------------------------------------------------------------------
 
 /** The recent window compared against the baseline. */
