@@ -2,8 +2,9 @@
 // transaction per batch: the events (deduplicated on (agent, event id): a retried event is a
 // duplicate, never counted twice), then in one statement the aggregates of the new ones (hourly
 // rollups, daily spend, tool calls per hour for drift, the data categories redaction found) and
-// the job that does the rest afterwards (settling reservations, loop and spend-rate checks, budget
-// alerts, anomaly detection), queued in that same transaction so it exists exactly when the events do.
+// the follow-up that does the rest afterwards (settling reservations, loop and spend-rate checks,
+// budget alerts, anomaly detection), written to an outbox in that same transaction so it exists
+// exactly when the events do (server/data/event-follow-ups.ts drains it).
 import "server-only";
 import type pg from "pg";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
@@ -19,8 +20,8 @@ import { rollupDeltas, type RollupEvent } from "../domain/telemetry/rollup";
 import type { AgentEvent } from "../domain/telemetry/events";
 import { toolCallDeltas } from "../domain/anomaly/detect";
 import { observedCategoryDeltas } from "../domain/compliance/observed";
-import { addJobsStatement, job, type JobSpec } from "../jobs/queue";
 import { appendAuditRaw } from "./audit";
+import type { FollowUp } from "./event-follow-ups";
 import { AGENT_PROFILE_SQL, toAgentProfile } from "./facts";
 
 export interface StoredEvent extends RollupEvent {
@@ -42,7 +43,7 @@ export interface StoreInput {
   agent: AgentProfile | null;
   facts: Pick<OrgFacts, "agents" | "agentsByName" | "models" | "redaction">;
   valid: readonly { index: number; event: AgentEvent }[];
-  /** Queue the follow-up job (off for historical data seeded at start-up). */
+  /** Write the follow-up into the outbox (off for historical data seeded at start-up). */
   followUp?: boolean;
 }
 
@@ -187,10 +188,10 @@ async function insertEvents(client: pg.PoolClient, orgId: string, events: readon
 }
 
 /** What follows the commit of `fresh`: settlements, reported tool calls, spend and errors to check. */
-function followUpJob(orgId: string, fresh: readonly StoredEvent[], spentAgentIds: readonly string[]): JobSpec {
+function followUpOf(fresh: readonly StoredEvent[], spentAgentIds: readonly string[]): FollowUp {
   const settlements = settlementsOf(fresh).map((settlement) => ({ decisionId: settlement.decisionId, costMicros: settlement.costMicros.toString() }));
   const toolCalls = reportedToolCalls(fresh).map((call) => ({ agentId: call.agentId, tool: call.tool, hash: callHash(call.tool, call.arguments), at: call.at.toISOString() }));
-  return job("events:follow-up", { orgId, settlements, toolCalls, spentAgentIds: [...spentAgentIds] });
+  return { settlements, toolCalls, spentAgentIds: [...spentAgentIds] };
 }
 
 const byKey =
@@ -199,7 +200,7 @@ const byKey =
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
- * Rollups, daily spend and the follow-up job of the new events, in one statement. Rows are
+ * Rollups, daily spend and the follow-up of the new events, in one statement. Rows are
  * upserted in key order (rollupDeltas and spendDeltas sort), so concurrent batches lock them in
  * the same order.
  */
@@ -210,7 +211,7 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
   // Sorted by key like the rollups, so concurrent batches lock these rows in one order too.
   const tools = toolCallDeltas(fresh).sort(byKey((delta) => `${delta.agentId}|${delta.tool}|${delta.hour.toISOString()}`));
   const observed = observedCategoryDeltas(fresh).sort(byKey((delta) => `${delta.agentId}|${delta.category}`));
-  const jobs = addJobsStatement(followUp ? [followUpJob(orgId, fresh, [...new Set(spend.map((delta) => delta.agentId))])] : []);
+  const work = followUp ? followUpOf(fresh, [...new Set(spend.map((delta) => delta.agentId))]) : null;
   const r = <T>(pick: (delta: (typeof rollups)[number]) => T) => rollups.map(pick);
   const values: unknown[] = [
     r((delta) => delta.orgId),
@@ -251,11 +252,10 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
     observed.map((delta) => delta.lastSeenAt.toISOString()),
     observed.map((delta) => delta.events),
   ];
-  const jobsAt = values.length + 1;
-  if (jobs) values.push(...jobs.values);
-  const jobsSql = jobs ? jobs.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + jobsAt - 1}`) : "SELECT 0 AS queued";
+  // $35–$39 the follow-up, into the outbox (none for history seeded at start-up)
+  values.push(orgId, JSON.stringify(work?.settlements ?? []), JSON.stringify(work?.toolCalls ?? []), work?.spentAgentIds ?? [], work !== null);
   return {
-    name: jobs ? "agentry_event_aggregates_jobs" : "agentry_event_aggregates",
+    name: "agentry_event_aggregates",
     text: `WITH
       rolled AS (
         INSERT INTO event_rollups_hourly AS r (org_id, agent_id, team_id, model, version, hour, events, llm_calls, tool_calls, errors,
@@ -302,9 +302,13 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
           last_seen_at = GREATEST(o.last_seen_at, EXCLUDED.last_seen_at),
           events = o.events + EXCLUDED.events
         RETURNING 1),
-      queued AS (${jobsSql})
+      followed AS (
+        -- The follow-up, for the events:drain-follow-ups job (server/data/event-follow-ups.ts).
+        INSERT INTO event_follow_ups (org_id, settlements, tool_calls, spent_agent_ids)
+        SELECT $35::uuid, $36::jsonb, $37::jsonb, $38::uuid[] WHERE $39::boolean
+        RETURNING 1)
       SELECT (SELECT count(*) FROM rolled) AS rolled, (SELECT count(*) FROM spent) AS spent, (SELECT count(*) FROM tooled) AS tooled,
-             (SELECT count(*) FROM observed) AS observed, (SELECT sum(queued) FROM queued) AS queued`,
+             (SELECT count(*) FROM observed) AS observed, (SELECT count(*) FROM followed) AS followed`,
     values,
   };
 }

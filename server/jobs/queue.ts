@@ -11,7 +11,13 @@ import { sqlRows, type SqlClient } from "../db/sql";
 const uuid = z.string().uuid();
 
 export const JOBS = {
-  /** What follows a committed batch of events: settlements, loop checks of reported tool calls, spend checks. */
+  /** The follow-ups of ingested batches waiting in the outbox, done together (re-queues itself). */
+  "events:drain-follow-ups": z.object({}).passthrough(),
+  /**
+   * What follows a committed batch of events: settlements, loop checks of reported tool calls, spend
+   * checks. Batches now write it to the outbox (event_follow_ups); jobs queued by an earlier version
+   * are still done.
+   */
   "events:follow-up": z.object({
     orgId: uuid,
     settlements: z.array(z.object({ decisionId: uuid, costMicros: z.string().regex(/^\d+$/) })),

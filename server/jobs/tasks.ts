@@ -8,26 +8,24 @@ import { detectAnomalies } from "../data/anomaly-detection";
 import { sweepExpiredApprovals } from "../data/approvals";
 import { evaluateControls } from "../data/compliance-evaluate";
 import { checkBudgetAlerts } from "../data/budget-alerts";
-import { orgFacts } from "../data/facts";
-import { checkSpendRate, pruneToolCallLog, recordReportedCalls } from "../data/loops";
-import { expireReservations, settleReservations } from "../data/reservations";
+import { drainFollowUps, followUp } from "../data/event-follow-ups";
+import { checkSpendRate, pruneToolCallLog } from "../data/loops";
+import { expireReservations } from "../data/reservations";
 import { evaluateRollouts } from "../data/rollouts";
 import { deliverWebhook, processDueDeliveries } from "../data/webhook-delivery";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
 import { addJobs, job, JOBS, type JobName, type JobPayload } from "./queue";
 
-/** Budget alerts wait this long for more spend to arrive, so a burst of batches costs one check. */
-const BUDGET_ALERT_DELAY_MS = 1_000;
-/** Spend rate is checked at most this often per agent. */
-const SPEND_RATE_DELAY_MS = 10_000;
+/** The outbox of ingested batches' follow-ups is drained this often. */
+export const FOLLOW_UP_DRAIN_INTERVAL_MS = 1_000;
+/** The one chain of drains: its key keeps it to one waiting job across processes. */
+export const FOLLOW_UP_DRAIN_KEY = "events:drain-follow-ups";
 /** Receipts are kept long enough to outlive any retry. */
 const RECEIPT_DAYS = 7;
 /** Running rollouts are judged this often (the design's "every ~10 s"). */
 export const ROLLOUT_EVALUATION_INTERVAL_MS = 10_000;
 /** The one chain of rollout evaluations: its key keeps it to one waiting job across processes. */
 export const ROLLOUT_EVALUATION_KEY = "rollouts:evaluate";
-/** While events arrive, an org's anomalies are looked for at most this often. */
-const ANOMALY_DELAY_MS = 15_000;
 
 async function allOrgs(): Promise<string[]> {
   const { rows } = await getPool().query<{ id: string }>("SELECT id::text FROM orgs ORDER BY id");
@@ -58,23 +56,13 @@ async function once(helpers: JobHelpers, work: (client: pg.PoolClient) => Promis
 }
 
 export const TASKS: TaskList = {
-  "events:follow-up": task("events:follow-up", async (payload, helpers) => {
-    const { orgId } = payload;
-    const facts = await orgFacts(orgId);
-    await once(helpers, async (client) => {
-      await settleReservations(
-        client,
-        orgId,
-        payload.settlements.map((settlement) => ({ decisionId: settlement.decisionId, costMicros: BigInt(settlement.costMicros) })),
-      );
-      await recordReportedCalls(client, orgId, facts.agents, payload.toolCalls);
-      const now = Date.now();
-      await addJobs(client, [
-        ...(payload.spentAgentIds.length > 0 ? [job("budgets:check-alerts", { orgId }, { runAt: new Date(now + BUDGET_ALERT_DELAY_MS), key: `budget-alerts:${orgId}` })] : []),
-        ...payload.spentAgentIds.map((agentId) => job("loops:check-spend-rate", { orgId, agentId }, { runAt: new Date(now + SPEND_RATE_DELAY_MS), key: `spend-rate:${agentId}` })),
-        job("compliance:detect-anomalies", { orgId }, { runAt: new Date(now + ANOMALY_DELAY_MS), key: `anomalies:${orgId}` }),
-      ]);
-    });
+  "events:drain-follow-ups": task("events:drain-follow-ups", async () => {
+    // The next run is queued first, so a failing drain still leaves the chain going.
+    await addJobs(getPool(), [job("events:drain-follow-ups", {}, { runAt: new Date(Date.now() + FOLLOW_UP_DRAIN_INTERVAL_MS), key: FOLLOW_UP_DRAIN_KEY })]);
+    await drainFollowUps();
+  }),
+  "events:follow-up": task("events:follow-up", async ({ orgId, ...work }, helpers) => {
+    await once(helpers, (client) => followUp(client, orgId, work));
   }),
   "budgets:check-alerts": task("budgets:check-alerts", async ({ orgId }) => {
     await checkBudgetAlerts(orgId);
@@ -122,6 +110,7 @@ export const CRONTAB = [
   "* * * * * loops:prune ?id=prune-tool-calls {}",
   "*/5 * * * * compliance:evaluate-controls ?id=evaluate-controls {}",
   "7 * * * * compliance:detect-anomalies ?id=detect-anomalies {}",
-  // Restarts the ten-second chain of rollout evaluations should it ever break (the key dedupes it).
+  // Restart the chains of outbox drains and rollout evaluations should one ever break (the keys dedupe them).
+  "* * * * * events:drain-follow-ups ?id=drain-follow-ups&jobKey=events:drain-follow-ups&jobKeyMode=preserve_run_at {}",
   "* * * * * rollouts:evaluate ?id=evaluate-rollouts&jobKey=rollouts:evaluate&jobKeyMode=preserve_run_at {}",
 ].join("\n");

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { getPool, retryingConflicts } from "../db/pool";
 import { quietJobLogger } from "./logger";
 import { addJobs, job, JOBS } from "./queue";
-import { CRONTAB, ROLLOUT_EVALUATION_KEY, TASKS } from "./tasks";
+import { CRONTAB, FOLLOW_UP_DRAIN_KEY, ROLLOUT_EVALUATION_KEY, TASKS } from "./tasks";
 
 const globalForJobs = globalThis as unknown as { agentryJobs?: { runner: Runner; stop: () => Promise<void> } };
 
@@ -27,7 +27,14 @@ export async function startJobWorker(options: { concurrency?: number } = {}): Pr
   if (globalForJobs.agentryJobs) return;
   await registerJobNames();
   // Controls are re-evaluated every five minutes; a fresh start does not wait for the first turn.
-  await retryingConflicts(() => addJobs(getPool(), [job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }), job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY })]));
+  // The chains of rollout evaluations and outbox drains start with the worker (their keys keep one each).
+  await retryingConflicts(() =>
+    addJobs(getPool(), [
+      job("compliance:evaluate-controls", {}, { key: "evaluate-controls:start" }),
+      job("rollouts:evaluate", {}, { key: ROLLOUT_EVALUATION_KEY }),
+      job("events:drain-follow-ups", {}, { key: FOLLOW_UP_DRAIN_KEY }),
+    ]),
+  );
   const runner = await run({
     pgPool: getPool(),
     taskList: TASKS,

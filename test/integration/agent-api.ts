@@ -78,11 +78,14 @@ export async function allowByDefault(orgId: string): Promise<void> {
 
 /** Runs every job that is due now, in this process, through the real tasks (what a worker would do next). */
 export async function runDueJobs(): Promise<void> {
-  const [{ runOnce }, { TASKS }, { getPool }, { quietJobLogger }] = await Promise.all([
+  const [{ runOnce }, { TASKS }, { getPool }, { quietJobLogger }, { drainFollowUps }] = await Promise.all([
     import("graphile-worker"),
     import("../../server/jobs/tasks"),
     import("../../server/db/pool"),
     import("../../server/jobs/logger"),
+    import("../../server/data/event-follow-ups"),
   ]);
+  // The outbox's drain runs every second in the app; here, now (the jobs it queues run below if due).
+  await drainFollowUps();
   await runOnce({ pgPool: getPool(), taskList: TASKS, logger: quietJobLogger, noHandleSignals: true });
 }

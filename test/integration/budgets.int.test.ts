@@ -232,7 +232,7 @@ describe("reservations expire and settle", () => {
     const decisionId = first.decisionId;
     expect((await reserve(org, agent, 200_000n, now)).ok).toBe(true);
 
-    // Settlement follows the events (the events:follow-up job), so the directives answered with the
+    // Settlement follows the events (drained from the follow-up outbox), so the directives answered with the
     // events still count the estimate; once settled, the estimate is released.
     const { principal, facts } = await principalFor(org, agent);
     const outcome = await ingestEvents(principal, facts, {

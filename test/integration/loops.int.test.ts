@@ -31,7 +31,7 @@ async function call(org: TestOrg, agent: LoopAgent, args: Record<string, unknown
   return { looping, message: answer.reasons[0]?.message ?? "", switchId: answer.directives.killSwitchId ?? null };
 }
 
-/** Reported tool calls, as the events:follow-up job records them. */
+/** Reported tool calls, as the follow-up of ingested batches records them. */
 async function report(org: TestOrg, calls: { agentId: string; tool: string; arguments: unknown; at: Date }[]) {
   const facts = await orgFacts(org.id);
   await inTransaction(getPool(), (client) =>
