@@ -3,16 +3,13 @@
 // do every 250 ms. What one admitted, the other deducts, once; and when the database stops, each
 // goes on limiting on its own, says so once, and picks up again when the database is back.
 // (Two real app processes: rate-limit-processes.int.test.ts.)
-import { randomBytes, randomUUID } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, test } from "vitest";
 import { pruneRateLimitWindows, RateLimitSync } from "../../server/data/rate-limits";
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embedded";
 import { applyMigrations } from "../../server/db/migrate";
 import { SharedRateLimiter } from "../../server/domain/telemetry/rate-limit";
+import { ScratchDatabase } from "./harness/scratch-database";
 import { databaseUrl } from "./helpers";
 
 const CONFIG = { ratePerSecond: 0.1, burst: 4 };
@@ -75,16 +72,8 @@ describe("reconciling rate limits through PostgreSQL", () => {
   });
 
   test("the database stops: each process limits on its own (one log line), and reconciles again when it is back", { timeout: 60_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), "agentry-rate-limit-db-"));
-    chmodSync(root, 0o755);
-    const dir = join(root, "pg");
-    const password = randomBytes(18).toString("base64url");
-    const port = await freePort();
-    let database: EmbeddedDatabase = await startEmbeddedPostgres({ dir, password, port });
-    cleanups.push(async () => {
-      await database.stop();
-      rmSync(root, { recursive: true, force: true });
-    });
+    const database = await ScratchDatabase.create("agentry-rate-limit-db-");
+    cleanups.push(() => database.remove());
     await applyMigrations(database.url, { jobQueue: false });
     const pool = poolOn(database.url);
     const logged: Logged[] = [];
@@ -101,7 +90,7 @@ describe("reconciling rate limits through PostgreSQL", () => {
     expect(admitted(one, keyId, orgId, 5)).toBe(1);
     expect(admitted(two, keyId, orgId, 5)).toBe(4); // two never heard of one's requests
 
-    database = await startEmbeddedPostgres({ dir, password, port });
+    await database.start();
     await one.syncOnce(); // publishes the counts it kept while the database was away
     await two.syncOnce();
     expect(logged.at(-1)).toEqual({ level: "info", message: expect.stringContaining("again") });

@@ -2,15 +2,11 @@
 // lost and nothing is counted twice. Once with an external DATABASE_URL (a PostgreSQL this test
 // owns, stopped and started again on its port), once with the app's own embedded PostgreSQL,
 // killed, which its supervisor starts again while the app keeps running.
-import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createDb } from "../../../server/db";
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../../server/db/embedded";
 import { applyMigrations } from "../../../server/db/migrate";
 import { startApp } from "../harness/app-process";
+import { ScratchDatabase } from "../harness/scratch-database";
 import { createConsoleUser, signIn, trpcQuery } from "../harness/console-session";
 import { createStreamAgent, expectExactlyOnce, streamWithFault, type StreamAgent } from "../harness/event-stream";
 import { createTestOrg } from "../helpers";
@@ -36,16 +32,8 @@ async function agentIn(databaseUrl: string): Promise<StreamAgent & { owner: { em
 
 describe("the database stops mid-stream", () => {
   test("external DATABASE_URL: stopped for 2 s and started again; every event once, spend and rollups exact", { timeout: 180_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), "agentry-fault-db-"));
-    chmodSync(root, 0o755);
-    const dir = join(root, "pg");
-    const password = randomBytes(18).toString("base64url");
-    const port = await freePort();
-    let database: EmbeddedDatabase = await startEmbeddedPostgres({ dir, password, port });
-    cleanups.push(async () => {
-      await database.stop();
-      rmSync(root, { recursive: true, force: true });
-    });
+    const database = await ScratchDatabase.create("agentry-fault-db-");
+    cleanups.push(() => database.remove());
     await applyMigrations(database.url);
     const agent = await agentIn(database.url);
     const app = await startApp({ databaseUrl: database.url });
@@ -57,7 +45,7 @@ describe("the database stops mid-stream", () => {
       fault: async () => {
         await database.stop();
         await sleep(2_000);
-        database = await startEmbeddedPostgres({ dir, password, port });
+        await database.start();
       },
     });
 
