@@ -14,11 +14,11 @@ import { settleReservations } from "./reservations";
 export type FollowUp = Omit<JobPayload<"events:follow-up">, "orgId">;
 
 /** Budget alerts wait this long for more spend to arrive, so a burst of batches costs one check. */
-export const BUDGET_ALERT_DELAY_MS = 1_000;
+const BUDGET_ALERT_DELAY_MS = 1_000;
 /** Spend rate is checked at most this often per agent. */
-export const SPEND_RATE_DELAY_MS = 10_000;
+const SPEND_RATE_DELAY_MS = 10_000;
 /** While events arrive, an org's anomalies are looked for at most this often. */
-export const ANOMALY_DELAY_MS = 15_000;
+const ANOMALY_DELAY_MS = 15_000;
 /** Rows taken per transaction of the drain. */
 const DRAIN_BATCH = 500;
 

@@ -62,26 +62,21 @@ export function job<N extends JobName>(name: N, payload: JobPayload<N>, options:
   return { name, payload, ...options };
 }
 
-/** The statement that queues `jobs` (or null for none): one round trip, parameters as arrays. */
-export function addJobsStatement(jobs: readonly JobSpec[]): { text: string; values: unknown[] } | null {
-  if (jobs.length === 0) return null;
-  return {
-    text: `SELECT count(*)::int AS queued FROM graphile_worker.add_jobs(
-             (SELECT array_agg(ROW(j.identifier, j.payload::json, NULL, COALESCE(j.run_at, now()), j.max_attempts, j.job_key, NULL, NULL)::graphile_worker.job_spec)
-                FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::text[]) AS j(identifier, payload, run_at, max_attempts, job_key)),
-             true)`,
-    values: [
+/** Queues `jobs` in the caller's transaction (or on their own when `client` is a pool): one round trip, parameters as arrays. */
+export async function addJobs(client: SqlClient, jobs: readonly JobSpec[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await sqlRows(
+    client,
+    `SELECT count(*)::int AS queued FROM graphile_worker.add_jobs(
+       (SELECT array_agg(ROW(j.identifier, j.payload::json, NULL, COALESCE(j.run_at, now()), j.max_attempts, j.job_key, NULL, NULL)::graphile_worker.job_spec)
+          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::text[]) AS j(identifier, payload, run_at, max_attempts, job_key)),
+       true)`,
+    [
       jobs.map((spec) => spec.name),
       jobs.map((spec) => JSON.stringify(spec.payload)),
       jobs.map((spec) => spec.runAt?.toISOString() ?? null),
       jobs.map((spec) => spec.maxAttempts ?? null),
       jobs.map((spec) => spec.key ?? null),
     ],
-  };
-}
-
-/** Queues `jobs` in the caller's transaction (or on their own when `client` is a pool). */
-export async function addJobs(client: SqlClient, jobs: readonly JobSpec[]): Promise<void> {
-  const statement = addJobsStatement(jobs);
-  if (statement) await sqlRows(client, statement.text, statement.values);
+  );
 }
