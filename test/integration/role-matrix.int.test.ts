@@ -7,6 +7,7 @@ import { appRouter } from "../../server/api/root";
 import { hashPassword } from "../../server/auth/password";
 import type { Role } from "../../server/domain/access/permissions";
 import { callerFor, createTestOrg, createTestUser, errorCode, testDb, type TestOrg, type TestUser } from "./helpers";
+import { stages } from "./rollout-fixtures";
 
 type Caller = ReturnType<typeof callerFor>;
 interface Env {
@@ -229,11 +230,7 @@ async function extraRollout(org: TestOrg, options: { teamId?: string; status?: "
       salt: randomUUID(),
       status: options.status ?? "running",
       activeFor: versions.agentId,
-      stages: [
-        { percent: 10, minDwellMinutes: 0, minSamples: 0 },
-        { percent: 50, minDwellMinutes: 0, minSamples: 0 },
-        { percent: 100, minDwellMinutes: 0, minSamples: 0 },
-      ],
+      stages: stages([10, 0], [50, 0], [100, 0]),
       guards: [{ metric: "error_rate", thresholdPercent: 20, enabled: true }],
       requireApproval: options.requireApproval ?? false,
       createdBy: "fixture@test.invalid",
@@ -683,10 +680,7 @@ const FIXTURES: Record<string, Fixture> = {
         orgId: org.id,
         agentId: versions.agentId,
         candidateId: versions.candidateId,
-        stages: [
-          { percent: 10, minDwellMinutes: 0, minSamples: 0 },
-          { percent: 100, minDwellMinutes: 0, minSamples: 0 },
-        ],
+        stages: stages([10, 0], [100, 0]),
         guards: [{ metric: "error_rate", thresholdPercent: 20, enabled: true }],
         onBreach: "rollback",
         autoAdvance: true,
@@ -985,10 +979,7 @@ describe("team leads see only their own teams", () => {
             orgId: org.id,
             agentId: versions.agentId,
             candidateId: versions.candidateId,
-            stages: [
-              { percent: 10, minDwellMinutes: 0, minSamples: 0 },
-              { percent: 100, minDwellMinutes: 0, minSamples: 0 },
-            ],
+            stages: stages([10, 0], [100, 0]),
             guards: [],
             onBreach: "pause",
             autoAdvance: true,

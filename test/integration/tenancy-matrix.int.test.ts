@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { appRouter } from "../../server/api/root";
 import type { Role } from "../../server/domain/access/permissions";
 import { callerFor, createTestOrg, errorCode, testDb, type TestOrg } from "./helpers";
+import { stages } from "./rollout-fixtures";
 
 type Caller = ReturnType<typeof callerFor>;
 
@@ -273,10 +274,7 @@ const CASES: Record<string, Case> = {
       orgId,
       agentId: w.agentId,
       candidateId: w.candidateVersionId,
-      stages: [
-        { percent: 50, minDwellMinutes: 0, minSamples: 0 },
-        { percent: 100, minDwellMinutes: 0, minSamples: 0 },
-      ],
+      stages: stages([50, 0], [100, 0]),
       guards: [],
       onBreach: "rollback",
       autoAdvance: true,
