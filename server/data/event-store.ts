@@ -8,10 +8,10 @@
 import "server-only";
 import type pg from "pg";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
-import { settlementsOf, spendDeltas } from "../domain/budget/spend";
+import { minuteSpendDeltas, settlementsOf, spendDeltas } from "../domain/budget/spend";
 import { tokenCostMicros, usdToMicros } from "../domain/cost/money";
 import type { AgentProfile, OrgFacts } from "../domain/decide/types";
-import { callHash } from "../domain/loops/detect";
+import { callHash, SPEND_MINUTES_HORIZON_MS } from "../domain/loops/detect";
 import { reportedToolCalls } from "../domain/loops/events";
 import { redactJson } from "../domain/redaction/redact";
 import type { RoutableModel } from "../domain/routing/route";
@@ -152,13 +152,22 @@ const INSERT_EVENTS = `INSERT INTO events (org_id, agent_id, event_id, type, ts,
  SELECT $1::uuid, * FROM unnest($2::uuid[], $3::text[], $4::"EventType"[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
                                  $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::bigint[], $15::text[],
                                  $16::int[], $17::text[], $18::text[], $19::text[], $20::jsonb[])
- ON CONFLICT (agent_id, event_id) DO NOTHING
- RETURNING agent_id::text, event_id`;
+ ON CONFLICT (agent_id, event_id) DO NOTHING`;
 
-/** Inserts the events; returns the (agent, event id) keys that were new. */
-async function insertEvents(client: pg.PoolClient, orgId: string, events: readonly StoredEvent[]): Promise<Set<string>> {
+// The events of this batch that the insert wrote, when some were not (sent before, or twice in the
+// batch): rows this transaction created carry its id as xmin; rows that were there before do not.
+const EVENTS_WRITTEN_HERE = `SELECT e.agent_id::text, e.event_id
+   FROM events e JOIN unnest($1::uuid[], $2::text[]) AS k(agent_id, event_id) USING (agent_id, event_id)
+  WHERE e.xmin = pg_current_xact_id()::xid`;
+
+/**
+ * Inserts the events; returns the (agent, event id) keys that were new, or "all". The common batch
+ * has no duplicate and is known to be all new from the row count alone: asking PostgreSQL to
+ * return a thousand keys only to find them all costs it more than a tenth of the insert.
+ */
+async function insertEvents(client: pg.PoolClient, orgId: string, events: readonly StoredEvent[]): Promise<Set<string> | "all"> {
   const column = <T>(pick: (event: StoredEvent) => T) => events.map(pick);
-  const { rows } = await client.query<{ agent_id: string; event_id: string }>({
+  const { rowCount } = await client.query({
     name: "agentry_insert_events",
     text: INSERT_EVENTS,
     values: [
@@ -184,6 +193,12 @@ async function insertEvents(client: pg.PoolClient, orgId: string, events: readon
       column((event) => (event.attributes === null ? null : JSON.stringify(event.attributes))),
     ],
   });
+  if (rowCount === events.length) return "all";
+  const { rows } = await client.query<{ agent_id: string; event_id: string }>({
+    name: "agentry_events_written_here",
+    text: EVENTS_WRITTEN_HERE,
+    values: [column((event) => event.agentId), column((event) => event.eventId)],
+  });
   return new Set(rows.map((row) => `${row.agent_id}\u0000${row.event_id}`));
 }
 
@@ -200,7 +215,7 @@ const byKey =
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
- * Rollups, daily spend and the follow-up of the new events, in one statement. Rows are
+ * Rollups, daily spend, spend per minute and the follow-up of the new events, in one statement. Rows are
  * upserted in key order (rollupDeltas and spendDeltas sort), so concurrent batches lock them in
  * the same order.
  */
@@ -211,6 +226,7 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
   // Sorted by key like the rollups, so concurrent batches lock these rows in one order too.
   const tools = toolCallDeltas(fresh).sort(byKey((delta) => `${delta.agentId}|${delta.tool}|${delta.hour.toISOString()}`));
   const observed = observedCategoryDeltas(fresh).sort(byKey((delta) => `${delta.agentId}|${delta.category}`));
+  const minutes = minuteSpendDeltas(fresh, new Date(Date.now() - SPEND_MINUTES_HORIZON_MS));
   const work = followUp ? followUpOf(fresh, [...new Set(spend.map((delta) => delta.agentId))]) : null;
   const r = <T>(pick: (delta: (typeof rollups)[number]) => T) => rollups.map(pick);
   const values: unknown[] = [
@@ -254,6 +270,13 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
   ];
   // $35–$39 the follow-up, into the outbox (none for history seeded at start-up)
   values.push(orgId, JSON.stringify(work?.settlements ?? []), JSON.stringify(work?.toolCalls ?? []), work?.spentAgentIds ?? [], work !== null);
+  // $40–$43 spend per minute, for the spend-rate check
+  values.push(
+    minutes.map((delta) => delta.orgId),
+    minutes.map((delta) => delta.agentId),
+    minutes.map((delta) => delta.minute.toISOString()),
+    minutes.map((delta) => delta.costMicros.toString()),
+  );
   return {
     name: "agentry_event_aggregates",
     text: `WITH
@@ -302,13 +325,19 @@ function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], follo
           last_seen_at = GREATEST(o.last_seen_at, EXCLUDED.last_seen_at),
           events = o.events + EXCLUDED.events
         RETURNING 1),
+      minutes AS (
+        -- Spend per minute, for the spend-rate check (server/data/loops.ts).
+        INSERT INTO spend_minutes AS m (org_id, agent_id, minute, cost_micros)
+        SELECT * FROM unnest($40::uuid[], $41::uuid[], $42::timestamptz[], $43::bigint[])
+        ON CONFLICT (agent_id, minute) DO UPDATE SET cost_micros = m.cost_micros + EXCLUDED.cost_micros
+        RETURNING 1),
       followed AS (
         -- The follow-up, for the events:drain-follow-ups job (server/data/event-follow-ups.ts).
         INSERT INTO event_follow_ups (org_id, settlements, tool_calls, spent_agent_ids)
         SELECT $35::uuid, $36::jsonb, $37::jsonb, $38::uuid[] WHERE $39::boolean
         RETURNING 1)
       SELECT (SELECT count(*) FROM rolled) AS rolled, (SELECT count(*) FROM spent) AS spent, (SELECT count(*) FROM tooled) AS tooled,
-             (SELECT count(*) FROM observed) AS observed, (SELECT count(*) FROM followed) AS followed`,
+             (SELECT count(*) FROM observed) AS observed, (SELECT count(*) FROM minutes) AS minutes, (SELECT count(*) FROM followed) AS followed`,
     values,
   };
 }
@@ -323,8 +352,7 @@ export async function storeEvents(input: StoreInput, pool: pg.Pool = getPool()):
       const stored = toStored(input, agents, prices);
       const inserted = await insertEvents(client, input.orgId, stored);
       // The first copy of a key in the batch is the one stored; later copies and re-sent events are duplicates.
-      const fresh: StoredEvent[] = [];
-      for (const event of stored) if (inserted.delete(`${event.agentId}\u0000${event.eventId}`)) fresh.push(event);
+      const fresh = inserted === "all" ? stored : stored.filter((event) => inserted.delete(`${event.agentId}\u0000${event.eventId}`));
       const aggregates = aggregatesStatement(input.orgId, fresh, input.followUp !== false);
       if (aggregates) await client.query(aggregates);
       return { accepted: fresh.length, duplicates: stored.length - fresh.length, agentIds: [...new Set(stored.map((event) => event.agentId))] };

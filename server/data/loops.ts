@@ -62,19 +62,23 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
   // looping is not counted again.
   const { rows } = await client.query<{ agent_id: string; call_hash: string; times: string[] | null; active_switch: string | null }>(
     `WITH g AS (
-       SELECT g.agent_id, g.call_hash, g.first_at, g.last_at, make_interval(secs => g.window_sec) AS span,
+       SELECT * FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[]) AS g(agent_id, call_hash, first_at, last_at, window_sec)),
+     -- Per agent, not per call: when it was last resumed from a loop, and the loop switch holding it now.
+     a AS (
+       SELECT a.agent_id,
               COALESCE((SELECT max(k.released_at) FROM kill_switches k
-                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity') AS resumed,
+                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity') AS resumed,
               (SELECT k.id::text FROM kill_switches k
-                WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = g.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
+                WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
                 LIMIT 1) AS active_switch
-         FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[]) AS g(agent_id, call_hash, first_at, last_at, window_sec))
-     SELECT g.agent_id::text, g.call_hash, g.active_switch,
-       CASE WHEN g.active_switch IS NULL THEN
+         FROM (SELECT DISTINCT agent_id FROM g) a)
+     SELECT g.agent_id::text, g.call_hash, a.active_switch,
+       CASE WHEN a.active_switch IS NULL THEN
          (SELECT array_agg((extract(epoch FROM t.at) * 1000000)::bigint ORDER BY t.at) FROM tool_call_log t
-           WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash AND t.at > g.first_at - g.span AND t.at <= g.last_at + g.span AND t.at > g.resumed)
+           WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash
+             AND t.at > g.first_at - make_interval(secs => g.window_sec) AND t.at <= g.last_at + make_interval(secs => g.window_sec) AND t.at > a.resumed)
        END AS times
-     FROM g`,
+     FROM g JOIN a USING (agent_id)`,
     [
       orgId,
       list.map((group) => group.agentId),
@@ -125,7 +129,8 @@ interface SpendRow {
 }
 
 /**
- * The agent's spend in the last 5 minutes (since it was last resumed from a loop, if later) against
+ * The agent's spend in the last 5 minutes, in whole minutes from SpendMinute (counted from the first
+ * whole minute after it was last resumed from a loop, if later), against
  * its baseline from the hourly rollups: the average per 5 minutes over the (up to) 7 days of history
  * before the current hour (excluded, so the runaway itself does not raise the bar). Engages a loop switch when far above. Returns the switch id, or null.
  */
@@ -137,9 +142,10 @@ export async function checkSpendRate(orgId: string, agentId: string, now = new D
      )
      SELECT
        (SELECT team_id::text FROM agents WHERE id = $2::uuid) AS team_id,
-       (SELECT coalesce(sum(cost_micros), 0) FROM events, resumed
-         WHERE org_id = $1::uuid AND agent_id = $2::uuid AND ts > $3::timestamptz - make_interval(secs => $4) AND ts <= $3::timestamptz
-           AND (resumed.at IS NULL OR ts > resumed.at))::text AS recent,
+       (SELECT coalesce(sum(m.cost_micros), 0) FROM spend_minutes m, resumed
+         WHERE m.org_id = $1::uuid AND m.agent_id = $2::uuid
+           AND m.minute >= date_trunc('minute', $3::timestamptz - make_interval(secs => $4)) AND m.minute <= $3::timestamptz
+           AND (resumed.at IS NULL OR m.minute > resumed.at))::text AS recent,
        (SELECT coalesce(sum(cost_micros), 0) FROM event_rollups_hourly
          WHERE org_id = $1::uuid AND agent_id = $2::uuid
            AND hour >= date_trunc('hour', $3::timestamptz) - interval '7 days' AND hour < date_trunc('hour', $3::timestamptz))::text AS baseline,
@@ -170,6 +176,12 @@ export async function checkSpendRate(orgId: string, agentId: string, now = new D
     ),
   );
   return sw.id;
+}
+
+/** Spend per minute older than an hour is past every spend-rate window (and its margin). */
+export async function pruneSpendMinutes(): Promise<number> {
+  const { rowCount } = await getPool().query("DELETE FROM spend_minutes WHERE minute < now() - interval '1 hour'");
+  return rowCount ?? 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { sweepExpiredApprovals } from "../data/approvals";
 import { evaluateControls } from "../data/compliance-evaluate";
 import { checkBudgetAlerts } from "../data/budget-alerts";
 import { drainFollowUps, followUp } from "../data/event-follow-ups";
-import { checkSpendRate, pruneToolCallLog } from "../data/loops";
+import { checkSpendRate, pruneSpendMinutes, pruneToolCallLog } from "../data/loops";
 import { expireReservations } from "../data/reservations";
 import { evaluateRollouts } from "../data/rollouts";
 import { deliverWebhook, processDueDeliveries } from "../data/webhook-delivery";
@@ -95,6 +95,7 @@ export const TASKS: TaskList = {
   }),
   "loops:prune": task("loops:prune", async () => {
     await pruneToolCallLog();
+    await pruneSpendMinutes();
     await getPool().query(`DELETE FROM job_receipts WHERE done_at < now() - interval '${RECEIPT_DAYS} days'`);
   }),
 };

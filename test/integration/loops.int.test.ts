@@ -3,6 +3,7 @@
 // resumed the agent do not count; reported tool_call events and runaway spend are caught too.
 import { describe, expect, test } from "vitest";
 import { directivesFor } from "../../server/agent-api/directives";
+import { storeEvents } from "../../server/data/event-store";
 import { forgetFacts, orgFacts } from "../../server/data/facts";
 import { checkSpendRate, recordReportedCalls } from "../../server/data/loops";
 import { getPool, inTransaction } from "../../server/db/pool";
@@ -219,8 +220,12 @@ describe("through the events API", () => {
 });
 
 describe("spend rate", () => {
+  /** An llm_call event with its cost, stored as ingest stores it (events, rollups, spend per day and minute). */
   async function spend(org: TestOrg, agent: LoopAgent, costMicros: bigint, ts: Date, id: string) {
-    await testDb().event.create({ data: { orgId: org.id, agentId: agent.id, eventId: id, type: "llm_call", ts, costMicros } });
+    const facts = await orgFacts(org.id);
+    const event = { id, type: "llm_call" as const, timestamp: ts.toISOString(), costUsd: (Number(costMicros) / 1e6).toFixed(6) };
+    const stored = await storeEvents({ orgId: org.id, agent: facts.agents.get(agent.id) ?? null, facts, valid: [{ index: 0, event }], followUp: false });
+    expect(stored.accepted).toBe(1);
   }
 
   const hourStart = (now: Date) => new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
@@ -243,6 +248,28 @@ describe("spend rate", () => {
     // Already halted: nothing more is engaged.
     expect(await checkSpendRate(org.id, agent.id, now)).toBeNull();
     expect(await loopSwitches(org, agent)).toHaveLength(1);
+  });
+
+  test("spend counts from the minute that began five minutes ago, and from the first whole minute after a resume", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "edge-spender");
+    const now = new Date();
+    const minuteStart = (at: number) => new Date(Math.floor(at / 60_000) * 60_000);
+    // $6 spent before the window's first minute: not recent, so no halt.
+    await spend(org, agent, 6_000_000n, new Date(minuteStart(now.getTime() - 5 * 60_000).getTime() - 1), "old");
+    expect(await checkSpendRate(org.id, agent.id, now)).toBeNull();
+    // $6 within it: halted.
+    await spend(org, agent, 6_000_000n, minuteStart(now.getTime() - 5 * 60_000), "edge");
+    const first = await checkSpendRate(org.id, agent.id, now);
+    expect(first).not.toBeNull();
+    // A person resumes it: the spend before the resume, and in the minute of the resume, is not counted again.
+    const resumedAt = new Date(now.getTime() - 1);
+    await testDb().killSwitch.update({ where: { id: first ?? "" }, data: { releasedAt: resumedAt, releasedBy: "test" } });
+    expect(await checkSpendRate(org.id, agent.id, now)).toBeNull();
+    // The next minute's runaway is.
+    const later = new Date(minuteStart(now.getTime()).getTime() + 60_000 + 5_000);
+    await spend(org, agent, 20_000_000n, new Date(later.getTime() - 1_000), "after");
+    expect(await checkSpendRate(org.id, agent.id, later)).not.toBeNull();
   });
 
   test("an agent spending at its usual rate, or below the $5 floor, is left alone", async () => {

@@ -63,8 +63,16 @@ export function peakCallsInWindow(times: readonly number[], from: number, window
 
 // Spend rate -----------------------------------------------------------------------------------
 
-/** The recent window compared against the baseline. */
+/**
+ * The recent window compared against the baseline, in whole UTC minutes: the minute that began
+ * five minutes ago up to now (spend is summed per minute on ingest, SpendMinute).
+ */
 export const SPEND_WINDOW_MS = 5 * 60 * 1000;
+/**
+ * Spend is summed per minute for events at most this old when they arrive: older ones fall outside
+ * every window still to be checked (twice the window, for clocks that differ between processes).
+ */
+export const SPEND_MINUTES_HORIZON_MS = 2 * SPEND_WINDOW_MS;
 /** The baseline: the agent's average spend per window over (at most) this many days before the current hour. */
 export const BASELINE_DAYS = 7;
 /** "Far above": more than this many times the baseline … */
