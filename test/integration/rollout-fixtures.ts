@@ -32,15 +32,20 @@ export async function agentWithVersions(org: TestOrg, name: string): Promise<Set
 }
 
 /**
- * Traffic as a fleet of 20 instances would send it: each instance runs the version the rollout
- * assigns it (the decision path's own functions over the stored facts), and the arm's tasks are
+ * Traffic as a fleet of 20 instances (more if an arm would have fewer than two) would send it: each
+ * instance runs the version the rollout assigns it (the decision path's own functions over the
+ * stored facts), and the arm's tasks are
  * spread over its instances (every one of them works, as a real fleet does: the sample-ratio check
  * counts the instances heard from). `failRate` of the arm's tasks fail; each has one costed, timed LLM call.
  */
 export async function traffic(org: TestOrg, setup: Setup, arm: "stable" | "candidate", count: number, failRate: number, options: { costUsd?: number; latencyMs?: number } = {}) {
   const facts = (await loadVersionFacts(getPool(), org.id)).get(setup.agentId);
+  const inArm = (instanceId: string) => (versionForUnit(facts, instanceId)?.id === setup.candidateId) === (arm === "candidate");
   const fleet = Array.from({ length: 20 }, (_, i) => `${setup.name}-${i}`);
-  const mine = fleet.filter((instanceId) => (versionForUnit(facts, instanceId)?.id === setup.candidateId) === (arm === "candidate"));
+  // Twenty can leave a 20 % arm empty (about one rollout in a hundred: the salt is random), so the
+  // fleet grows until the arm has two instances.
+  while (fleet.filter(inArm).length < 2 && fleet.length < 400) fleet.push(`${setup.name}-${fleet.length}`);
+  const mine = fleet.filter(inArm);
   expect(mine.length).toBeGreaterThan(0);
   expect(count).toBeGreaterThanOrEqual(mine.length);
   const version = arm === "candidate" ? "1.1.0" : "1.0.0";
