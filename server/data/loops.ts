@@ -51,9 +51,13 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
     }
   }
   const list = [...groups.values()];
+  // An agent halted for looping logs nothing: once resumed it is counted from its resume on, so the
+  // calls it reports while halted could never count (a runaway that keeps reporting costs no writes).
   await client.query(
     `INSERT INTO tool_call_log (org_id, agent_id, call_hash, at)
-     SELECT $1, x.agent_id, x.call_hash, x.at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS x(agent_id, call_hash, at)`,
+     SELECT $1, x.agent_id, x.call_hash, x.at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS x(agent_id, call_hash, at)
+      WHERE NOT EXISTS (SELECT 1 FROM kill_switches k
+                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = x.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL)`,
     [orgId, known.map((call) => call.agentId), known.map((call) => `${EVENT_SOURCE}:${call.hash}`), known.map((call) => call.at)],
   );
   // Calls arrive out of order (retried batches, several instances), so a loop may end at a call that

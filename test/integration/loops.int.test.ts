@@ -167,6 +167,29 @@ describe("loop detection", () => {
     expect(await loopSwitches(org, agent)).toHaveLength(1);
   });
 
+  test("an agent halted for looping logs none of the calls it keeps reporting, and after its resume is counted afresh", async () => {
+    const org = await createTestOrg();
+    const agent = await createAgent(org, "halted-reporter", { threshold: 3, windowSec: 60 });
+    const now = Date.now() - 30_000;
+    const at = (ms: number) => ({ agentId: agent.id, tool: "search", arguments: { q: "same" }, at: new Date(now + ms) });
+    const logged = async () => Number((await getPool().query<{ n: string }>("SELECT count(*) AS n FROM tool_call_log WHERE agent_id = $1", [agent.id])).rows[0]?.n);
+    await report(org, [at(0), at(1), at(2)]);
+    const [halt] = await loopSwitches(org, agent);
+    expect(halt).toBeDefined();
+    expect(await logged()).toBe(3);
+    // Halted, it goes on reporting the same call: nothing is written for it.
+    await report(org, [at(3), at(4), at(5), at(6)]);
+    expect(await logged()).toBe(3);
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+    // Resumed: its calls are logged and counted from the resume on; three more halt it again.
+    await testDb().killSwitch.update({ where: { id: halt?.id ?? "" }, data: { releasedAt: new Date(now + 10), releasedBy: "test" } });
+    await report(org, [at(20), at(21)]);
+    expect(await logged()).toBe(5);
+    expect(await loopSwitches(org, agent)).toHaveLength(1);
+    await report(org, [at(22)]);
+    expect(await loopSwitches(org, agent)).toHaveLength(2);
+  });
+
   test("a batch of repeated events halts the agent in one go", async () => {
     const org = await createTestOrg();
     const agent = await createAgent(org, "batcher");
