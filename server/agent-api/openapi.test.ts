@@ -35,7 +35,7 @@ describe("the OpenAPI document", () => {
 
   it("lists every endpoint of docs/agent-api.md", () => {
     expect(Object.keys(paths).sort()).toEqual(
-      ["/api/v1/approvals/{id}", "/api/v1/decide", "/api/v1/directives/stream", "/api/v1/events", "/api/v1/heartbeat", "/api/v1/openapi.json", "/api/v1/otlp/v1/traces"].sort(),
+      ["/api/v1/approvals/{id}", "/api/v1/decide", "/api/v1/directives/stream", "/api/v1/events", "/api/v1/health", "/api/v1/heartbeat", "/api/v1/openapi.json", "/api/v1/otlp/v1/traces"].sort(),
     );
     expect(Object.keys(paths["/api/v1/events"] ?? {})).toEqual(["post"]);
     expect(Object.keys(paths["/api/v1/approvals/{id}"] ?? {})).toEqual(["get"]);
@@ -48,7 +48,7 @@ describe("the OpenAPI document", () => {
       for (const [method, operation] of Object.entries(operations)) {
         const statuses = Object.keys(operation.responses as Json);
         expect(statuses, `${method} ${path}`).toContain("200");
-        if (path !== "/api/v1/openapi.json") expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(["401", "429"]));
+        if (path !== "/api/v1/openapi.json" && path !== "/api/v1/health") expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(["401", "429"]));
       }
     }
     const events = paths["/api/v1/events"]?.post?.responses as Json;

@@ -13,6 +13,7 @@ import {
   eventSchema,
   eventsResponseSchema,
   heartbeatRequestSchema,
+  healthResponseSchema,
   heartbeatResponseSchema,
   MAX_BODY_BYTES,
   MAX_EVENTS_PER_BATCH,
@@ -37,6 +38,7 @@ function componentSchemas(): Record<string, JsonObject> {
   registry.add(directivesSchema, { id: "Directives" });
   registry.add(traceRequestSchema(otlpSpanSchema), { id: "OtlpExportTraceServiceRequest" });
   registry.add(otlpTraceResponseSchema, { id: "OtlpExportTraceServiceResponse" });
+  registry.add(healthResponseSchema, { id: "Health" });
   registry.add(errorResponseSchema, { id: "Error" });
 
   const generated = z.toJSONSchema(registry, { target: "draft-2020-12", io: "input", uri: (id) => `#/components/schemas/${id}` });
@@ -202,6 +204,17 @@ function paths(): JsonObject {
             content: { ...json("OtlpExportTraceServiceResponse"), "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } },
           },
           ...errors("BadRequest", "Unauthorized", "PayloadTooLarge", "UnsupportedMediaType", "RateLimited"),
+        },
+      },
+    },
+    "/api/v1/health": {
+      get: {
+        operationId: "health",
+        summary: "Readiness: whether this process can serve (its database answers within 2 s and it is not shutting down)",
+        security: [],
+        responses: {
+          "200": { description: "Ready", content: json("Health") },
+          "503": { description: "Not ready: the database is unreachable or did not answer in time, or the process is shutting down", content: json("Health") },
         },
       },
     },

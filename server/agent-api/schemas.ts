@@ -161,6 +161,16 @@ export type ApprovalResponse = z.infer<typeof approvalResponseSchema>;
 /** The same schema under the name the governance modules use. */
 export const approvalStatusSchema = approvalResponseSchema;
 
+/** GET /api/v1/health: whether this process is ready for traffic (200) or not (503), and why. */
+export const healthResponseSchema = z
+  .object({
+    status: z.enum(["ok", "unavailable"]),
+    database: z.object({ status: z.enum(["ok", "unreachable", "timeout"]), latencyMs: z.number().nonnegative().optional() }),
+    shuttingDown: z.boolean(),
+  })
+  .meta({ id: "Health" });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
 export const errorCodes = ["invalid_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "rate_limited", "internal_error"] as const;
 export const errorResponseSchema = z
   .object({

@@ -8,6 +8,7 @@ import type { OrgFacts } from "../domain/decide/types";
 import { runtimeEnv } from "../env";
 import { apiSecurityHeaders, requestIsHttps } from "../http/security";
 import { getApproval } from "./approvals";
+import { readiness } from "./health";
 import { authenticate, requireAgentKey, type AgentPrincipal } from "./auth";
 import { decide } from "./decide";
 import { openDirectivesStream, streamInstanceId } from "./directives-stream";
@@ -154,6 +155,12 @@ const ROUTES: Route[] = [
   },
   { method: "GET", pattern: /^\/mcp$/, handle: async () => ({ ...MCP_METHOD_NOT_ALLOWED, headers: { ...MCP_METHOD_NOT_ALLOWED.headers } }) },
   { method: "DELETE", pattern: /^\/mcp$/, handle: async () => ({ ...MCP_METHOD_NOT_ALLOWED, headers: { ...MCP_METHOD_NOT_ALLOWED.headers } }) },
+  {
+    method: "GET",
+    pattern: /^\/health$/,
+    // Public, for load balancers (server/agent-api/health.ts); never cached.
+    handle: async () => ({ ...(await readiness()), headers: { "Cache-Control": "no-store" } }),
+  },
   {
     method: "GET",
     pattern: /^\/openapi\.json$/,

@@ -22,6 +22,11 @@ export function beginShutdown(): void {
   order().started = true;
 }
 
+/** Whether this process has begun to shut down (its readiness check then answers 503, so it is drained). */
+export function isShuttingDown(): boolean {
+  return order().started;
+}
+
 export function connectionsClosed(): void {
   order().markConnectionsClosed();
 }
