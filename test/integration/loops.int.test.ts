@@ -273,16 +273,22 @@ describe("spend rate", () => {
     expect(await loopSwitches(org, agent)).toHaveLength(1);
   });
 
-  test("spend counts from the minute that began five minutes ago, and from the first whole minute after a resume", async () => {
+  // Now, and two minutes after the next hour turns, when the spends below fall in the baseline's hour
+  // (an hour later than the clock: ingest keeps spend per minute for events from the last minutes on).
+  const nextHourTurned = () => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 2 * 60_000 + 17_000);
+  test.each([
+    ["now", () => new Date()],
+    ["just after the hour turns", nextHourTurned],
+  ])("spend counts from the minute that began five minutes ago, and from the first whole minute after a resume (%s)", async (_, clock) => {
     const org = await createTestOrg();
     const agent = await createAgent(org, "edge-spender");
-    const now = new Date();
+    const now = clock();
     const minuteStart = (at: number) => new Date(Math.floor(at / 60_000) * 60_000);
     // $6 spent before the window's first minute: not recent, so no halt.
     await spend(org, agent, 6_000_000n, new Date(minuteStart(now.getTime() - 5 * 60_000).getTime() - 1), "old");
     expect(await checkSpendRate(org.id, agent.id, now)).toBeNull();
-    // $6 within it: halted.
-    await spend(org, agent, 6_000_000n, minuteStart(now.getTime() - 5 * 60_000), "edge");
+    // Within it: halted (enough to be a runaway even when both spends fall in the baseline's hour).
+    await spend(org, agent, 60_000_000n, minuteStart(now.getTime() - 5 * 60_000), "edge");
     const first = await checkSpendRate(org.id, agent.id, now);
     expect(first).not.toBeNull();
     // A person resumes it: the spend before the resume, and in the minute of the resume, is not counted again.
@@ -291,7 +297,7 @@ describe("spend rate", () => {
     expect(await checkSpendRate(org.id, agent.id, now)).toBeNull();
     // The next minute's runaway is.
     const later = new Date(minuteStart(now.getTime()).getTime() + 60_000 + 5_000);
-    await spend(org, agent, 20_000_000n, new Date(later.getTime() - 1_000), "after");
+    await spend(org, agent, 100_000_000n, new Date(later.getTime() - 1_000), "after");
     expect(await checkSpendRate(org.id, agent.id, later)).not.toBeNull();
   });
 
