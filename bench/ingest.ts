@@ -144,6 +144,25 @@ async function countEvents(demo: DemoFile): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/**
+ * The ingested batches whose follow-up (settlement, loop and spend-rate checks, budget alerts) is
+ * still in the outbox when a phase ends, and how long the drain job then takes to do them all: how
+ * far behind the checks run at full load.
+ */
+async function followUpLag(demo: DemoFile): Promise<{ waiting: number; doneAfterS: number }> {
+  const client = new pg.Client({ connectionString: demo.databaseUrl });
+  await client.connect();
+  try {
+    const waitingNow = async () => Number((await client.query<{ n: string }>("SELECT count(*) AS n FROM event_follow_ups")).rows[0]?.n ?? 0);
+    const started = performance.now();
+    const waiting = await waitingNow();
+    while ((await waitingNow()) > 0 && performance.now() - started < 120_000) await sleep(50);
+    return { waiting, doneAfterS: (performance.now() - started) / 1000 };
+  } finally {
+    await client.end();
+  }
+}
+
 const app = await startApp(Number(args.port));
 try {
   const keys = Object.values(app.demo.agentKeys);
@@ -160,12 +179,12 @@ try {
     await settleDatabase(app.demo.databaseUrl);
     return phase();
   };
-  const phases = [
-    await settled(() => maxThroughput(app, keys, 1000, `closed loop, batches of 1000, ${clients} connections`)),
-    await settled(() => fixedRate(app, keys, 100, 10_000)),
-    await settled(() => maxThroughput(app, keys, 100, `closed loop, batches of 100, ${clients} connections`)),
-  ];
+  const bulkPhase = await settled(() => maxThroughput(app, keys, 1000, `closed loop, batches of 1000, ${clients} connections`));
+  const lag = await followUpLag(app.demo);
+  const phases = [bulkPhase, await settled(() => fixedRate(app, keys, 100, 10_000)), await settled(() => maxThroughput(app, keys, 100, `closed loop, batches of 100, ${clients} connections`))];
   for (const phase of phases) console.log(report(phase));
+  const lagFigure = `${lag.waiting} batches waiting when it ended, all done ${lag.doneAfterS.toFixed(1)} s later`;
+  console.log(`\nfollow-ups after the closed loop with batches of 1000: ${lagFigure}`);
   const accepted = phases.reduce((sum, phase) => sum + phase.acceptedEvents, 0);
   const counted = (await countEvents(app.demo)) - before;
   console.log(`\nevents accepted by the API: ${accepted.toLocaleString("en-US")}; counted in PostgreSQL: ${counted.toLocaleString("en-US")} ${counted === accepted ? "(equal)" : "(MISMATCH)"}`);
@@ -187,6 +206,7 @@ try {
       met: p99(paced) <= 100 && rate(paced) >= 0.98 * 10_000 && paced.errors === 0,
     },
     { measure: `${small.name}: events accepted per second`, figure: `${rate(small).toLocaleString("en-US")} events/s`, aim: null, met: null },
+    { measure: `${bulk.name}: follow-ups still to do at its end`, figure: lagFigure, aim: null, met: null },
     { measure: "events counted in PostgreSQL against events accepted", figure: `${counted.toLocaleString("en-US")} of ${accepted.toLocaleString("en-US")}`, aim: "equal", met: counted === accepted },
   ]);
 } finally {
