@@ -1,7 +1,8 @@
 // Storing telemetry: what must happen before an ingest request is answered, and nothing more. One
 // transaction per batch: the events (deduplicated on (agent, event id): a retried event is a
 // duplicate, never counted twice), then in one statement the aggregates of the new ones (hourly
-// rollups, daily spend, tool calls per hour for drift, the data categories redaction found) and
+// rollups, daily spend, spend per minute for the spend-rate check, tool calls per hour for drift,
+// the data categories redaction found) and
 // the follow-up that does the rest afterwards (settling reservations, loop and spend-rate checks,
 // budget alerts, anomaly detection), written to an outbox in that same transaction so it exists
 // exactly when the events do (server/data/event-follow-ups.ts drains it).
@@ -215,9 +216,9 @@ const byKey =
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
- * Rollups, daily spend, spend per minute and the follow-up of the new events, in one statement. Rows are
- * upserted in key order (rollupDeltas and spendDeltas sort), so concurrent batches lock them in
- * the same order.
+ * Rollups, daily spend, spend per minute and the follow-up of the new events, in one statement.
+ * Rows are upserted in key order (the deltas come sorted), so concurrent batches lock them in the
+ * same order.
  */
 function aggregatesStatement(orgId: string, fresh: readonly StoredEvent[], followUp: boolean): pg.QueryConfig | null {
   const rollups = rollupDeltas(fresh);
