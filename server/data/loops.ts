@@ -37,9 +37,28 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
   const agentIds = [...new Set(known.map((call) => call.agentId))].sort();
   await client.query("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) keys", [agentIds.map(loopLockKey)]);
 
+  // Per agent: when it was last resumed from a loop, and the loop switch holding it now, if any.
+  const { rows: states } = await client.query<{ agent_id: string; resumed: Date | null; active_switch: string | null }>(
+    `SELECT a.agent_id::text,
+            (SELECT max(k.released_at) FROM kill_switches k
+              WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected') AS resumed,
+            (SELECT k.id::text FROM kill_switches k
+              WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
+              LIMIT 1) AS active_switch
+       FROM unnest($2::uuid[]) AS a(agent_id)`,
+    [orgId, agentIds],
+  );
+  const resumedAt = new Map(states.map((state) => [state.agent_id, state.resumed]));
+  // An agent already halted for looping is not counted again, and logs nothing: once resumed it is
+  // counted from its resume on, so the calls it reports while halted could never count (a runaway
+  // that keeps reporting costs no writes).
+  const looping = new Set(states.filter((state) => state.active_switch !== null).map((state) => state.agent_id));
+  const counted = known.filter((call) => !looping.has(call.agentId));
+  if (counted.length === 0) return [...looping];
+
   // Per (agent, call): the batch's earliest and latest call, and the agent's window.
   const groups = new Map<string, { agentId: string; tool: string; hash: string; first: number; last: number; windowSec: number }>();
-  for (const call of known) {
+  for (const call of counted) {
     const key = `${call.agentId}|${call.hash}`;
     const at = Date.parse(call.at);
     const group = groups.get(key);
@@ -51,59 +70,37 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
     }
   }
   const list = [...groups.values()];
-  // An agent halted for looping logs nothing: once resumed it is counted from its resume on, so the
-  // calls it reports while halted could never count (a runaway that keeps reporting costs no writes).
   await client.query(
     `INSERT INTO tool_call_log (org_id, agent_id, call_hash, at)
-     SELECT $1, x.agent_id, x.call_hash, x.at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS x(agent_id, call_hash, at)
-      WHERE NOT EXISTS (SELECT 1 FROM kill_switches k
-                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = x.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL)`,
-    [orgId, known.map((call) => call.agentId), known.map((call) => `${EVENT_SOURCE}:${call.hash}`), known.map((call) => call.at)],
+     SELECT $1, x.agent_id, x.call_hash, x.at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS x(agent_id, call_hash, at)`,
+    [orgId, counted.map((call) => call.agentId), counted.map((call) => `${EVENT_SOURCE}:${call.hash}`), counted.map((call) => call.at)],
   );
   // Calls arrive out of order (retried batches, several instances), so a loop may end at a call that
   // was logged before these: every window (end − window, end] ending at a call from the batch's first
-  // on (and so holding its calls) is counted; the fullest is the count. An agent already halted for
-  // looping is not counted again.
-  const { rows } = await client.query<{ agent_id: string; call_hash: string; times: string[] | null; active_switch: string | null }>(
-    `WITH g AS (
-       SELECT * FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[]) AS g(agent_id, call_hash, first_at, last_at, window_sec)),
-     -- Per agent, not per call: when it was last resumed from a loop, and the loop switch holding it now.
-     a AS (
-       SELECT a.agent_id,
-              COALESCE((SELECT max(k.released_at) FROM kill_switches k
-                         WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected'), '-infinity') AS resumed,
-              (SELECT k.id::text FROM kill_switches k
-                WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
-                LIMIT 1) AS active_switch
-         FROM (SELECT DISTINCT agent_id FROM g) a)
-     SELECT g.agent_id::text, g.call_hash, a.active_switch,
-       CASE WHEN a.active_switch IS NULL THEN
-         (SELECT array_agg((extract(epoch FROM t.at) * 1000000)::bigint ORDER BY t.at) FROM tool_call_log t
-           WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash
-             AND t.at > g.first_at - make_interval(secs => g.window_sec) AND t.at <= g.last_at + make_interval(secs => g.window_sec) AND t.at > a.resumed)
-       END AS times
-     FROM g JOIN a USING (agent_id)`,
+  // on (and so holding its calls) is counted; the fullest is the count.
+  const { rows } = await client.query<{ agent_id: string; call_hash: string; times: string[] | null }>(
+    `SELECT g.agent_id::text, g.call_hash,
+       (SELECT array_agg((extract(epoch FROM t.at) * 1000000)::bigint ORDER BY t.at) FROM tool_call_log t
+         WHERE t.agent_id = g.agent_id AND t.call_hash = g.call_hash
+           AND t.at > g.first_at - make_interval(secs => g.window_sec) AND t.at <= g.last_at + make_interval(secs => g.window_sec)
+           AND t.at > COALESCE(g.resumed, '-infinity')) AS times
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::timestamptz[]) AS g(agent_id, call_hash, first_at, last_at, window_sec, resumed)`,
     [
-      orgId,
       list.map((group) => group.agentId),
       list.map((group) => `${EVENT_SOURCE}:${group.hash}`),
       list.map((group) => new Date(group.first).toISOString()),
       list.map((group) => new Date(group.last).toISOString()),
       list.map((group) => group.windowSec),
+      list.map((group) => resumedAt.get(group.agentId)?.toISOString() ?? null),
     ],
   );
 
-  const looping = new Set<string>();
   for (const row of rows) {
     if (looping.has(row.agent_id)) continue;
     const group = groups.get(`${row.agent_id}|${row.call_hash.slice(EVENT_SOURCE.length + 1)}`);
     const agent = agents.get(row.agent_id);
     if (!group || !agent) continue;
     const settings = loopSettings(agent);
-    if (row.active_switch) {
-      looping.add(row.agent_id);
-      continue;
-    }
     const count = peakCallsInWindow((row.times ?? []).map(Number), group.first * 1000, settings.windowSec * 1_000_000);
     if (!isLooping(count, settings)) continue;
     looping.add(row.agent_id);
