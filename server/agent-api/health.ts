@@ -12,7 +12,8 @@ import type { HealthResponse } from "./schemas";
 const CHECK_SHARED_FOR_MS = 1_000;
 let shared: { startedAt: number; check: Promise<DatabaseCheck> } | null = null;
 
-export async function readiness(now = Date.now()): Promise<{ status: 200 | 503; body: HealthResponse }> {
+export async function readiness(): Promise<{ status: 200 | 503; body: HealthResponse }> {
+  const now = Date.now();
   if (!shared || now - shared.startedAt >= CHECK_SHARED_FOR_MS) shared = { startedAt: now, check: checkDatabase() };
   const database = await shared.check;
   const shuttingDown = isShuttingDown();

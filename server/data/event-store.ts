@@ -2,10 +2,10 @@
 // transaction per batch: the events (deduplicated on (agent, event id): a retried event is a
 // duplicate, never counted twice), then in one statement the aggregates of the new ones (hourly
 // rollups, daily spend, spend per minute for the spend-rate check, tool calls per hour for drift,
-// the data categories redaction found) and
-// the follow-up that does the rest afterwards (settling reservations, loop and spend-rate checks,
-// budget alerts, anomaly detection), written to an outbox in that same transaction so it exists
-// exactly when the events do (server/data/event-follow-ups.ts drains it).
+// the data categories redaction found) and the follow-up that does the rest afterwards (settling
+// reservations, loop and spend-rate checks, budget alerts, anomaly detection), written to an
+// outbox in that same transaction so it exists exactly when the events do
+// (server/data/event-follow-ups.ts drains it).
 import "server-only";
 import type pg from "pg";
 import { getPool, inTransaction, retryingConflicts } from "../db/pool";
