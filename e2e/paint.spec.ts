@@ -9,7 +9,7 @@ const DEMO_AGENTS = ["content-writer", "reconciliation-agent", "financial-analys
 
 /** The page as the server sent it: the data is there, and nothing is still loading. */
 async function openCold(consolePage: ConsolePage, query: Record<string, string> = {}): Promise<Locator> {
-  const response = await consolePage.goto(query);
+  const response = await consolePage.goto(query, { hydrates: false });
   expect(response?.status()).toBe(200);
   const main = consolePage.main;
   // Every loading state says "Loading …" to screen readers; a page that painted with data has none.

@@ -35,7 +35,7 @@ test.describe("as the owner", () => {
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     // Hydrated and working: a client-side tab switch and a tRPC query.
     await settings.switchTab("Teams");
-    await expect(page.getByRole("table")).toContainText("Finance");
+    await expect(page.getByRole("table", { name: "Teams" })).toContainText("Finance");
     expect(violations).toEqual([]);
   });
 

@@ -22,7 +22,7 @@ export class AgentPage extends ConsolePage {
   }
 
   async switchTab(name: "Overview" | "Versions" | "Timeline" | "Compliance") {
-    await this.page.getByRole("tab", { name }).click();
+    await this.selectTab(name);
   }
 
   instances(agentName: string): Locator {

@@ -13,7 +13,7 @@ export class SettingsPage extends ConsolePage {
   }
 
   async switchTab(name: "Organisation" | "Teams" | "Members") {
-    await this.page.getByRole("tab", { name }).click();
+    await this.selectTab(name);
   }
 
   orgName(): Locator {
