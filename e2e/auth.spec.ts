@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { DEMO, demoLogin, expect, signedInAs, test } from "./fixtures";
 import { NoAccessPage } from "./pages";
-import { accountWithPassword } from "./seed";
+import { accountWithPassword, orgOfItsOwn } from "./seed";
 
 test.describe("signing in", () => {
   test("a wrong password gets one clear message that does not say whether the email exists", async ({ page, signInPage }) => {
@@ -58,5 +59,15 @@ test.describe("as the owner", () => {
     const unknownOrg = await page.goto("/no-such-org");
     expect(unknownOrg?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  });
+
+  test("an agent of another organisation, by its id, is no agent here: a 404 that names nothing of it", async ({ page, agentPage }) => {
+    const other = await orgOfItsOwn("elsewhere", "elsewhere-bot");
+    for (const agentId of [other.agent.id, randomUUID(), "not-a-uuid"]) {
+      const response = await agentPage(agentId).goto();
+      expect(response?.status()).toBe(404);
+      await expect(page.getByRole("heading", { name: "No such agent" })).toBeVisible();
+      await expect(page.getByRole("main")).not.toContainText("elsewhere-bot");
+    }
   });
 });

@@ -3,7 +3,8 @@
 // checks, same org scoping), and <HydrateClient> hands the answers to the client components,
 // which read the very same queries, so the HTML arrives with the data in it.
 import "server-only";
-import { dehydrate, HydrationBoundary, type FetchInfiniteQueryOptions, type FetchQueryOptions } from "@tanstack/react-query";
+import { dehydrate, HydrationBoundary, type FetchInfiniteQueryOptions, type FetchQueryOptions, type QueryKey } from "@tanstack/react-query";
+import { TRPCError } from "@trpc/server";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
@@ -43,6 +44,12 @@ export async function prefetch(...queries: (TrpcQueryOptions | false | null | un
       return client.prefetchQuery(options as unknown as FetchQueryOptions);
     }),
   );
+}
+
+/** Whether a prefetched query was refused because what it names is not in the org: the page is then a 404. */
+export function prefetchedNotFound(options: TrpcQueryOptions): boolean {
+  const error = getQueryClient().getQueryState(options.queryKey as unknown as QueryKey)?.error;
+  return error instanceof TRPCError && error.code === "NOT_FOUND";
 }
 
 /** The prefetched answers, for the client components below it. */

@@ -12,6 +12,7 @@ import { onChange } from "../db/notify";
 import { getPool } from "../db/pool";
 import type { Directives } from "../domain/decide/directives";
 import type { AgentProfile } from "../domain/decide/types";
+import { logError } from "../runtime/log";
 import { directivesFor } from "./directives";
 
 export const STREAM_HEARTBEAT_MS = 15_000;
@@ -141,7 +142,7 @@ async function pushOrg(orgId: string): Promise<void> {
   try {
     facts = await orgFacts(orgId);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "directives stream: could not load the org's facts", orgId, error: error instanceof Error ? error.message : String(error) }));
+    logError("directives stream: could not load the org's facts", { orgId, error });
     return;
   }
   const computed = await Promise.all(
@@ -159,7 +160,7 @@ async function pushOrg(orgId: string): Promise<void> {
           }),
         );
       } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "directives stream: recompute failed", orgId, error: error instanceof Error ? error.message : String(error) }));
+        logError("directives stream: recompute failed", { orgId, error });
         return null;
       }
     }),
@@ -184,7 +185,7 @@ export function revalidateDirectiveStreams(): Promise<void> {
 
 async function tick(s: StreamState): Promise<void> {
   await revalidate(s).catch((error: unknown) => {
-    console.error("directives stream: could not revalidate keys:", error instanceof Error ? error.message : error);
+    logError("directives stream: could not revalidate keys", { error });
   });
   const alive: { orgId: string; agentId: string; instanceId: string }[] = [];
   for (const connections of s.byOrg.values()) {
@@ -196,7 +197,7 @@ async function tick(s: StreamState): Promise<void> {
   // Also a safety net for changes nobody notified (a budget running out as events arrive).
   for (const orgId of s.byOrg.keys()) void pushOrg(orgId);
   await touchStreamingInstances(dedupe(alive)).catch((error: unknown) => {
-    console.error("directives stream: could not mark instances alive:", error instanceof Error ? error.message : error);
+    logError("directives stream: could not mark instances alive", { error });
   });
 }
 
@@ -283,7 +284,7 @@ export async function openDirectivesStream(
   deliver(c, seq, first);
   // Alive for every replica's page at once, not only after the first tick.
   touchStreamingInstances([{ orgId, agentId: agent.id, instanceId }]).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: "error", msg: "directives stream: could not mark the instance alive", error: error instanceof Error ? error.message : String(error) }));
+    logError("directives stream: could not mark the instance alive", { error });
   });
 }
 

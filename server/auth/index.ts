@@ -8,6 +8,7 @@ import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { getDb } from "../db";
 import { env, oidcConfigured } from "../env";
+import { logError } from "../runtime/log";
 import { sessionIsCurrent } from "../domain/invitations/status";
 import { checkCredentials, normaliseEmail } from "./credentials";
 
@@ -61,7 +62,7 @@ const config = (): NextAuthConfig => ({
     // A wrong password is an answer, not a server error: keep it out of the error log.
     error(error) {
       if (error instanceof CredentialsSignin) return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      logError("sign-in failed", { error });
     },
   },
   providers: providers(),

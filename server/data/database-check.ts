@@ -4,6 +4,7 @@
 import "server-only";
 import type pg from "pg";
 import { getPool } from "../db/pool";
+import { logError } from "../runtime/log";
 
 export const DATABASE_CHECK_TIMEOUT_MS = 2_000;
 
@@ -21,7 +22,7 @@ export async function checkDatabase(pool: pg.Pool = getPool(), timeoutMs = DATAB
     if (outcome === "timeout") return { status: "timeout" };
     return { status: "ok", latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "readiness check: the database did not answer", error: error instanceof Error ? error.message : String(error) }));
+    logError("readiness check: the database did not answer", { error });
     return { status: "unreachable" };
   } finally {
     clearTimeout(timer);

@@ -17,6 +17,7 @@ import type { ActiveSwitch, KillSwitchScope } from "../domain/killswitch/match";
 import { DEFAULT_REDACTION_DETECTORS, REDACTION_DETECTORS, type RedactionDetector } from "../domain/redaction/redact";
 import type { RoutableModel, RoutingRuleSpec } from "../domain/routing/route";
 import { compilePolicySet, type CompiledPolicySet } from "../policy/cedar";
+import { logError } from "../runtime/log";
 import { loadVersionFacts } from "./version-facts";
 
 /** A safety net only: changes drop a part at once (see change-cache.ts). */
@@ -123,16 +124,7 @@ const policiesPart = part("policies", ["policy"], async (pool, orgId) => {
   const { rows } = await pool.query<PolicySourceRow>("SELECT id::text, name, cedar FROM policies WHERE org_id = $1 AND status = 'enforced' ORDER BY created_at, id", [orgId]);
   const { set, problems } = compilePolicySet(rows);
   for (const broken of problems) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "an enforced policy no longer validates and is not enforced",
-        orgId,
-        policyId: broken.policyId,
-        name: broken.name,
-        errors: broken.errors.map((error) => error.message),
-      }),
-    );
+    logError("an enforced policy no longer validates and is not enforced", { orgId, policyId: broken.policyId, name: broken.name, errors: broken.errors.map((error) => error.message) });
   }
   return { sources: rows, set };
 });

@@ -14,6 +14,7 @@ import { judgeRollout, type RolloutDecision, type RolloutJudgement, type Rollout
 import { checkApprove, checkHold, checkPromote, checkResume, checkRollback, checkSkipGuard, checkStartRollout, type RolloutControlState, type RolloutStatus } from "../domain/rollout/lifecycle";
 import type { BreachAction, GuardConfig, GuardMetric, Stage, StartRolloutInput } from "../domain/rollout/schemas";
 import { GUARD_LABELS } from "../domain/rollout/schemas";
+import { logError } from "../runtime/log";
 import { raiseAlert } from "./alerts";
 import { sqlRows, type SqlClient } from "../db/sql";
 import { appendAuditRaw, type AuditActor, type AuditWriter } from "./audit";
@@ -606,7 +607,7 @@ export async function evaluateRollouts(now: Date = new Date(), options: { pool?:
       if (outcome) outcomes.push(outcome);
     } catch (error) {
       // One rollout's failure (a bad row, a timeout) must not stop the others from being judged.
-      console.error(`rollout ${id}: evaluation failed:`, error instanceof Error ? error.message : error);
+      logError("rollout evaluation failed", { rolloutId: id, error });
     }
   }
   return outcomes;

@@ -9,6 +9,7 @@ import "server-only";
 import { getPool } from "../db/pool";
 import { env, runtimeEnv } from "../env";
 import { addJobs, job } from "../jobs/queue";
+import { logError } from "../runtime/log";
 import { buildPayload, isDelivered, nextRetryDelayMs, SIGNATURE_HEADER, signPayload, webhookSecret, type AlertForPayload } from "../domain/alerts/webhook";
 
 export const DELIVERY_TIMEOUT_MS = 5_000;
@@ -154,7 +155,7 @@ export async function processDueDeliveries(options: WebhookWorkerOptions = {}): 
     const rows = await claim(concurrency - inFlight.size);
     for (const row of rows) {
       const task = deliver(row, settings)
-        .catch((error: unknown) => console.error(JSON.stringify({ level: "error", msg: "webhook delivery failed to record", deliveryId: row.id, error: error instanceof Error ? error.message : String(error) })))
+        .catch((error: unknown) => logError("webhook delivery failed to record", { deliveryId: row.id, error }))
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
       attempted += 1;

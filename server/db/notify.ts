@@ -9,6 +9,7 @@
 // drop what you cached". Caches should also check `isListening()` before trusting themselves.
 import type pg from "pg";
 import type { Tx } from "../db";
+import { logError } from "../runtime/log";
 import { getPool } from "./pool";
 
 export const CHANGES_CHANNEL = "agentry_changes";
@@ -100,7 +101,7 @@ function dispatch(change: Change): void {
     try {
       listener(change);
     } catch (error) {
-      console.error("agentry_changes listener failed:", error instanceof Error ? error.message : error);
+      logError("agentry_changes listener failed", { error });
     }
   }
 }
@@ -163,7 +164,7 @@ function connect(s: NotifyState): Promise<void> {
       const held = client;
       held.on("error", (error: Error & { code?: string }) => {
         // 57P0x: the server is shutting down or restarting; the reconnect below handles it quietly.
-        if (!error.code?.startsWith("57P0")) console.error(JSON.stringify({ level: "error", msg: "agentry_changes listener connection error", error: error.message }));
+        if (!error.code?.startsWith("57P0")) logError("agentry_changes listener connection error", { error });
         dropClient(s, held);
       });
       held.on("end", () => dropClient(s, held));
@@ -188,7 +189,7 @@ function connect(s: NotifyState): Promise<void> {
       s.pingTimer.unref?.();
       if (reconnected) dispatch(ANY_CHANGE);
     } catch (error) {
-      if (!s.stopped) console.error(JSON.stringify({ level: "error", msg: "agentry_changes LISTEN failed", error: error instanceof Error ? error.message : String(error) }));
+      if (!s.stopped) logError("agentry_changes LISTEN failed", { error });
       if (client) discard(client);
       // Count the failure so the next attempt backs off and, once connected, listeners drop caches.
       s.attempt = Math.max(s.attempt, 1);

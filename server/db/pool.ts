@@ -5,6 +5,7 @@
 // must share one pool.
 import pg from "pg";
 import { env } from "../env";
+import { logError } from "../runtime/log";
 
 const globalForPool = globalThis as unknown as { agentryPool?: pg.Pool };
 
@@ -15,7 +16,7 @@ export function createPool(connectionString: string, max: number): pg.Pool {
   const onError = (error: Error & { code?: string }) => {
     // 57P01–57P03: the server is shutting down (at our own exit, or the embedded one restarting).
     if (error.code?.startsWith("57P0")) return;
-    console.error(JSON.stringify({ level: "error", msg: "PostgreSQL connection error", error: error.message }));
+    logError("PostgreSQL connection error", { error });
   };
   // Idle connections report through the pool; one in use reports through itself, and an error
   // nobody listens to would end the process, so every connection gets a listener when it opens.

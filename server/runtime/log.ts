@@ -18,6 +18,14 @@ export function logWarning(message: string, fields: Fields = {}): void {
   write(process.stderr, { level: "warn", message, ...fields });
 }
 
+/**
+ * One line for a failure outside a request's answer (a background job, a listener, a stream): what
+ * failed, its context, and the error described as for a server error.
+ */
+export function logError(message: string, { error, ...fields }: Fields & { error?: unknown } = {}): void {
+  write(process.stderr, { level: "error", message, ...fields, ...(error === undefined ? {} : describeError(error, stacksLogged())) });
+}
+
 /** An id for a request that arrived without a usable one (see REQUEST_ID_HEADER). */
 export function newRequestId(): string {
   return randomUUID();
@@ -54,11 +62,14 @@ export interface ServerErrorContext {
  * given. For every door into the app: tRPC, route handlers and pages, and the agent API's server.
  */
 export function logServerError({ requestId, method, path, error, ...rest }: ServerErrorContext): void {
-  let withStack = false;
+  write(process.stderr, { level: "error", message: "server error", requestId, method, path, ...rest, ...describeError(error, stacksLogged()) });
+}
+
+function stacksLogged(): boolean {
   try {
-    withStack = runtimeEnv().AGENTRY_LOG_STACKS;
+    return runtimeEnv().AGENTRY_LOG_STACKS;
   } catch {
     // A broken setting must not hide the error being logged.
+    return false;
   }
-  write(process.stderr, { level: "error", message: "server error", requestId, method, path, ...rest, ...describeError(error, withStack) });
 }

@@ -4,10 +4,7 @@ import { AgentPage } from "@/components/agents/agent-page";
 import { AGENT_TABS, agentTabOf, RECENT_EVENTS } from "@/components/agents/agent-tabs";
 import { EVENT_PAGE_SIZE, readEventSearch, toEventListInput } from "@/components/events/event-search";
 import { byNextCursor } from "@/components/trpc/paging";
-import { authorize } from "@/server/auth/access";
-import { findAgent } from "@/server/data/agents";
-import { getDb } from "@/server/db";
-import { HydrateClient, orgPage, prefetch, searchParamsOf, trpc } from "../../../_trpc/server";
+import { HydrateClient, orgPage, prefetch, prefetchedNotFound, searchParamsOf, trpc } from "../../../_trpc/server";
 import { isUuid } from "@/server/domain/text/uuid";
 
 export const metadata: Metadata = { title: "Agent" };
@@ -15,10 +12,7 @@ export const metadata: Metadata = { title: "Agent" };
 export default async function Page({ params, searchParams }: { params: Promise<{ org: string; agentId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { agentId } = await params;
   if (!isUuid(agentId)) notFound();
-  const { orgId, membership, can } = await orgPage(params);
-  // An agent id from another org is no agent here. (Team scope is the API's to enforce: the page says so.)
-  const access = authorize(membership, "dashboard:read");
-  if (!access || !(await findAgent(getDb(), access.orgId, agentId))) notFound();
+  const { orgId, can } = await orgPage(params);
   const query = await searchParamsOf(searchParams);
   const tab = agentTabOf(query.get("tab"), can("agents:write"));
   const agent = { orgId, agentId };
@@ -31,7 +25,11 @@ export default async function Page({ params, searchParams }: { params: Promise<{
     compliance: [trpc.compliance.agent.queryOptions(agent), trpc.incidents.list.queryOptions({ ...agent, status: "all" })],
     keys: [trpc.keys.forAgent.queryOptions(agent)],
   } satisfies Record<(typeof AGENT_TABS)[number]["id"], unknown[]>;
-  await prefetch(trpc.agents.get.queryOptions(agent), trpc.killSwitches.forAgent.queryOptions(agent), ...tabQueries[tab]);
+  const agentQuery = trpc.agents.get.queryOptions(agent);
+  await prefetch(agentQuery, trpc.killSwitches.forAgent.queryOptions(agent), ...tabQueries[tab]);
+  // An agent id from another org is no agent here. (Outside a team lead's teams it is refused
+  // instead, and the page says so.)
+  if (prefetchedNotFound(agentQuery)) notFound();
   return (
     <HydrateClient>
       <AgentPage agentId={agentId} />

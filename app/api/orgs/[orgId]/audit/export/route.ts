@@ -5,6 +5,7 @@
 import { auth } from "@/server/auth";
 import { startAuditExport } from "@/server/data/audit-export";
 import { getDb } from "@/server/db";
+import { logError } from "@/server/runtime/log";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ function jsonError(status: number, code: string, message: string, details?: unkn
 /** Lines are batched into chunks so a large export is not one write per entry. */
 const LINES_PER_CHUNK = 500;
 
-function streamLines(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+function streamLines(lines: AsyncGenerator<string>, orgId: string): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -33,7 +34,7 @@ function streamLines(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> 
         controller.enqueue(encoder.encode(chunk));
       } catch (error) {
         // The download ends early and the file fails verification; the cause goes to the log.
-        console.error("audit export failed while streaming:", error);
+        logError("audit export failed while streaming", { orgId, error });
         controller.error(error);
       }
     },
@@ -53,7 +54,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ orgI
   if (result.kind === "forbidden") return jsonError(403, "forbidden", result.message);
   if (result.kind === "invalid") return jsonError(400, "invalid_request", result.message, result.details);
 
-  return new Response(streamLines(result.lines), {
+  return new Response(streamLines(result.lines, orgId), {
     status: 200,
     headers: {
       "Content-Type": "application/x-ndjson; charset=utf-8",
