@@ -29,6 +29,13 @@ export async function eventCountOfTask(taskId: string): Promise<number> {
   return withDatabase(async (db) => (await db.query("SELECT 1 FROM events WHERE task_id = $1", [taskId])).rowCount ?? 0);
 }
 
+/** The salt of the agent's running rollout: with an instance id, it decides which version the instance runs. */
+export async function runningRolloutSaltOf(agentId: string): Promise<string> {
+  const row = await one<{ salt: string }>("SELECT salt FROM rollouts WHERE agent_id = $1 AND status = 'running'", [agentId]);
+  if (!row) throw new Error(`no running rollout for agent ${agentId}`);
+  return row.salt;
+}
+
 export async function rolloutCountOf(agentId: string): Promise<number> {
   return withDatabase(async (db) => (await db.query("SELECT 1 FROM rollouts WHERE agent_id = $1", [agentId])).rowCount ?? 0);
 }
