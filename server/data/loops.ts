@@ -19,6 +19,18 @@ const EVENT_SOURCE = "event";
 /** The advisory lock that serialises loop counting for one agent; decisions.ts takes the same one. */
 export const loopLockKey = (agentId: string) => `loops:${agentId}`;
 
+/**
+ * An agent's loop state as two SQL columns, for the org and agent-id (text) expressions given:
+ * `resumed`, when it was last released from a loop switch, and `active_switch`, the loop switch
+ * holding it now. Counting (of calls and of spend) starts again at the resume.
+ */
+const loopStateColumns = (org: string, agentIdText: string) =>
+  `(SELECT max(k.released_at) FROM kill_switches k
+     WHERE k.org_id = ${org} AND k.scope = 'agent' AND k.target = ${agentIdText} AND k.reason_code = 'loop_detected') AS resumed,
+   (SELECT k.id::text FROM kill_switches k
+     WHERE k.org_id = ${org} AND k.scope = 'agent' AND k.target = ${agentIdText} AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
+     LIMIT 1) AS active_switch`;
+
 export interface ReportedCall {
   agentId: string;
   tool: string;
@@ -39,13 +51,7 @@ export async function recordReportedCalls(client: pg.PoolClient, orgId: string, 
 
   // Per agent: when it was last resumed from a loop, and the loop switch holding it now, if any.
   const { rows: states } = await client.query<{ agent_id: string; resumed: Date | null; active_switch: string | null }>(
-    `SELECT a.agent_id::text,
-            (SELECT max(k.released_at) FROM kill_switches k
-              WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected') AS resumed,
-            (SELECT k.id::text FROM kill_switches k
-              WHERE k.org_id = $1 AND k.scope = 'agent' AND k.target = a.agent_id::text AND k.reason_code = 'loop_detected' AND k.released_at IS NULL
-              LIMIT 1) AS active_switch
-       FROM unnest($2::uuid[]) AS a(agent_id)`,
+    `SELECT a.agent_id::text, ${loopStateColumns("$1", "a.agent_id::text")} FROM unnest($2::uuid[]) AS a(agent_id)`,
     [orgId, agentIds],
   );
   const resumedAt = new Map(states.map((state) => [state.agent_id, state.resumed]));
@@ -125,7 +131,6 @@ interface SpendRow {
   baseline: string;
   first_hour: Date | null;
   current_hour: Date;
-  resumed_at: Date | null;
   halted: boolean;
 }
 
@@ -137,16 +142,13 @@ interface SpendRow {
  */
 export async function checkSpendRate(orgId: string, agentId: string, now = new Date()): Promise<string | null> {
   const { rows } = await getPool().query<SpendRow>(
-    `WITH resumed AS (
-       SELECT max(released_at) AS at FROM kill_switches
-       WHERE org_id = $1::uuid AND scope = 'agent' AND target = $2::text AND reason_code = 'loop_detected'
-     )
+    `WITH state AS (SELECT ${loopStateColumns("$1::uuid", "$2::text")})
      SELECT
        (SELECT team_id::text FROM agents WHERE id = $2::uuid) AS team_id,
-       (SELECT coalesce(sum(m.cost_micros), 0) FROM spend_minutes m, resumed
+       (SELECT coalesce(sum(m.cost_micros), 0) FROM spend_minutes m, state
          WHERE m.org_id = $1::uuid AND m.agent_id = $2::uuid
            AND m.minute >= date_trunc('minute', $3::timestamptz - make_interval(secs => $4)) AND m.minute <= $3::timestamptz
-           AND (resumed.at IS NULL OR m.minute > resumed.at))::text AS recent,
+           AND (state.resumed IS NULL OR m.minute > state.resumed))::text AS recent,
        (SELECT coalesce(sum(cost_micros), 0) FROM event_rollups_hourly
          WHERE org_id = $1::uuid AND agent_id = $2::uuid
            AND hour >= date_trunc('hour', $3::timestamptz) - interval '7 days' AND hour < date_trunc('hour', $3::timestamptz))::text AS baseline,
@@ -154,8 +156,7 @@ export async function checkSpendRate(orgId: string, agentId: string, now = new D
          WHERE org_id = $1::uuid AND agent_id = $2::uuid
            AND hour >= date_trunc('hour', $3::timestamptz) - interval '7 days' AND hour < date_trunc('hour', $3::timestamptz)) AS first_hour,
        date_trunc('hour', $3::timestamptz) AS current_hour,
-       (SELECT at FROM resumed) AS resumed_at,
-       EXISTS (SELECT 1 FROM kill_switches WHERE org_id = $1::uuid AND scope = 'agent' AND target = $2::text AND reason_code = 'loop_detected' AND released_at IS NULL) AS halted`,
+       (SELECT active_switch IS NOT NULL FROM state) AS halted`,
     [orgId, agentId, now.toISOString(), SPEND_WINDOW_MS / 1000],
   );
   const row = rows[0];
