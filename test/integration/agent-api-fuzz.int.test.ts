@@ -99,7 +99,11 @@ async function settled(orgId: string): Promise<void> {
   }
 }
 
-/** The statuses the current property received: a fuzzer that never got past validation (or never failed it) proves little. */
+/**
+ * The statuses the current property received: a fuzzer that never got past validation (or never
+ * failed it) proves little. Random requests that pass every check are rare for some endpoints, so
+ * each property also runs a well-formed request (fast-check's `examples`): it must succeed.
+ */
 let statuses: number[] = [];
 function expectSuccessesAndRefusals(): void {
   expect(
@@ -396,8 +400,9 @@ const envelope = (keys = keyChoice(), contentType: fc.Arbitrary<string> = jsonCo
     requestId: fc.option(fc.oneof(printable, fc.constant("x".repeat(300))), { nil: null }),
   });
 
-/** An envelope a well-behaved client sends: JSON, not compressed, not chunked. */
-const plainEnvelope = (authorization: string | null): Envelope => ({ authorization, contentType: "application/json", encoding: null, gzip: false, chunked: false, requestId: null });
+/** What a well-behaved agent sends: its key, JSON, not compressed, not chunked. */
+const agentEnvelope = (): Envelope => ({ authorization: `Bearer ${world.keys.agent}`, contentType: "application/json", encoding: null, gzip: false, chunked: false, requestId: null });
+const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), "utf8");
 
 function post(path: string, env: Envelope, body: Buffer, method = "POST"): RawRequest {
   const headers: Record<string, string> = {};
@@ -643,7 +648,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
   test("POST /api/v1/decide", async () => {
     await fc.assert(
       fc.asyncProperty(envelope(), bodyOf(decideBody()), async (env, body) => void (await check(post("/api/v1/decide", env, body)))),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[agentEnvelope(), json({ action: { type: "tool", name: "search", arguments: {} } })]] },
     );
     expectSuccessesAndRefusals();
   });
@@ -651,7 +656,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
   test("POST /api/v1/events", async () => {
     await fc.assert(
       fc.asyncProperty(envelope(keyChoice({ agent: 4, ingest: 4 })), bodyOf(eventsBody()), async (env, body) => void (await check(post("/api/v1/events", env, body)))),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[agentEnvelope(), json({ events: [{ id: `good-${crypto.randomUUID()}`, type: "log", timestamp: new Date().toISOString() }] })]] },
     );
     expectSuccessesAndRefusals();
   });
@@ -659,7 +664,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
   test("POST /api/v1/heartbeat", async () => {
     await fc.assert(
       fc.asyncProperty(envelope(), bodyOf(heartbeatBody()), async (env, body) => void (await check(post("/api/v1/heartbeat", env, body)))),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[agentEnvelope(), json({ instanceId: "i-1" })]] },
     );
     expectSuccessesAndRefusals();
   });
@@ -677,7 +682,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
       fc.asyncProperty(keyChoice(), id, waitMs, async (authorization, segment, wait) => {
         await check(get(`/api/v1/approvals/${segment}${wait === null ? "" : `?waitMs=${wait}`}`, authorization));
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[`Bearer ${world.keys.agent}`, world.approvalA, null]] },
     );
     expectSuccessesAndRefusals();
   });
@@ -689,7 +694,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
       fc.asyncProperty(keyChoice(), instance, header, async (authorization, query, instanceHeader) => {
         await check(get(`/api/v1/directives/stream${query === null ? "" : `?instanceId=${query}`}`, authorization, instanceHeader === null ? {} : { "x-instance-id": instanceHeader }));
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[`Bearer ${world.keys.agent}`, "i-1", null]] },
     );
     expectSuccessesAndRefusals();
   });
@@ -702,7 +707,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
         const claimsProtobuf = /^application\/(x-)?protobuf\s*(;|$)/i.test(env.contentType.trim());
         await check(post("/api/v1/otlp/v1/traces", env, body), claimsProtobuf ? "otlp-protobuf" : "api");
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[agentEnvelope(), json({ resourceSpans: [] })]] },
     );
     expectSuccessesAndRefusals();
   });
@@ -714,7 +719,15 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
       fc.asyncProperty(envelope(keyChoice({ agent: 4, ingest: 4 }), contentType, encoding), protobufBodySpec, async (env, spec) => {
         await check(post("/api/v1/otlp/v1/traces", env, await protobufBytes(spec)), "otlp-protobuf");
       }),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        examples: [
+          [
+            { ...agentEnvelope(), contentType: "application/x-protobuf" },
+            { kind: "spans", spec: { name: "chat", attributes: { "gen_ai.operation.name": "chat" } } },
+          ],
+        ],
+      },
     );
     expectSuccessesAndRefusals();
   });
@@ -726,8 +739,7 @@ describe("fuzzing every /api/v1 endpoint over HTTP", () => {
         if (accept !== "") request.headers = { ...request.headers, accept };
         await check(request, "mcp");
       }),
-      // Hostile mutations make a good call rare: this one always runs, so the property sees a success.
-      { numRuns: RUNS, examples: [[plainEnvelope(`Bearer ${world.keys.agent}`), Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" })), "application/json, text/event-stream"]] },
+      { numRuns: RUNS, examples: [[agentEnvelope(), json({ jsonrpc: "2.0", id: 1, method: "tools/list" }), "application/json, text/event-stream"]] },
     );
     expectSuccessesAndRefusals();
   });
