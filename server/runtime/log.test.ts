@@ -1,28 +1,17 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
+import { captureStderr } from "../../test/stderr-lines";
 import { logError } from "./log";
 
-let lines: string[] = [];
-beforeEach(() => {
-  lines = [];
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+const { lines, parsed } = captureStderr();
 
 describe("logError: a background failure is one JSON line a log shipper can read", () => {
   test("the message, its context and the error, with PostgreSQL's code and the cause", () => {
     const cause = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
     const error = Object.assign(new Error("terminating connection due to administrator command", { cause }), { code: "57P01" });
     logError("agentry_changes LISTEN failed", { orgId: "org-1", error });
-    expect(lines).toHaveLength(1);
-    expect(lines[0]?.endsWith("\n")).toBe(true);
-    expect(lines[0]?.trimEnd().includes("\n")).toBe(false);
+    expect(lines()).toHaveLength(1);
+    expect(lines()[0]?.endsWith("\n")).toBe(true);
+    expect(lines()[0]?.trimEnd().includes("\n")).toBe(false);
     const [line] = parsed();
     expect(line).toMatchObject({
       level: "error",
@@ -38,7 +27,7 @@ describe("logError: a background failure is one JSON line a log shipper can read
   test("something thrown that is not an Error, a message with a newline, and no error at all", () => {
     logError("webhook delivery failed to record", { deliveryId: "d-1", error: "a string\nthrown" });
     logError("an enforced policy no longer validates and is not enforced", { policyId: "p-1" });
-    expect(lines).toHaveLength(2);
+    expect(lines()).toHaveLength(2);
     expect(parsed()).toEqual([
       expect.objectContaining({ level: "error", deliveryId: "d-1", error: { message: "a string\nthrown" } }),
       expect.objectContaining({ level: "error", message: "an enforced policy no longer validates and is not enforced", policyId: "p-1" }),

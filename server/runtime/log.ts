@@ -61,8 +61,8 @@ export interface ServerErrorContext {
  * One line for one server error (a 500): what failed, where, and the request id the client was
  * given. For every door into the app: tRPC, route handlers and pages, and the agent API's server.
  */
-export function logServerError({ requestId, method, path, error, ...rest }: ServerErrorContext): void {
-  write(process.stderr, { level: "error", message: "server error", requestId, method, path, ...rest, ...describeError(error, stacksLogged()) });
+export function logServerError({ requestId, method, path, ...rest }: ServerErrorContext): void {
+  logError("server error", { requestId, method, path, ...rest });
 }
 
 function stacksLogged(): boolean {

@@ -1,36 +1,30 @@
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { captureStderr } from "../../test/stderr-lines";
 import { logRequestError, routeLoneErrorsToLog } from "./request-errors";
 
 const originalError = console.error;
 const flagHolder = globalThis as unknown as { agentryConsoleErrorRouted?: boolean };
 
-let lines: string[] = [];
+const { lines, parsed } = captureStderr();
 beforeAll(() => {
   routeLoneErrorsToLog();
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
 });
 afterAll(() => {
-  vi.restoreAllMocks();
   console.error = originalError;
   flagHolder.agentryConsoleErrorRouted = false;
 });
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe("a page's unhandled error is one JSON line with its request id", () => {
   test("Next's console.error(error) followed by onRequestError gives exactly one line, with the request", async () => {
-    lines = [];
     const error = Object.assign(new Error('relation "x" does not exist'), { digest: "12345" });
     console.error(error);
     logRequestError(error, { path: "/acme/agents", method: "GET", headers: { "x-request-id": "req-abc-123" } }, { routePath: "/[org]/agents", routeType: "render" });
     await nextTurn();
-    expect(lines).toHaveLength(1);
-    expect(lines[0]?.endsWith("\n")).toBe(true);
-    expect(lines[0]?.trimEnd().includes("\n")).toBe(false);
+    expect(lines()).toHaveLength(1);
+    expect(lines()[0]?.endsWith("\n")).toBe(true);
+    expect(lines()[0]?.trimEnd().includes("\n")).toBe(false);
     expect(parsed()[0]).toMatchObject({
       level: "error",
       requestId: "req-abc-123",
@@ -45,9 +39,8 @@ describe("a page's unhandled error is one JSON line with its request id", () => 
   });
 
   test("a lone error nobody claims is still logged, once, as one line", async () => {
-    lines = [];
     console.error(new Error("background failure"));
-    expect(lines).toHaveLength(0);
+    expect(lines()).toHaveLength(0);
     await nextTurn();
     expect(parsed()).toEqual([expect.objectContaining({ requestId: "unknown", error: expect.objectContaining({ message: "background failure" }) })]);
   });

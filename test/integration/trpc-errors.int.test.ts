@@ -1,27 +1,18 @@
 // How the console's tRPC endpoint answers a server error, over the same handler the route uses:
 // the client gets a plain sentence and the request id, never the database's message; the log
 // gets exactly one JSON line with that id. Expected refusals are not logged at all.
-import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import superjson from "superjson";
 import { handleTrpcRequest } from "../../server/api/http-handler";
 import { createDb } from "../../server/db";
+import { captureStderr } from "../stderr-lines";
 import { createTestOrg, testDb } from "./helpers";
 
 // A client on a port where no database listens: every query fails, as when the database is down.
 const brokenDb = createDb("postgresql://agentry:nothing@127.0.0.1:9/none", 1);
 afterAll(() => brokenDb.$disconnect().catch(() => {}));
 
-let logged: string[] = [];
-beforeEach(() => {
-  logged = [];
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    logged.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const { lines: logged } = captureStderr();
 
 function get(path: string, input: unknown, headers: Record<string, string> = {}) {
   const encoded = encodeURIComponent(JSON.stringify(superjson.serialize(input)));
@@ -51,8 +42,8 @@ describe("server errors through the tRPC endpoint", () => {
     expect(body.error.json.data.requestId).toBe("req-test-0001");
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|prisma|stack/i);
 
-    expect(logged).toHaveLength(1);
-    const line = JSON.parse(logged[0] ?? "{}") as Record<string, unknown>;
+    expect(logged()).toHaveLength(1);
+    const line = JSON.parse(logged()[0] ?? "{}") as Record<string, unknown>;
     expect(line).toMatchObject({ level: "error", requestId: "req-test-0001", method: "GET", path: "/api/trpc/org.get", procedure: "org.get" });
     expect(line.error).toBeTruthy();
     expect((line.error as Record<string, unknown>).stack).toBeUndefined();
@@ -67,7 +58,7 @@ describe("server errors through the tRPC endpoint", () => {
     }));
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    expect(logged).toEqual([]);
+    expect(logged()).toEqual([]);
   });
 
   test("refusals are answers, not server errors: nothing is logged", async () => {
@@ -76,6 +67,6 @@ describe("server errors through the tRPC endpoint", () => {
     const forbidden = await handleTrpcRequest(post("org.update", { orgId: org.id, name: "x" }), context);
     const invalid = await handleTrpcRequest(post("org.update", { orgId: org.id, name: "a\u0000" }), context);
     expect([forbidden.status, invalid.status]).toEqual([403, 400]);
-    expect(logged).toEqual([]);
+    expect(logged()).toEqual([]);
   });
 });
