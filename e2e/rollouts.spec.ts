@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { AgentryClient } from "../sdk";
 import { demoFile, expect, signedInAs, test } from "./fixtures";
 import { inCandidate } from "../server/domain/rollout/assign";
+import { fleetWithArm } from "../test/fleet";
 import { agentIdOf, rolloutCountOf, runningRolloutSaltOf } from "./stored";
 
 interface Fleet {
@@ -126,12 +127,13 @@ test.describe("rollouts", () => {
     await rollout.start();
     await expect(rollout.dialog).toBeHidden();
 
-    // Twenty instances can leave the 30 % stage with one instance or none (about one rollout in 130:
-    // the salt is random), and the guards then wait long for samples, or forever: the fleet grows
-    // until the candidate has two.
+    // With one instance or none at 30 % (about one rollout in 130), the guards would wait long for
+    // samples, or forever: the fleet has two there.
     const salt = await runningRolloutSaltOf(id);
-    const names = Array.from({ length: 20 }, (_, n) => `fa-e2e-${n + 1}`);
-    while (names.filter((name) => inCandidate(salt, name, 30)).length < 2) names.push(`fa-e2e-${names.length + 1}`);
+    const names = fleetWithArm(
+      (name) => inCandidate(salt, name, 30),
+      (n) => `fa-e2e-${n + 1}`,
+    );
     const fleet = startFleet(baseURL, agent, names, () => 0.02);
     try {
       await rollouts.goto();

@@ -10,6 +10,7 @@ import { loadVersionFacts } from "../../server/data/version-facts";
 import { getPool } from "../../server/db/pool";
 import { versionForUnit } from "../../server/domain/rollout/assign";
 import type { GuardConfig, Stage } from "../../server/domain/rollout/schemas";
+import { fleetWithArm } from "../fleet";
 import { callerFor, testDb, type TestOrg } from "./helpers";
 
 export interface Setup {
@@ -41,11 +42,7 @@ export async function agentWithVersions(org: TestOrg, name: string): Promise<Set
 export async function traffic(org: TestOrg, setup: Setup, arm: "stable" | "candidate", count: number, failRate: number, options: { costUsd?: number; latencyMs?: number } = {}) {
   const facts = (await loadVersionFacts(getPool(), org.id)).get(setup.agentId);
   const inArm = (instanceId: string) => (versionForUnit(facts, instanceId)?.id === setup.candidateId) === (arm === "candidate");
-  const fleet = Array.from({ length: 20 }, (_, i) => `${setup.name}-${i}`);
-  // Twenty can leave a 20 % arm empty (about one rollout in a hundred: the salt is random), so the
-  // fleet grows until the arm has two instances.
-  while (fleet.filter(inArm).length < 2 && fleet.length < 400) fleet.push(`${setup.name}-${fleet.length}`);
-  const mine = fleet.filter(inArm);
+  const mine = fleetWithArm(inArm, (n) => `${setup.name}-${n}`).filter(inArm);
   expect(mine.length).toBeGreaterThan(0);
   expect(count).toBeGreaterThanOrEqual(mine.length);
   const version = arm === "candidate" ? "1.1.0" : "1.0.0";
